@@ -1,0 +1,45 @@
+package io.github.mqtt2tdengine;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A snapshot of a pipeline's counters, taken by {@link SyncPipeline#metrics()}.
+ *
+ * @param state the pipeline state when the snapshot was taken
+ * @param received messages the transport delivered
+ * @param rowsMapped rows the mappings produced (after filters)
+ * @param rowsFiltered rows the mappings' filters dropped on purpose
+ * @param rowsWritten rows the sink committed
+ * @param batches batches the sink committed
+ * @param retries retriable sink failures (each followed by a retry)
+ * @param deadLetters messages dead-lettered, all reasons
+ * @param deadLettersByReason messages dead-lettered per reason (reasons with a count above zero)
+ * @param acked messages acknowledged (committed, dead-lettered, or without rows)
+ * @param inFlight messages received and not yet acknowledged
+ * @param peakInFlight the highest {@code inFlight} seen
+ * @param timestampCollisions rows whose receive-time primary key collided with the previous row of their sub-table
+ * @param ignoredWhileClosing messages delivered after intake stopped, left unacknowledged for the broker to redeliver
+ * @param lastError the last error message (a sink failure, a dead letter's reason), may be null
+ * @since 0.1.0
+ */
+public record PipelineMetrics(PipelineState state, long received, long rowsMapped, long rowsFiltered, long rowsWritten,
+        long batches, long retries, long deadLetters, Map<DeadLetterReason, Long> deadLettersByReason, long acked,
+        long inFlight, long peakInFlight, long timestampCollisions, long ignoredWhileClosing, String lastError) {
+
+    /**
+     * Creates a snapshot.
+     */
+    public PipelineMetrics {
+        deadLettersByReason = Map.copyOf(deadLettersByReason);
+    }
+
+    /**
+     * Returns the last error message.
+     *
+     * @return the message, absent when there was none
+     */
+    public Optional<String> lastErrorMessage() {
+        return Optional.ofNullable(lastError);
+    }
+}

@@ -1,0 +1,440 @@
+package io.github.mqtt2tdengine;
+
+import io.github.mqtt2tdengine.internal.engine.DefaultSyncPipeline;
+import io.github.mqtt2tdengine.internal.engine.PipelineSettings;
+import io.github.mqtt2tdengine.internal.payload.Mapping;
+import io.github.mqtt2tdengine.internal.payload.Names;
+import io.github.mqtt2tdengine.internal.payload.Router;
+import io.github.mqtt2tdengine.internal.payload.SubTableTemplate;
+import io.github.mqtt2tdengine.internal.payload.TopicFilter;
+import io.github.mqtt2tdengine.payload.PayloadSpec;
+import io.github.mqtt2tdengine.payload.TimePrecision;
+import io.github.mqtt2tdengine.spi.Sink;
+import io.github.mqtt2tdengine.spi.TableSchema;
+import io.github.mqtt2tdengine.spi.Transport;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Syncs messages from a {@link Transport} (MQTT) into a {@link Sink} (TDengine): maps each message to rows, batches
+ * them, writes them, and acknowledges each message only after its rows are committed (at-least-once).
+ *
+ * <p>Thread-safe. Build with {@link #builder()}; {@link #start()} once; {@link #close()} to drain and stop.
+ *
+ * @since 0.1.0
+ */
+public interface SyncPipeline extends AutoCloseable {
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the pipeline's name, used in logs, thread names and errors.
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * Opens the sink (on writer thread 0), then starts the transport (connect, subscribe), then returns; work runs on
+     * library threads. Called once.
+     *
+     * @throws IllegalStateException if already started or closed
+     * @throws SinkException if the sink cannot be opened
+     * @throws TransportException if the transport cannot connect or subscribe
+     */
+    void start();
+
+    /**
+     * Stops intake, writes and acknowledges what is in flight, then closes the transport and the sink; blocks until
+     * done or until the shutdown timeout runs out (what is left stays unacknowledged at the broker). Idempotent.
+     */
+    @Override
+    void close();
+
+    /**
+     * Returns the current state.
+     *
+     * @return the state
+     */
+    PipelineState state();
+
+    /**
+     * Returns a snapshot of the counters.
+     *
+     * @return the metrics
+     */
+    PipelineMetrics metrics();
+
+    /**
+     * Returns the super tables the pipeline writes, as its mappings define them.
+     *
+     * @return one schema per super table
+     */
+    List<TableSchema> tables();
+
+    /**
+     * Maps a message as the running pipeline would, without connecting or writing: the dry run. Timestamps are in the
+     * sink's precision once started, in milliseconds before.
+     *
+     * @param topic the topic
+     * @param payload the payload
+     * @return the rows, or the error that would dead-letter the message
+     */
+    Preview preview(String topic, byte[] payload);
+
+    /**
+     * Maps a message in a given precision, without connecting or writing.
+     *
+     * @param topic the topic
+     * @param payload the payload
+     * @param precision the database precision to convert timestamps to
+     * @return the rows, or the error that would dead-letter the message
+     */
+    Preview preview(String topic, byte[] payload, TimePrecision precision);
+
+    /**
+     * Maps a UTF-8 text message, without connecting or writing.
+     *
+     * @param topic the topic
+     * @param payload the payload text
+     * @return the rows, or the error that would dead-letter the message
+     */
+    default Preview preview(String topic, String payload) {
+        return preview(topic, payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Builds a {@link SyncPipeline}; mutable, not thread-safe, reusable. Setters check their argument at once,
+     * {@link #build()} checks required and cross-field rules.
+     */
+    final class Builder {
+        /** Pipeline name when none is set: {@value}. */
+        public static final String DEFAULT_NAME = "mqtt2tdengine";
+        /** Most rows per batch when not set: {@value}. */
+        public static final int DEFAULT_BATCH_MAX_ROWS = 1000;
+        /** Longest a row waits for its batch when not set: 500 ms. */
+        public static final Duration DEFAULT_BATCH_MAX_AGE = Duration.ofMillis(500);
+        /** Most unacknowledged messages when not set: {@value}. */
+        public static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
+        /** Writer threads when not set: {@value}. */
+        public static final int DEFAULT_WRITERS = 1;
+        /** First retry delay after a retriable sink failure when not set: 100 ms. */
+        public static final Duration DEFAULT_RETRY_INITIAL_BACKOFF = Duration.ofMillis(100);
+        /** Longest retry delay when not set: 30 s. */
+        public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofSeconds(30);
+        /** Retries of one batch before the pipeline fails, when not set: unlimited ({@value}). */
+        public static final int DEFAULT_MAX_RETRIES = -1;
+        /** How long {@code close()} waits for in-flight messages when not set: 30 s. */
+        public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+        /** Topic filter of the mapping set with {@link #payload(PayloadSpec)}: {@value}. */
+        public static final String DEFAULT_ROUTE = "#";
+
+        private String name = DEFAULT_NAME;
+        private Transport transport;
+        private Sink sink;
+        private PayloadSpec payload;
+        private final List<Map.Entry<String, PayloadSpec>> routes = new ArrayList<>();
+        private String superTable;
+        private String subTableTemplate;
+        private int batchMaxRows = DEFAULT_BATCH_MAX_ROWS;
+        private Duration batchMaxAge = DEFAULT_BATCH_MAX_AGE;
+        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private int writers = DEFAULT_WRITERS;
+        private Duration retryInitialBackoff = DEFAULT_RETRY_INITIAL_BACKOFF;
+        private Duration retryMaxBackoff = DEFAULT_RETRY_MAX_BACKOFF;
+        private int maxRetries = DEFAULT_MAX_RETRIES;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private DeadLetterHandler deadLetterHandler = DeadLetterHandler.logging();
+        private BadMessagePolicy badMessagePolicy = BadMessagePolicy.DEAD_LETTER;
+        private final List<PipelineListener> listeners = new ArrayList<>();
+
+        Builder() {
+        }
+
+        /**
+         * Names the pipeline; default {@value #DEFAULT_NAME}.
+         *
+         * @param name a non-empty name
+         * @return this builder
+         */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name must not be null");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Sets where messages come from, for example {@code HiveMqTransport}; required.
+         *
+         * @param transport the transport; the pipeline starts and closes it
+         * @return this builder
+         */
+        public Builder source(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "source must not be null");
+            return this;
+        }
+
+        /**
+         * Sets where rows go, for example {@code TDengineSink}; required.
+         *
+         * @param sink the sink; the pipeline opens and closes it
+         * @return this builder
+         */
+        public Builder sink(Sink sink) {
+            this.sink = Objects.requireNonNull(sink, "sink must not be null");
+            return this;
+        }
+
+        /**
+         * Sets the mapping for all topics (filter {@value #DEFAULT_ROUTE}); with {@link #route} mappings it applies
+         * to topics none of them match.
+         *
+         * @param spec the mapping
+         * @return this builder
+         */
+        public Builder payload(PayloadSpec spec) {
+            this.payload = Objects.requireNonNull(spec, "payload must not be null");
+            return this;
+        }
+
+        /**
+         * Adds a mapping for topics matching a filter; the first matching route wins, in the order added.
+         *
+         * @param topicFilter an MQTT topic filter, wildcards {@code +} and {@code #} allowed
+         * @param spec the mapping; its super table and template default to the pipeline's
+         * @return this builder
+         * @throws IllegalArgumentException if the filter is not a valid MQTT topic filter
+         */
+        public Builder route(String topicFilter, PayloadSpec spec) {
+            TopicFilter.parse(topicFilter);
+            routes.add(Map.entry(topicFilter, Objects.requireNonNull(spec, "spec must not be null")));
+            return this;
+        }
+
+        /**
+         * Sets the super table for mappings that do not name one (the seed's "Super Table Name").
+         *
+         * @param name at most 192 bytes, no '.', backquote or control characters
+         * @return this builder
+         */
+        public Builder superTable(String name) {
+            this.superTable = Names.check("super table name", name, Names.MAX_TABLE_NAME_BYTES);
+            return this;
+        }
+
+        /**
+         * Sets the sub-table name template for mappings that do not name one, for example {@code d{id}} (the seed's
+         * "STable Name").
+         *
+         * @param template literal text and {@code {field}} placeholders
+         * @return this builder
+         */
+        public Builder subTableTemplate(String template) {
+            this.subTableTemplate = SubTableTemplate.parse(template).text();
+            return this;
+        }
+
+        /**
+         * Sets when a batch is written: at {@code maxRows} rows or when its first row is {@code maxAge} old; default
+         * {@value #DEFAULT_BATCH_MAX_ROWS} rows, 500 ms.
+         *
+         * @param maxRows greater than 0
+         * @param maxAge greater than 0
+         * @return this builder
+         */
+        public Builder batching(int maxRows, Duration maxAge) {
+            if (maxRows <= 0) {
+                throw new IllegalArgumentException("batch size must be greater than 0, but was " + maxRows);
+            }
+            Objects.requireNonNull(maxAge, "maxAge must not be null");
+            if (maxAge.isNegative() || maxAge.isZero()) {
+                throw new IllegalArgumentException("batch max age must be greater than 0, but was " + maxAge);
+            }
+            this.batchMaxRows = maxRows;
+            this.batchMaxAge = maxAge;
+            return this;
+        }
+
+        /**
+         * Bounds unacknowledged messages; at the bound the transport is paused (backpressure), nothing is dropped.
+         * Transports use it as MQTT receive maximum. Default {@value #DEFAULT_MAX_IN_FLIGHT}.
+         *
+         * @param max greater than 0
+         * @return this builder
+         */
+        public Builder maxInFlight(int max) {
+            if (max <= 0) {
+                throw new IllegalArgumentException("max in flight must be greater than 0, but was " + max);
+            }
+            this.maxInFlight = max;
+            return this;
+        }
+
+        /**
+         * Sets the number of writer threads; rows are partitioned by sub-table so each table's rows stay in order.
+         * Default {@value #DEFAULT_WRITERS}.
+         *
+         * @param count 1 to 64
+         * @return this builder
+         */
+        public Builder writers(int count) {
+            if (count < 1 || count > 64) {
+                throw new IllegalArgumentException("writers must be between 1 and 64, but was " + count);
+            }
+            this.writers = count;
+            return this;
+        }
+
+        /**
+         * Sets the capped exponential backoff (with jitter) between retries of a batch; default 100 ms to 30 s.
+         *
+         * @param initial the first delay, greater than 0
+         * @param max the cap, at least initial
+         * @return this builder
+         */
+        public Builder retryBackoff(Duration initial, Duration max) {
+            Objects.requireNonNull(initial, "initial backoff must not be null");
+            Objects.requireNonNull(max, "max backoff must not be null");
+            if (initial.isNegative() || initial.isZero()) {
+                throw new IllegalArgumentException("initial backoff must be greater than 0, but was " + initial);
+            }
+            if (max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("max backoff must be at least the initial backoff " + initial
+                        + ", but was " + max);
+            }
+            this.retryInitialBackoff = initial;
+            this.retryMaxBackoff = max;
+            return this;
+        }
+
+        /**
+         * Sets how often one batch is retried before the pipeline fails; default unlimited ({@value
+         * #DEFAULT_MAX_RETRIES}), so a long outage loses nothing.
+         *
+         * @param max retries, or -1 for unlimited
+         * @return this builder
+         */
+        public Builder maxRetries(int max) {
+            if (max < -1) {
+                throw new IllegalArgumentException("max retries must be -1 (unlimited) or more, but was " + max);
+            }
+            this.maxRetries = max;
+            return this;
+        }
+
+        /**
+         * Sets how long {@code close()} waits for in-flight messages; default 30 s.
+         *
+         * @param timeout at least 0
+         * @return this builder
+         */
+        public Builder shutdownTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "shutdown timeout must not be null");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("shutdown timeout must not be negative, but was " + timeout);
+            }
+            this.shutdownTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets where messages that cannot be mapped or written go; default {@link DeadLetterHandler#logging()}.
+         *
+         * @param handler the handler
+         * @return this builder
+         */
+        public Builder deadLetterHandler(DeadLetterHandler handler) {
+            this.deadLetterHandler = Objects.requireNonNull(handler, "deadLetterHandler must not be null");
+            return this;
+        }
+
+        /**
+         * Sets what bad messages do; default {@link BadMessagePolicy#DEAD_LETTER}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder badMessagePolicy(BadMessagePolicy policy) {
+            this.badMessagePolicy = Objects.requireNonNull(policy, "badMessagePolicy must not be null");
+            return this;
+        }
+
+        /**
+         * Adds a listener for state changes, failures, connection changes and dead letters.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(PipelineListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+            return this;
+        }
+
+        /**
+         * Builds the pipeline; nothing connects yet.
+         *
+         * @return the pipeline
+         * @throws IllegalStateException naming the missing or contradicting setting
+         */
+        public SyncPipeline build() {
+            if (transport == null) {
+                throw new IllegalStateException("source must be set");
+            }
+            if (sink == null) {
+                throw new IllegalStateException("sink must be set");
+            }
+            if (payload == null && routes.isEmpty()) {
+                throw new IllegalStateException("payload must be set (or at least one route)");
+            }
+            List<Mapping> mappings = new ArrayList<>();
+            for (Map.Entry<String, PayloadSpec> route : routes) {
+                mappings.add(mapping(route.getKey(), route.getValue()));
+            }
+            if (payload != null) {
+                mappings.add(mapping(DEFAULT_ROUTE, payload));
+            }
+            Router router = new Router(name, mappings);
+            return new DefaultSyncPipeline(new PipelineSettings(name, transport, sink, router, batchMaxRows,
+                    batchMaxAge, maxInFlight, writers, retryInitialBackoff, retryMaxBackoff, maxRetries,
+                    shutdownTimeout, deadLetterHandler, badMessagePolicy, List.copyOf(listeners)));
+        }
+
+        private Mapping mapping(String filter, PayloadSpec spec) {
+            PayloadSpec.Builder b = spec.toBuilder();
+            if (spec.superTable().isEmpty()) {
+                if (superTable == null) {
+                    throw new IllegalStateException("superTable must be set (on the pipeline or the mapping of '"
+                            + filter + "')");
+                }
+                b.superTable(superTable);
+            }
+            if (spec.subTableTemplate().isEmpty()) {
+                if (subTableTemplate == null) {
+                    throw new IllegalStateException("subTableTemplate must be set (on the pipeline or the mapping of '"
+                            + filter + "')");
+                }
+                b.subTableTemplate(subTableTemplate);
+            }
+            return new Mapping(name, filter, b.build());
+        }
+
+        @Override
+        public String toString() {
+            return "SyncPipeline.Builder{name=" + name + ", source=" + transport + ", sink=" + sink + '}';
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package io.github.mqtt2tdengine.internal.engine;
+
+import io.github.mqtt2tdengine.RetriableSinkException;
+import io.github.mqtt2tdengine.SinkException;
+import io.github.mqtt2tdengine.spi.Row;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One writer thread: takes work items from its queue, cuts batches by size and age, writes them with retries, and
+ * acknowledges messages whose rows are all committed. Not API.
+ */
+final class Writer implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
+    private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Sub-tables whose last receive-time timestamp is remembered for collision handling. */
+    static final int MAX_TRACKED_TABLES = 100_000;
+
+    private final DefaultSyncPipeline engine;
+    private final int index;
+    private final LinkedBlockingQueue<WorkItem> queue = new LinkedBlockingQueue<>();
+    private final int maxRows;
+    private final long maxAgeNanos;
+    private final List<Row> rows;
+    private final List<InFlightMessage> owners;
+    private long batchStart;
+    private long sequence;
+    private final Map<String, long[]> lastTimestamps = new LinkedHashMap<>(256, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+            return size() > MAX_TRACKED_TABLES;
+        }
+    };
+    volatile boolean stop;
+
+    Writer(DefaultSyncPipeline engine, int index, int maxRows, long maxAgeNanos) {
+        this.engine = engine;
+        this.index = index;
+        this.maxRows = maxRows;
+        this.maxAgeNanos = maxAgeNanos;
+        this.rows = new ArrayList<>(maxRows);
+        this.owners = new ArrayList<>(maxRows);
+    }
+
+    void offer(WorkItem item) {
+        queue.add(item);
+    }
+
+    int queued() {
+        return queue.size();
+    }
+
+    @Override
+    public void run() {
+        try {
+            loop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.debug("Pipeline '{}': writer {} interrupted, {} rows left unacknowledged", engine.name(), index,
+                    rows.size());
+        } catch (RuntimeException | Error e) {
+            engine.fail(e);
+            throw e;
+        }
+    }
+
+    private void loop() throws InterruptedException {
+        while (true) {
+            if (engine.isFailed()) {
+                return;
+            }
+            long wait = rows.isEmpty() ? IDLE_POLL_NANOS : Math.max(0, batchStart + maxAgeNanos - System.nanoTime());
+            if (engine.isDraining() && !rows.isEmpty()) {
+                wait = 0;
+            }
+            WorkItem item = queue.poll(wait, TimeUnit.NANOSECONDS);
+            while (item != null) {
+                handle(item);
+                if (engine.isFailed()) {
+                    return;
+                }
+                item = rows.size() < maxRows ? queue.poll() : null;
+            }
+            if (!rows.isEmpty() && (rows.size() >= maxRows || System.nanoTime() - batchStart >= maxAgeNanos
+                    || (engine.isDraining() && queue.isEmpty()))) {
+                flush();
+            }
+            if (stop && queue.isEmpty() && rows.isEmpty()) {
+                return;
+            }
+        }
+    }
+
+    private void handle(WorkItem item) throws InterruptedException {
+        if (item.error() != null) {
+            engine.deadLetter(item.message(), item.error());
+            return;
+        }
+        for (Row row : item.rows()) {
+            Row r = item.shiftTimestamps() ? collide(row, item.shift()) : row;
+            if (rows.isEmpty()) {
+                batchStart = System.nanoTime();
+            }
+            rows.add(r);
+            owners.add(item.message());
+            if (rows.size() >= maxRows) {
+                flush();
+                if (engine.isFailed()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private Row collide(Row row, boolean shift) {
+        long ts = row.timestamp();
+        long[] last = lastTimestamps.get(row.subTable());
+        if (last == null) {
+            lastTimestamps.put(row.subTable(), new long[] {ts});
+            return row;
+        }
+        if (ts > last[0]) {
+            last[0] = ts;
+            return row;
+        }
+        engine.counters().collisions.increment();
+        if (!shift) {
+            return row;
+        }
+        last[0] = last[0] + 1;
+        return row.withTimestamp(last[0]);
+    }
+
+    private void flush() throws InterruptedException {
+        sequence++;
+        DefaultSinkBatch batch = new DefaultSinkBatch(sequence, new ArrayList<>(rows));
+        int attempt = 0;
+        long started = System.nanoTime();
+        while (true) {
+            if (engine.isFailed() || engine.isAborted()) {
+                return;
+            }
+            try {
+                engine.settings().sink().write(batch);
+                break;
+            } catch (RetriableSinkException e) {
+                batch.clearRejections();
+                engine.counters().retries.increment();
+                engine.counters().lastError = e.getMessage();
+                int maxRetries = engine.settings().maxRetries();
+                if (maxRetries >= 0 && attempt >= maxRetries) {
+                    engine.fail(new SinkException("Pipeline '" + engine.name() + "': batch " + sequence + " of "
+                            + rows.size() + " rows still failed after " + attempt + " retries", e));
+                    return;
+                }
+                long delay = backoffMillis(attempt++);
+                LOG.warn("Pipeline '{}': batch {} of {} rows failed ({}), retry {} in {} ms", engine.name(), sequence,
+                        rows.size(), e.getMessage(), attempt, delay);
+                if (!pause(delay)) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                engine.fail(e instanceof SinkException ? e : new SinkException("Pipeline '" + engine.name()
+                        + "': sink threw " + e.getClass().getName() + " writing batch " + sequence, e));
+                return;
+            }
+        }
+        int n = rows.size();
+        int rejected = batch.rejectedCount();
+        engine.counters().batches.increment();
+        engine.counters().rowsWritten.add(n - rejected);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Pipeline '{}': batch {} written: {} rows ({} rejected) in {} ms", engine.name(), sequence, n,
+                    rejected, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        }
+        for (int i = 0; i < n; i++) {
+            InFlightMessage owner = owners.get(i);
+            if (owner.rowDone(batch.rejection(i))) {
+                engine.complete(owner);
+            }
+        }
+        rows.clear();
+        owners.clear();
+    }
+
+    private long backoffMillis(int attempt) {
+        long initial = engine.settings().retryInitialBackoff().toMillis();
+        long max = engine.settings().retryMaxBackoff().toMillis();
+        long exp = attempt >= 30 ? max : Math.min(max, initial << attempt);
+        long half = Math.max(1, exp / 2);
+        return half + ThreadLocalRandom.current().nextLong(half + 1);
+    }
+
+    private boolean pause(long millis) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        long left;
+        while ((left = end - System.nanoTime()) > 0) {
+            if (engine.isFailed() || engine.isAborted()) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+        }
+        return true;
+    }
+}

@@ -1,0 +1,93 @@
+package io.github.mqtt2tdengine.internal.payload;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.mqtt2tdengine.DeadLetterReason;
+import io.github.mqtt2tdengine.PayloadException;
+import io.github.mqtt2tdengine.payload.PayloadParser;
+import java.io.IOException;
+
+/**
+ * The JSON payload parser on Jackson. Not API; may change in any release.
+ */
+public final class JsonPayloadParser implements PayloadParser {
+    /** Deepest nesting accepted. */
+    public static final int MAX_NESTING_DEPTH = 1000;
+    /** Shared, thread-safe mapper. */
+    static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                    .build())
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    /** The instance behind {@code PayloadParser.json()}. */
+    public static final JsonPayloadParser INSTANCE = new JsonPayloadParser();
+
+    private JsonPayloadParser() {
+    }
+
+    /**
+     * Parses to Jackson's tree (the engine's fast path).
+     *
+     * @param payload the bytes
+     * @return the root
+     * @throws PayloadException with reason INVALID_PAYLOAD
+     */
+    public JsonNode parseTree(byte[] payload) {
+        if (payload.length == 0) {
+            throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "payload is empty, not JSON");
+        }
+        try {
+            JsonNode node = MAPPER.readTree(payload);
+            if (node == null || node.isMissingNode()) {
+                throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "payload holds only whitespace, not JSON");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            JsonLocation loc = e.getLocation();
+            String where = loc == null ? "" : " at byte " + loc.getByteOffset();
+            throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD,
+                    "payload is not valid JSON" + where + ": " + e.getOriginalMessage(), null);
+        } catch (IOException e) {
+            throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "payload could not be read: " + e, null);
+        }
+    }
+
+    @Override
+    public Object parse(String topic, byte[] payload) {
+        JsonNode node = parseTree(payload);
+        return MAPPER.convertValue(node, Object.class);
+    }
+
+    /**
+     * Turns a tree from another parser (maps, lists, values) into Jackson's tree.
+     *
+     * @param tree the tree
+     * @return Jackson's tree
+     */
+    public static JsonNode toTree(Object tree) {
+        return MAPPER.valueToTree(tree);
+    }
+
+    /**
+     * Returns the shared mapper, for writing JSON tag values.
+     *
+     * @return the mapper
+     */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    @Override
+    public String toString() {
+        return "PayloadParser.json()";
+    }
+}

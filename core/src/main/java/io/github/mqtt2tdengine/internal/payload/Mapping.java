@@ -1,0 +1,492 @@
+package io.github.mqtt2tdengine.internal.payload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.github.mqtt2tdengine.DeadLetterReason;
+import io.github.mqtt2tdengine.PayloadException;
+import io.github.mqtt2tdengine.payload.ColumnType;
+import io.github.mqtt2tdengine.payload.Field;
+import io.github.mqtt2tdengine.payload.FieldScope;
+import io.github.mqtt2tdengine.payload.FieldTarget;
+import io.github.mqtt2tdengine.payload.PayloadSpec;
+import io.github.mqtt2tdengine.payload.TableNamePolicy;
+import io.github.mqtt2tdengine.payload.TimePrecision;
+import io.github.mqtt2tdengine.payload.TimestampCollisionPolicy;
+import io.github.mqtt2tdengine.payload.TimestampUnit;
+import io.github.mqtt2tdengine.spi.Row;
+import io.github.mqtt2tdengine.spi.SchemaColumn;
+import io.github.mqtt2tdengine.spi.TableSchema;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * A {@link PayloadSpec} compiled for one route: paths compiled once, column and tag positions fixed, the template
+ * resolved to value slots. Thread-safe; {@link #map} runs on transport threads. Not API; may change in any release.
+ */
+public final class Mapping {
+    private static final int RECEIVE_TIME = 0;
+    private static final int TOPIC = 1;
+    private static final int QOS = 2;
+    private static final int PATH = 3;
+    private static final int LEVEL = 4;
+
+    private final String pipelineName;
+    private final TopicFilter filter;
+    private final PayloadSpec spec;
+    private final TableSchema schema;
+    private final boolean receiveTimeIsPrimaryKey;
+    private final Source[] sources;
+    private final int[] templateSlots;
+    private final String[] templateLiterals;
+    private final int templateLiteralLength;
+    private final String templateText;
+    private final CompiledPath split;
+    private final boolean needsLevels;
+    private final Conversions conversions;
+    private final Predicate<Row> rowFilter;
+    private final UnaryOperator<Row> transform;
+
+    /** One value source: receive time, topic, qos, a JSONPath or a topic level. */
+    private static final class Source {
+        final String name;
+        final int kind;
+        final CompiledPath path;
+        final int level;
+        final ColumnType type;
+        final TimestampUnit unit;
+        final boolean required;
+        final boolean messageScope;
+        int column = -1;
+        int tag = -1;
+
+        Source(String name, int kind, CompiledPath path, int level, ColumnType type, TimestampUnit unit,
+                boolean required, boolean messageScope) {
+            this.name = name;
+            this.kind = kind;
+            this.path = path;
+            this.level = level;
+            this.type = type;
+            this.unit = unit;
+            this.required = required;
+            this.messageScope = messageScope;
+        }
+
+        String where() {
+            if (kind == PATH) {
+                return "field '" + name + "' (JSONPath '" + path.text() + "')";
+            }
+            if (kind == LEVEL) {
+                return "field '" + name + "' (topic level " + level + ")";
+            }
+            return "field '" + name + "'";
+        }
+    }
+
+    /**
+     * Compiles a spec.
+     *
+     * @param pipelineName for error messages
+     * @param topicFilter which topics this mapping takes
+     * @param spec the spec, with super table and template set
+     */
+    public Mapping(String pipelineName, String topicFilter, PayloadSpec spec) {
+        this.pipelineName = pipelineName;
+        this.filter = TopicFilter.parse(topicFilter);
+        this.spec = spec;
+        String superTable = spec.superTable().orElseThrow(() -> new IllegalStateException(
+                "superTable must be set for mapping of topic filter '" + topicFilter + "'"));
+        String template = spec.subTableTemplate().orElseThrow(() -> new IllegalStateException(
+                "subTableTemplate must be set for mapping of topic filter '" + topicFilter + "'"));
+        boolean splitting = spec.splitPath().isPresent();
+        this.split = spec.splitPath().map(p -> PathCompiler.compile("split path", p)).orElse(null);
+
+        List<Source> all = new ArrayList<>();
+        List<SchemaColumn> columns = new ArrayList<>();
+        List<SchemaColumn> tags = new ArrayList<>();
+        Field pk = spec.primaryKey().orElse(null);
+        this.receiveTimeIsPrimaryKey = pk == null;
+        Source receive = spec.receiveTimeColumn().map(n -> new Source(n, RECEIVE_TIME, null, -1, ColumnType.TIMESTAMP,
+                TimestampUnit.AUTO, true, true)).orElse(null);
+        if (pk != null) {
+            Source s = fieldSource(pk, splitting);
+            place(s, FieldTarget.COLUMN, columns, tags);
+            all.add(s);
+        }
+        if (receive != null) {
+            place(receive, FieldTarget.COLUMN, columns, tags);
+            all.add(receive);
+        }
+        Source topic = new Source(spec.topicName(), TOPIC, null, -1, spec.topicType(), TimestampUnit.AUTO, true, true);
+        Source qos = new Source(spec.qosName(), QOS, null, -1, ColumnType.TINYINT, TimestampUnit.AUTO, true, true);
+        for (FieldTarget target : new FieldTarget[] {FieldTarget.COLUMN, FieldTarget.TAG}) {
+            if (spec.topicTarget() == target) {
+                place(topic, target, columns, tags);
+                all.add(topic);
+            }
+            if (spec.qosTarget() == target) {
+                place(qos, target, columns, tags);
+                all.add(qos);
+            }
+            for (Field f : spec.fields()) {
+                if (!f.primaryKey() && f.target() == target) {
+                    Source s = fieldSource(f, splitting);
+                    place(s, target, columns, tags);
+                    all.add(s);
+                }
+            }
+        }
+        for (Field f : spec.fields()) {
+            if (f.target() == FieldTarget.IGNORE) {
+                all.add(fieldSource(f, splitting));
+            }
+        }
+        if (spec.topicTarget() == FieldTarget.IGNORE) {
+            all.add(topic);
+        }
+        if (spec.qosTarget() == FieldTarget.IGNORE) {
+            all.add(qos);
+        }
+        this.sources = all.toArray(new Source[0]);
+        this.schema = new TableSchema(superTable, columns, tags);
+
+        SubTableTemplate t = SubTableTemplate.parse(template);
+        this.templateText = t.text();
+        this.templateLiterals = t.literals().toArray(new String[0]);
+        this.templateSlots = new int[t.placeholders().size()];
+        int literalLength = 0;
+        for (String literal : templateLiterals) {
+            literalLength += literal.length();
+        }
+        this.templateLiteralLength = literalLength;
+        for (int i = 0; i < templateSlots.length; i++) {
+            String name = t.placeholders().get(i);
+            int slot = -1;
+            for (int j = 0; j < sources.length; j++) {
+                if (sources[j].name.equals(name) && sources[j].kind != RECEIVE_TIME) {
+                    slot = j;
+                    break;
+                }
+            }
+            if (slot < 0) {
+                List<String> known = new ArrayList<>();
+                for (Source s : sources) {
+                    if (s.kind != RECEIVE_TIME && (s.kind != TOPIC || spec.topicTarget() != FieldTarget.IGNORE)
+                            && (s.kind != QOS || spec.qosTarget() != FieldTarget.IGNORE)) {
+                        known.add(s.name);
+                    }
+                }
+                throw new IllegalStateException("subTableTemplate references unknown field '" + name
+                        + "'; known fields: " + known);
+            }
+            templateSlots[i] = slot;
+        }
+        boolean levels = false;
+        for (Source s : sources) {
+            levels |= s.kind == LEVEL;
+        }
+        this.needsLevels = levels;
+        this.conversions = new Conversions(spec.stringOverflowPolicy(), spec.nonFiniteNumberPolicy());
+        this.rowFilter = spec.filter().orElse(null);
+        this.transform = spec.transform().orElse(null);
+    }
+
+    private static Source fieldSource(Field f, boolean splitting) {
+        boolean messageScope = !splitting || f.scope() == FieldScope.MESSAGE;
+        if (f.path() != null) {
+            return new Source(f.name(), PATH, PathCompiler.compile("JSONPath of field '" + f.name() + "'", f.path()),
+                    -1, f.type(), f.unit(), f.required() || f.primaryKey(), messageScope);
+        }
+        return new Source(f.name(), LEVEL, null, f.topicLevel(), f.type(), f.unit(), f.required(), true);
+    }
+
+    private static void place(Source s, FieldTarget target, List<SchemaColumn> columns, List<SchemaColumn> tags) {
+        if (target == FieldTarget.COLUMN) {
+            s.column = columns.size();
+            columns.add(new SchemaColumn(s.name, s.type));
+        } else if (target == FieldTarget.TAG) {
+            s.tag = tags.size();
+            tags.add(new SchemaColumn(s.name, s.type));
+        }
+    }
+
+    /**
+     * Returns whether this mapping takes messages on the topic.
+     *
+     * @param topic the topic
+     * @return true when its filter matches
+     */
+    public boolean matches(String topic) {
+        return filter.matches(topic);
+    }
+
+    /**
+     * Returns the topic filter.
+     *
+     * @return the filter text
+     */
+    public String topicFilter() {
+        return filter.text();
+    }
+
+    /**
+     * Returns the super table schema.
+     *
+     * @return the schema
+     */
+    public TableSchema schema() {
+        return schema;
+    }
+
+    /**
+     * Returns whether the receive time is the primary key (so collisions are possible).
+     *
+     * @return true when no payload field is the primary key
+     */
+    public boolean receiveTimeIsPrimaryKey() {
+        return receiveTimeIsPrimaryKey;
+    }
+
+    /**
+     * Returns the collision policy.
+     *
+     * @return the policy
+     */
+    public TimestampCollisionPolicy collisionPolicy() {
+        return spec.timestampCollisionPolicy();
+    }
+
+    /**
+     * Maps one message.
+     *
+     * @param topic the topic
+     * @param payload the payload
+     * @param qos the QoS
+     * @param receivedAt the receive time
+     * @param precision the database precision
+     * @return the rows
+     * @throws PayloadException naming the pipeline, field, value and topic
+     */
+    public MappedMessage map(String topic, byte[] payload, int qos, Instant receivedAt, TimePrecision precision) {
+        if (payload.length > spec.maxPayloadBytes()) {
+            throw fail(DeadLetterReason.PAYLOAD_TOO_LARGE, "payload of " + payload.length
+                    + " bytes is larger than the limit of " + spec.maxPayloadBytes() + " bytes", topic, null);
+        }
+        JsonNode root;
+        try {
+            root = spec.parser() == JsonPayloadParser.INSTANCE ? JsonPayloadParser.INSTANCE.parseTree(payload)
+                    : JsonPayloadParser.toTree(spec.parser().parse(topic, payload));
+        } catch (PayloadException e) {
+            throw fail(e.reason(), e.getMessage(), topic, e.getCause());
+        } catch (RuntimeException e) {
+            throw fail(DeadLetterReason.INVALID_PAYLOAD, "payload parser " + spec.parser() + " failed: " + e, topic, e);
+        }
+        String[] levels = needsLevels ? topic.split("/", -1) : null;
+        Object[] shared = new Object[sources.length];
+        for (int i = 0; i < sources.length; i++) {
+            Source s = sources[i];
+            if (s.messageScope) {
+                shared[i] = value(s, root, topic, qos, receivedAt, levels, precision, -1);
+            }
+        }
+        if (split == null) {
+            Row row = row(shared, topic, -1);
+            return finish(Collections.singletonList(row), topic);
+        }
+        JsonNode selected = split.read(root);
+        if (selected == null) {
+            throw fail(DeadLetterReason.MISSING_FIELD, "row-split path '" + split.text() + "' not found", topic, null);
+        }
+        int n = selected.isArray() ? selected.size() : 1;
+        List<Row> rows = new ArrayList<>(n);
+        for (int e = 0; e < n; e++) {
+            JsonNode element = selected.isArray() ? selected.get(e) : selected;
+            Object[] values = shared.clone();
+            for (int i = 0; i < sources.length; i++) {
+                Source s = sources[i];
+                if (!s.messageScope) {
+                    values[i] = value(s, element, topic, qos, receivedAt, levels, precision, e);
+                }
+            }
+            rows.add(row(values, topic, e));
+        }
+        return finish(rows, topic);
+    }
+
+    private Object value(Source s, JsonNode node, String topic, int qos, Instant receivedAt, String[] levels,
+            TimePrecision precision, int element) {
+        try {
+            switch (s.kind) {
+                case RECEIVE_TIME:
+                    return Timestamps.fromInstant(receivedAt, precision);
+                case TOPIC:
+                    return conversions.convert(TextNode.valueOf(topic), s.type, s.unit, precision);
+                case QOS:
+                    return (long) qos;
+                case LEVEL:
+                    if (s.level >= levels.length || levels[s.level].isEmpty()) {
+                        if (s.required) {
+                            throw new PayloadException(DeadLetterReason.MISSING_FIELD, "topic has no level " + s.level);
+                        }
+                        return null;
+                    }
+                    return conversions.convert(TextNode.valueOf(levels[s.level]), s.type, s.unit, precision);
+                default:
+                    JsonNode v = node == null ? null : s.path.read(node);
+                    if (v == null) {
+                        if (s.required) {
+                            throw new PayloadException(DeadLetterReason.MISSING_FIELD, "required value not found");
+                        }
+                        return null;
+                    }
+                    if (!s.path.definite() && v.isArray() && s.type.kind() != ColumnType.Kind.JSON) {
+                        if (v.size() == 0) {
+                            if (s.required) {
+                                throw new PayloadException(DeadLetterReason.MISSING_FIELD, "required value not found");
+                            }
+                            return null;
+                        }
+                        if (v.size() > 1) {
+                            throw new PayloadException(DeadLetterReason.TYPE_MISMATCH, "path matches " + v.size()
+                                    + " values, but a column takes one");
+                        }
+                        v = v.get(0);
+                    }
+                    return conversions.convert(v, s.type, s.unit, precision);
+            }
+        } catch (PayloadException e) {
+            String row = element >= 0 ? " (element " + element + " of '" + split.text() + "')" : "";
+            throw fail(e.reason(), s.where() + row + ": " + e.getMessage(), topic, e.getCause());
+        }
+    }
+
+    private Row row(Object[] values, String topic, int element) {
+        Object[] columns = new Object[schema.columns().size()];
+        Object[] tags = new Object[schema.tags().size()];
+        for (int i = 0; i < sources.length; i++) {
+            Source s = sources[i];
+            if (s.column >= 0) {
+                columns[s.column] = values[i];
+            } else if (s.tag >= 0) {
+                tags[s.tag] = values[i];
+            }
+        }
+        if (columns[0] == null) {
+            throw fail(DeadLetterReason.MISSING_FIELD, "primary-key timestamp '" + schema.columns().get(0).name()
+                    + "' has no value", topic, null);
+        }
+        return Row.of(schema, subTableName(values, topic, element), columns, tags);
+    }
+
+    private String subTableName(Object[] values, String topic, int element) {
+        StringBuilder sb = new StringBuilder(templateLiteralLength + 16 * templateSlots.length);
+        for (int i = 0; i < templateSlots.length; i++) {
+            sb.append(templateLiterals[i]);
+            Source s = sources[templateSlots[i]];
+            String text = placeholderText(values[templateSlots[i]], s.type);
+            if (text == null || text.isEmpty()) {
+                String row = element >= 0 ? " (element " + element + " of '" + split.text() + "')" : "";
+                throw fail(DeadLetterReason.INVALID_TABLE_NAME, "subTableTemplate '" + templateText + "': placeholder {"
+                        + s.name + "} has " + (text == null ? "no value" : "an empty value") + row, topic, null);
+            }
+            sb.append(text);
+        }
+        sb.append(templateLiterals[templateSlots.length]);
+        return checkTableName(sb, topic);
+    }
+
+    private String checkTableName(StringBuilder sb, String topic) {
+        for (int i = 0; i < sb.length(); i++) {
+            char c = sb.charAt(i);
+            if (Names.isForbidden(c)) {
+                if (spec.tableNamePolicy() == TableNamePolicy.REJECT) {
+                    throw fail(DeadLetterReason.INVALID_TABLE_NAME, "sub-table name '" + showName(sb)
+                            + "' contains forbidden character " + Names.describe(c) + " (policy REJECT)", topic, null);
+                }
+                sb.setCharAt(i, spec.nameReplacement());
+            }
+        }
+        String name = sb.toString();
+        int bytes = Names.utf8Length(name);
+        if (bytes > Names.MAX_TABLE_NAME_BYTES) {
+            throw fail(DeadLetterReason.INVALID_TABLE_NAME, "sub-table name '" + showName(sb) + "' is " + bytes
+                    + " bytes, more than TDengine's limit of " + Names.MAX_TABLE_NAME_BYTES, topic, null);
+        }
+        return name;
+    }
+
+    private static String showName(CharSequence name) {
+        return name.length() <= 64 ? name.toString() : name.subSequence(0, 64) + "...";
+    }
+
+    private static String placeholderText(Object v, ColumnType type) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof byte[]) {
+            return new String((byte[]) v, StandardCharsets.UTF_8);
+        }
+        if (v instanceof Long && type.kind() == ColumnType.Kind.BIGINT_UNSIGNED) {
+            return Long.toUnsignedString((Long) v);
+        }
+        return v.toString();
+    }
+
+    private MappedMessage finish(List<Row> rows, String topic) {
+        if (transform == null && rowFilter == null) {
+            return new MappedMessage(rows, 0, this);
+        }
+        List<Row> out = new ArrayList<>(rows.size());
+        int filtered = 0;
+        for (Row r : rows) {
+            Row row = r;
+            if (transform != null) {
+                try {
+                    row = transform.apply(r);
+                } catch (RuntimeException e) {
+                    throw fail(DeadLetterReason.HOOK_FAILED, "transform threw " + e, topic, e);
+                }
+                if (row == null) {
+                    throw fail(DeadLetterReason.HOOK_FAILED, "transform returned null", topic, null);
+                }
+                if (!row.schema().equals(schema)) {
+                    throw fail(DeadLetterReason.HOOK_FAILED, "transform returned a row of super table '"
+                            + row.superTable() + "', not '" + schema.superTable() + "'", topic, null);
+                }
+                if (!row.subTable().equals(r.subTable()) && (row.subTable().isEmpty()
+                        || Names.firstForbidden(row.subTable()) >= 0
+                        || Names.utf8Length(row.subTable()) > Names.MAX_TABLE_NAME_BYTES)) {
+                    throw fail(DeadLetterReason.INVALID_TABLE_NAME, "transform returned sub-table name '"
+                            + showName(row.subTable()) + "', which is empty, too long or has a forbidden character",
+                            topic, null);
+                }
+            }
+            boolean keep;
+            try {
+                keep = rowFilter == null || rowFilter.test(row);
+            } catch (RuntimeException e) {
+                throw fail(DeadLetterReason.HOOK_FAILED, "filter threw " + e, topic, e);
+            }
+            if (keep) {
+                out.add(row);
+            } else {
+                filtered++;
+            }
+        }
+        return new MappedMessage(out, filtered, this);
+    }
+
+    private PayloadException fail(DeadLetterReason reason, String what, String topic, Throwable cause) {
+        return new PayloadException(reason, "Pipeline '" + pipelineName + "': " + what + ", in message on topic '"
+                + topic + "'", cause);
+    }
+
+    @Override
+    public String toString() {
+        return "Mapping{" + filter + " -> " + schema.superTable() + "/" + templateText + '}';
+    }
+}

@@ -1,0 +1,774 @@
+package io.github.mqtt2tdengine.payload;
+
+import io.github.mqtt2tdengine.internal.payload.Names;
+import io.github.mqtt2tdengine.internal.payload.PathCompiler;
+import io.github.mqtt2tdengine.internal.payload.SubTableTemplate;
+import io.github.mqtt2tdengine.spi.Row;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * How messages become rows: the seed's "MQTT Payload Parser" table (receive time {@code ts}, {@code topic},
+ * {@code qos}, custom fields, primary-key timestamp, sub-table name template, super table) and what comes next
+ * (topic levels, row splitting, hooks, policies).
+ *
+ * <p>Immutable; build with {@link #json()}. Column order in the super table: the primary-key timestamp, the receive
+ * time (when it is not the key), {@code topic} and {@code qos} when they are columns, then custom columns in the
+ * order given. Tag order: {@code topic} and {@code qos} when they are tags, then custom tags in the order given.
+ *
+ * @since 0.1.0
+ */
+public final class PayloadSpec {
+    /** Name of the receive-time column when none is set: {@value}. */
+    public static final String DEFAULT_RECEIVE_TIME_COLUMN = "ts";
+    /** Column name of a message timestamp set with {@link Builder#timestamp(String, TimestampUnit)}: {@value}. */
+    public static final String DEFAULT_MESSAGE_TIMESTAMP_COLUMN = "mts";
+    /** Name of the topic column or tag when none is set: {@value}. */
+    public static final String DEFAULT_TOPIC_NAME = "topic";
+    /** Type of the topic column or tag when none is set: VARCHAR(256). */
+    public static final ColumnType DEFAULT_TOPIC_TYPE = ColumnType.varchar(256);
+    /** Name of the QoS column or tag when none is set: {@value}. */
+    public static final String DEFAULT_QOS_NAME = "qos";
+    /** Largest payload mapped when none is set: {@value} bytes (1 MiB); larger ones are dead-lettered. */
+    public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
+    /** Replacement for forbidden characters in sub-table names when none is set: {@value}. */
+    public static final char DEFAULT_NAME_REPLACEMENT = '_';
+
+    private final PayloadParser parser;
+    private final String receiveTimeColumn;
+    private final FieldTarget topicTarget;
+    private final String topicName;
+    private final ColumnType topicType;
+    private final FieldTarget qosTarget;
+    private final String qosName;
+    private final List<Field> fields;
+    private final String splitPath;
+    private final String superTable;
+    private final String subTableTemplate;
+    private final Predicate<Row> filter;
+    private final UnaryOperator<Row> transform;
+    private final TimestampCollisionPolicy collisionPolicy;
+    private final TableNamePolicy tableNamePolicy;
+    private final char nameReplacement;
+    private final StringOverflowPolicy stringOverflowPolicy;
+    private final NonFiniteNumberPolicy nonFiniteNumberPolicy;
+    private final int maxPayloadBytes;
+
+    private PayloadSpec(Builder b) {
+        parser = b.parser;
+        receiveTimeColumn = b.receiveTimeColumn;
+        topicTarget = b.topicTarget;
+        topicName = b.topicName;
+        topicType = b.topicType;
+        qosTarget = b.qosTarget;
+        qosName = b.qosName;
+        fields = List.copyOf(b.fields);
+        splitPath = b.splitPath;
+        superTable = b.superTable;
+        subTableTemplate = b.subTableTemplate;
+        filter = b.filter;
+        transform = b.transform;
+        collisionPolicy = b.collisionPolicy;
+        tableNamePolicy = b.tableNamePolicy;
+        nameReplacement = b.nameReplacement;
+        stringOverflowPolicy = b.stringOverflowPolicy;
+        nonFiniteNumberPolicy = b.nonFiniteNumberPolicy;
+        maxPayloadBytes = b.maxPayloadBytes;
+    }
+
+    /**
+     * Starts a spec for JSON payloads.
+     *
+     * @return a builder
+     */
+    public static Builder json() {
+        return new Builder(PayloadParser.json());
+    }
+
+    /**
+     * Starts a spec for payloads in another format.
+     *
+     * @param parser turns payloads into the tree the field paths read
+     * @return a builder
+     */
+    public static Builder builder(PayloadParser parser) {
+        return new Builder(Objects.requireNonNull(parser, "parser must not be null"));
+    }
+
+    /**
+     * Returns a builder holding this spec's settings.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(parser);
+        b.receiveTimeColumn = receiveTimeColumn;
+        b.topicTarget = topicTarget;
+        b.topicName = topicName;
+        b.topicType = topicType;
+        b.qosTarget = qosTarget;
+        b.qosName = qosName;
+        b.fields.addAll(fields);
+        b.splitPath = splitPath;
+        b.superTable = superTable;
+        b.subTableTemplate = subTableTemplate;
+        b.filter = filter;
+        b.transform = transform;
+        b.collisionPolicy = collisionPolicy;
+        b.tableNamePolicy = tableNamePolicy;
+        b.nameReplacement = nameReplacement;
+        b.stringOverflowPolicy = stringOverflowPolicy;
+        b.nonFiniteNumberPolicy = nonFiniteNumberPolicy;
+        b.maxPayloadBytes = maxPayloadBytes;
+        return b;
+    }
+
+    /**
+     * Returns the payload parser.
+     *
+     * @return the parser
+     */
+    public PayloadParser parser() {
+        return parser;
+    }
+
+    /**
+     * Returns the receive-time column name, absent when the receive time is not stored.
+     *
+     * @return the column name
+     */
+    public Optional<String> receiveTimeColumn() {
+        return Optional.ofNullable(receiveTimeColumn);
+    }
+
+    /**
+     * Returns where the topic goes.
+     *
+     * @return the target
+     */
+    public FieldTarget topicTarget() {
+        return topicTarget;
+    }
+
+    /**
+     * Returns the topic column or tag name.
+     *
+     * @return the name
+     */
+    public String topicName() {
+        return topicName;
+    }
+
+    /**
+     * Returns the topic column or tag type.
+     *
+     * @return VARCHAR(n) or NCHAR(n)
+     */
+    public ColumnType topicType() {
+        return topicType;
+    }
+
+    /**
+     * Returns where the QoS goes.
+     *
+     * @return the target
+     */
+    public FieldTarget qosTarget() {
+        return qosTarget;
+    }
+
+    /**
+     * Returns the QoS column or tag name (type TINYINT).
+     *
+     * @return the name
+     */
+    public String qosName() {
+        return qosName;
+    }
+
+    /**
+     * Returns the custom fields in the order given.
+     *
+     * @return an immutable list
+     */
+    public List<Field> fields() {
+        return fields;
+    }
+
+    /**
+     * Returns the primary-key field, absent when the receive time is the primary key.
+     *
+     * @return the primary-key field
+     */
+    public Optional<Field> primaryKey() {
+        return fields.stream().filter(Field::primaryKey).findFirst();
+    }
+
+    /**
+     * Returns the row-split path, absent when each message is one row.
+     *
+     * @return the JSONPath selecting the array elements
+     */
+    public Optional<String> splitPath() {
+        return Optional.ofNullable(splitPath);
+    }
+
+    /**
+     * Returns the super table name, absent when the pipeline's default applies.
+     *
+     * @return the name
+     */
+    public Optional<String> superTable() {
+        return Optional.ofNullable(superTable);
+    }
+
+    /**
+     * Returns the sub-table name template, absent when the pipeline's default applies.
+     *
+     * @return the template
+     */
+    public Optional<String> subTableTemplate() {
+        return Optional.ofNullable(subTableTemplate);
+    }
+
+    /**
+     * Returns the row filter; rows it rejects are dropped on purpose and counted as filtered.
+     *
+     * @return the filter, absent when every row is kept
+     */
+    public Optional<Predicate<Row>> filter() {
+        return Optional.ofNullable(filter);
+    }
+
+    /**
+     * Returns the row transform.
+     *
+     * @return the transform, absent when rows are kept as mapped
+     */
+    public Optional<UnaryOperator<Row>> transform() {
+        return Optional.ofNullable(transform);
+    }
+
+    /**
+     * Returns the policy for colliding receive-time primary keys.
+     *
+     * @return the policy
+     */
+    public TimestampCollisionPolicy timestampCollisionPolicy() {
+        return collisionPolicy;
+    }
+
+    /**
+     * Returns the policy for forbidden characters in sub-table names.
+     *
+     * @return the policy
+     */
+    public TableNamePolicy tableNamePolicy() {
+        return tableNamePolicy;
+    }
+
+    /**
+     * Returns the replacement for forbidden characters in sub-table names under {@link TableNamePolicy#REPLACE}.
+     *
+     * @return the replacement character
+     */
+    public char nameReplacement() {
+        return nameReplacement;
+    }
+
+    /**
+     * Returns the policy for strings longer than their column.
+     *
+     * @return the policy
+     */
+    public StringOverflowPolicy stringOverflowPolicy() {
+        return stringOverflowPolicy;
+    }
+
+    /**
+     * Returns the policy for NaN and infinite numbers.
+     *
+     * @return the policy
+     */
+    public NonFiniteNumberPolicy nonFiniteNumberPolicy() {
+        return nonFiniteNumberPolicy;
+    }
+
+    /**
+     * Returns the largest payload mapped; larger ones are dead-lettered with reason {@code PAYLOAD_TOO_LARGE}.
+     *
+     * @return bytes
+     */
+    public int maxPayloadBytes() {
+        return maxPayloadBytes;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof PayloadSpec)) {
+            return false;
+        }
+        PayloadSpec s = (PayloadSpec) o;
+        return parser.equals(s.parser) && Objects.equals(receiveTimeColumn, s.receiveTimeColumn)
+                && topicTarget == s.topicTarget && topicName.equals(s.topicName) && topicType.equals(s.topicType)
+                && qosTarget == s.qosTarget && qosName.equals(s.qosName) && fields.equals(s.fields)
+                && Objects.equals(splitPath, s.splitPath) && Objects.equals(superTable, s.superTable)
+                && Objects.equals(subTableTemplate, s.subTableTemplate) && Objects.equals(filter, s.filter)
+                && Objects.equals(transform, s.transform) && collisionPolicy == s.collisionPolicy
+                && tableNamePolicy == s.tableNamePolicy && nameReplacement == s.nameReplacement
+                && stringOverflowPolicy == s.stringOverflowPolicy && nonFiniteNumberPolicy == s.nonFiniteNumberPolicy
+                && maxPayloadBytes == s.maxPayloadBytes;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(parser, receiveTimeColumn, topicTarget, topicName, topicType, qosTarget, qosName, fields,
+                splitPath, superTable, subTableTemplate, collisionPolicy, tableNamePolicy, maxPayloadBytes);
+    }
+
+    @Override
+    public String toString() {
+        return "PayloadSpec{receiveTime=" + receiveTimeColumn + ", topic=" + topicTarget + ' ' + topicName
+                + ", qos=" + qosTarget + ' ' + qosName + ", fields=" + fields
+                + (splitPath != null ? ", split=" + splitPath : "") + ", superTable=" + superTable
+                + ", subTableTemplate=" + subTableTemplate + '}';
+    }
+
+    /** Builds a {@link PayloadSpec}; mutable, not thread-safe, reusable. */
+    public static final class Builder {
+        private final PayloadParser parser;
+        private String receiveTimeColumn = DEFAULT_RECEIVE_TIME_COLUMN;
+        private FieldTarget topicTarget = FieldTarget.IGNORE;
+        private String topicName = DEFAULT_TOPIC_NAME;
+        private ColumnType topicType = DEFAULT_TOPIC_TYPE;
+        private FieldTarget qosTarget = FieldTarget.IGNORE;
+        private String qosName = DEFAULT_QOS_NAME;
+        private final List<Field> fields = new ArrayList<>();
+        private String splitPath;
+        private String superTable;
+        private String subTableTemplate;
+        private Predicate<Row> filter;
+        private UnaryOperator<Row> transform;
+        private TimestampCollisionPolicy collisionPolicy = TimestampCollisionPolicy.SHIFT;
+        private TableNamePolicy tableNamePolicy = TableNamePolicy.REPLACE;
+        private char nameReplacement = DEFAULT_NAME_REPLACEMENT;
+        private StringOverflowPolicy stringOverflowPolicy = StringOverflowPolicy.REJECT;
+        private NonFiniteNumberPolicy nonFiniteNumberPolicy = NonFiniteNumberPolicy.REJECT;
+        private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+
+        private Builder(PayloadParser parser) {
+            this.parser = parser;
+        }
+
+        /**
+         * Names the receive-time TIMESTAMP column (the seed's {@code ts} row); default
+         * {@value #DEFAULT_RECEIVE_TIME_COLUMN}. It is the primary key unless a field is marked as one.
+         *
+         * @param column the column name
+         * @return this builder
+         */
+        public Builder receiveTimeColumn(String column) {
+            this.receiveTimeColumn = Names.check("receive-time column", column, Names.MAX_COLUMN_NAME_BYTES);
+            return this;
+        }
+
+        /**
+         * Leaves the receive time out of the table; only allowed when a field is the primary key.
+         *
+         * @return this builder
+         */
+        public Builder withoutReceiveTime() {
+            this.receiveTimeColumn = null;
+            return this;
+        }
+
+        /**
+         * Stores the topic as a column or tag named {@value #DEFAULT_TOPIC_NAME} of type VARCHAR(256), or not at all
+         * (the default, {@link FieldTarget#IGNORE}).
+         *
+         * @param target column, tag or ignore
+         * @return this builder
+         */
+        public Builder topic(FieldTarget target) {
+            this.topicTarget = Objects.requireNonNull(target, "target must not be null");
+            return this;
+        }
+
+        /**
+         * Stores the topic with a chosen name and type.
+         *
+         * @param target column, tag or ignore
+         * @param name the column or tag name
+         * @param type VARCHAR(n) or NCHAR(n)
+         * @return this builder
+         * @throws IllegalArgumentException if the type is not VARCHAR or NCHAR
+         */
+        public Builder topic(FieldTarget target, String name, ColumnType type) {
+            Objects.requireNonNull(type, "type must not be null");
+            if (type.kind() != ColumnType.Kind.VARCHAR && type.kind() != ColumnType.Kind.NCHAR) {
+                throw new IllegalArgumentException("topic type must be VARCHAR(n) or NCHAR(n), but was " + type);
+            }
+            this.topicTarget = Objects.requireNonNull(target, "target must not be null");
+            this.topicName = Names.check("topic name", name, Names.MAX_COLUMN_NAME_BYTES);
+            this.topicType = type;
+            return this;
+        }
+
+        /**
+         * Stores the QoS as a TINYINT column or tag named {@value #DEFAULT_QOS_NAME}, or not at all (the default).
+         *
+         * @param target column, tag or ignore
+         * @return this builder
+         */
+        public Builder qos(FieldTarget target) {
+            this.qosTarget = Objects.requireNonNull(target, "target must not be null");
+            return this;
+        }
+
+        /**
+         * Stores the QoS as a TINYINT column or tag with a chosen name.
+         *
+         * @param target column, tag or ignore
+         * @param name the column or tag name
+         * @return this builder
+         */
+        public Builder qos(FieldTarget target, String name) {
+            this.qosTarget = Objects.requireNonNull(target, "target must not be null");
+            this.qosName = Names.check("qos name", name, Names.MAX_COLUMN_NAME_BYTES);
+            return this;
+        }
+
+        /**
+         * Uses a message timestamp as the primary key, in column {@value #DEFAULT_MESSAGE_TIMESTAMP_COLUMN}; the
+         * receive time stays an ordinary column unless {@link #withoutReceiveTime()}.
+         *
+         * @param path the JSONPath of the timestamp
+         * @param unit the unit of numeric values
+         * @return this builder
+         */
+        public Builder timestamp(String path, TimestampUnit unit) {
+            return timestamp(DEFAULT_MESSAGE_TIMESTAMP_COLUMN, path, unit);
+        }
+
+        /**
+         * Uses a message timestamp as the primary key, in the named column.
+         *
+         * @param column the primary-key column name
+         * @param path the JSONPath of the timestamp
+         * @param unit the unit of numeric values
+         * @return this builder
+         */
+        public Builder timestamp(String column, String path, TimestampUnit unit) {
+            return field(Field.builder(column).path(path).type(ColumnType.TIMESTAMP).primaryKey(true).unit(unit)
+                    .required(true).build());
+        }
+
+        /**
+         * Adds a nullable column read from a JSONPath.
+         *
+         * @param name the column name
+         * @param path the JSONPath
+         * @param type the TDengine type
+         * @return this builder
+         */
+        public Builder column(String name, String path, ColumnType type) {
+            return field(Field.column(name, path, type));
+        }
+
+        /**
+         * Adds a tag read from a JSONPath; a missing value becomes NULL.
+         *
+         * @param name the tag name
+         * @param path the JSONPath
+         * @param type the TDengine type
+         * @return this builder
+         */
+        public Builder tag(String name, String path, ColumnType type) {
+            return field(Field.tag(name, path, type));
+        }
+
+        /**
+         * Adds a tag read from a JSONPath that must be present; a missing value dead-letters the message.
+         *
+         * @param name the tag name
+         * @param path the JSONPath
+         * @param type the TDengine type
+         * @return this builder
+         */
+        public Builder requiredTag(String name, String path, ColumnType type) {
+            return field(Field.tag(name, path, type).toBuilder().required(true).build());
+        }
+
+        /**
+         * Adds a VARCHAR({@value ColumnType#DEFAULT_LENGTH}) tag read from a topic level: level 1 of
+         * {@code plant/m7/meters} is {@code m7}. A missing level dead-letters the message.
+         *
+         * @param name the tag name
+         * @param level the 0-based topic level
+         * @return this builder
+         */
+        public Builder tagFromTopicLevel(String name, int level) {
+            return tagFromTopicLevel(name, level, ColumnType.VARCHAR);
+        }
+
+        /**
+         * Adds a tag read from a topic level, converted to the given type.
+         *
+         * @param name the tag name
+         * @param level the 0-based topic level
+         * @param type the TDengine type
+         * @return this builder
+         */
+        public Builder tagFromTopicLevel(String name, int level, ColumnType type) {
+            return field(Field.builder(name).topicLevel(level).type(type).target(FieldTarget.TAG).required(true)
+                    .build());
+        }
+
+        /**
+         * Adds a column read from a topic level, converted to the given type.
+         *
+         * @param name the column name
+         * @param level the 0-based topic level
+         * @param type the TDengine type
+         * @return this builder
+         */
+        public Builder columnFromTopicLevel(String name, int level, ColumnType type) {
+            return field(Field.builder(name).topicLevel(level).type(type).required(true).build());
+        }
+
+        /**
+         * Adds a field.
+         *
+         * @param field the field
+         * @return this builder
+         */
+        public Builder field(Field field) {
+            fields.add(Objects.requireNonNull(field, "field must not be null"));
+            return this;
+        }
+
+        /**
+         * Splits each message into one row per element of an array, for example {@code $.readings[*]}; fields are
+         * then read from each element unless their scope is {@link FieldScope#MESSAGE}. An empty array yields no
+         * rows; a missing one dead-letters the message.
+         *
+         * @param path the JSONPath selecting the elements
+         * @return this builder
+         */
+        public Builder split(String path) {
+            Objects.requireNonNull(path, "split path must not be null");
+            PathCompiler.check("split path", path);
+            this.splitPath = path;
+            return this;
+        }
+
+        /**
+         * Sets the super table; otherwise the pipeline's {@code superTable} applies.
+         *
+         * @param name the super table name: at most 192 bytes, no '.', backquote or control characters
+         * @return this builder
+         */
+        public Builder superTable(String name) {
+            this.superTable = Names.check("super table name", name, Names.MAX_TABLE_NAME_BYTES);
+            return this;
+        }
+
+        /**
+         * Sets the sub-table name template, for example {@code d{id}} or {@code meter_{site}_{device_id}}; each
+         * {@code {name}} is the value of a field, tag, topic-level field, {@code topic} or {@code qos}. Otherwise the
+         * pipeline's {@code subTableTemplate} applies.
+         *
+         * @param template the template
+         * @return this builder
+         */
+        public Builder subTableTemplate(String template) {
+            this.subTableTemplate = SubTableTemplate.parse(template).text();
+            return this;
+        }
+
+        /**
+         * Keeps only rows the predicate accepts; the others are dropped on purpose and counted as filtered. Runs on
+         * transport threads after the transform; must not block. If it throws, the message is dead-lettered.
+         *
+         * @param filter the predicate
+         * @return this builder
+         */
+        public Builder filter(Predicate<Row> filter) {
+            this.filter = Objects.requireNonNull(filter, "filter must not be null");
+            return this;
+        }
+
+        /**
+         * Changes each mapped row (for example to scale a value or rename a sub-table) using {@code Row.with*}.
+         * Runs on transport threads; must not block. If it throws, the message is dead-lettered.
+         *
+         * @param transform the transform; must return a row of the same super table
+         * @return this builder
+         */
+        public Builder transform(UnaryOperator<Row> transform) {
+            this.transform = Objects.requireNonNull(transform, "transform must not be null");
+            return this;
+        }
+
+        /**
+         * Sets what happens when receive-time primary keys collide; default {@link TimestampCollisionPolicy#SHIFT}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder timestampCollisionPolicy(TimestampCollisionPolicy policy) {
+            this.collisionPolicy = Objects.requireNonNull(policy, "policy must not be null");
+            return this;
+        }
+
+        /**
+         * Sets what happens to forbidden characters in generated sub-table names; default
+         * {@link TableNamePolicy#REPLACE} with {@value #DEFAULT_NAME_REPLACEMENT}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder tableNamePolicy(TableNamePolicy policy) {
+            this.tableNamePolicy = Objects.requireNonNull(policy, "policy must not be null");
+            return this;
+        }
+
+        /**
+         * Sets the replacement for forbidden characters under {@link TableNamePolicy#REPLACE}; default
+         * {@value #DEFAULT_NAME_REPLACEMENT}.
+         *
+         * @param replacement an allowed character
+         * @return this builder
+         * @throws IllegalArgumentException if the replacement is itself forbidden
+         */
+        public Builder nameReplacement(char replacement) {
+            if (Names.isForbidden(replacement)) {
+                throw new IllegalArgumentException("name replacement must be an allowed character, but was "
+                        + Names.describe(replacement));
+            }
+            this.nameReplacement = replacement;
+            return this;
+        }
+
+        /**
+         * Sets what happens to strings longer than their column; default {@link StringOverflowPolicy#REJECT}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder stringOverflowPolicy(StringOverflowPolicy policy) {
+            this.stringOverflowPolicy = Objects.requireNonNull(policy, "policy must not be null");
+            return this;
+        }
+
+        /**
+         * Sets what happens to NaN and infinite numbers; default {@link NonFiniteNumberPolicy#REJECT}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder nonFiniteNumberPolicy(NonFiniteNumberPolicy policy) {
+            this.nonFiniteNumberPolicy = Objects.requireNonNull(policy, "policy must not be null");
+            return this;
+        }
+
+        /**
+         * Sets the largest payload mapped; default {@value #DEFAULT_MAX_PAYLOAD_BYTES} bytes.
+         *
+         * @param bytes the limit, greater than 0
+         * @return this builder
+         */
+        public Builder maxPayloadBytes(int bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("max payload bytes must be greater than 0, but was " + bytes);
+            }
+            this.maxPayloadBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Builds the spec, checking names, paths, the primary key, the template and TDengine's tag rules.
+         *
+         * @return the spec
+         * @throws IllegalStateException naming the field when a rule is broken
+         */
+        public PayloadSpec build() {
+            Map<String, String> seen = new HashMap<>();
+            Set<String> tags = new LinkedHashSet<>();
+            Set<String> known = new LinkedHashSet<>();
+            int primaryKeys = 0;
+            boolean jsonTag = false;
+            if (receiveTimeColumn != null) {
+                claim(seen, receiveTimeColumn, "receive-time column");
+            }
+            if (topicTarget != FieldTarget.IGNORE) {
+                claim(seen, topicName, "topic");
+                known.add(topicName);
+                if (topicTarget == FieldTarget.TAG) {
+                    tags.add(topicName);
+                }
+            }
+            if (qosTarget != FieldTarget.IGNORE) {
+                claim(seen, qosName, "qos");
+                known.add(qosName);
+                if (qosTarget == FieldTarget.TAG) {
+                    tags.add(qosName);
+                }
+            }
+            for (Field f : fields) {
+                claim(seen, f.name(), "field");
+                known.add(f.name());
+                if (f.path() != null) {
+                    PathCompiler.check("JSONPath of field '" + f.name() + "'", f.path());
+                }
+                if (f.primaryKey()) {
+                    primaryKeys++;
+                }
+                if (f.target() == FieldTarget.TAG) {
+                    tags.add(f.name());
+                    jsonTag |= f.type().kind() == ColumnType.Kind.JSON;
+                }
+            }
+            if (primaryKeys > 1) {
+                throw new IllegalStateException("only one field can be the primary key, but " + primaryKeys
+                        + " are marked");
+            }
+            if (primaryKeys == 0 && receiveTimeColumn == null) {
+                throw new IllegalStateException("withoutReceiveTime() needs a field marked as primary key");
+            }
+            if (tags.isEmpty()) {
+                throw new IllegalStateException("a super table needs at least one tag; map one with tag(...), "
+                        + "tagFromTopicLevel(...), topic(FieldTarget.TAG) or qos(FieldTarget.TAG)");
+            }
+            if (jsonTag && tags.size() > 1) {
+                throw new IllegalStateException("a JSON tag must be the only tag, but tags are " + tags);
+            }
+            if (subTableTemplate != null) {
+                for (String placeholder : SubTableTemplate.parse(subTableTemplate).placeholders()) {
+                    if (!known.contains(placeholder)) {
+                        throw new IllegalStateException("subTableTemplate references unknown field '" + placeholder
+                                + "'; known fields: " + known);
+                    }
+                }
+            }
+            return new PayloadSpec(this);
+        }
+
+        private static void claim(Map<String, String> seen, String name, String what) {
+            String previous = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), what);
+            if (previous != null) {
+                throw new IllegalStateException("name '" + name + "' is used twice (" + previous + " and " + what
+                        + "); names must differ in more than letter case");
+            }
+        }
+    }
+}

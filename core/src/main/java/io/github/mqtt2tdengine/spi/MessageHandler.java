@@ -1,0 +1,47 @@
+package io.github.mqtt2tdengine.spi;
+
+/**
+ * The engine's entry point for a {@link Transport}: messages and connection events go here.
+ *
+ * <p>All methods are called on transport threads and never block.
+ *
+ * @since 0.1.0
+ */
+@FunctionalInterface
+public interface MessageHandler {
+
+    /**
+     * Takes one message; it is acknowledged later through {@link InboundMessage#acknowledge()}.
+     * Never blocks and never throws.
+     *
+     * @param message the message
+     */
+    void onMessage(InboundMessage message);
+
+    /**
+     * Returns how many messages the engine accepts unacknowledged; transports use it as MQTT 5 receive maximum or
+     * client in-flight window, so a slow sink leaves the backlog in the broker.
+     *
+     * @return the in-flight bound, at least 1
+     */
+    default int maxInFlight() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * Reports a connection state change.
+     *
+     * @param state the new state
+     * @param detail a short detail (broker address, disconnect cause), never a secret
+     */
+    default void onConnectionStateChanged(ConnectionState state, String detail) {
+    }
+
+    /**
+     * Reports that the transport cannot go on (for example, reconnecting was given up); the pipeline fails.
+     *
+     * @param cause why
+     */
+    default void onTransportFailed(Throwable cause) {
+    }
+}

@@ -1,0 +1,107 @@
+package io.github.mqtt2tdengine.spi;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The super table a mapping writes to: its name, its columns (the primary-key timestamp first) and its tags.
+ *
+ * @since 0.1.0
+ */
+public final class TableSchema {
+    private final String superTable;
+    private final List<SchemaColumn> columns;
+    private final List<SchemaColumn> tags;
+
+    /**
+     * Creates a schema.
+     *
+     * @param superTable the super table name (unquoted)
+     * @param columns the columns, the first being the TIMESTAMP primary key
+     * @param tags the tags, at least one
+     */
+    public TableSchema(String superTable, List<SchemaColumn> columns, List<SchemaColumn> tags) {
+        this.superTable = Objects.requireNonNull(superTable, "superTable must not be null");
+        this.columns = List.copyOf(columns);
+        this.tags = List.copyOf(tags);
+        if (this.columns.isEmpty()) {
+            throw new IllegalArgumentException("super table '" + superTable + "' needs at least a timestamp column");
+        }
+    }
+
+    /**
+     * Returns the super table name, unquoted.
+     *
+     * @return the name
+     */
+    public String superTable() {
+        return superTable;
+    }
+
+    /**
+     * Returns the columns; the first is the TIMESTAMP primary key.
+     *
+     * @return an immutable list
+     */
+    public List<SchemaColumn> columns() {
+        return columns;
+    }
+
+    /**
+     * Returns the tags.
+     *
+     * @return an immutable list
+     */
+    public List<SchemaColumn> tags() {
+        return tags;
+    }
+
+    /**
+     * Returns the position of a column by name.
+     *
+     * @param name the column name
+     * @return its index in {@link #columns()}, or -1
+     */
+    public int columnIndex(String name) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Returns the position of a tag by name.
+     *
+     * @param name the tag name
+     * @return its index in {@link #tags()}, or -1
+     */
+    public int tagIndex(String name) {
+        for (int i = 0; i < tags.size(); i++) {
+            if (tags.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof TableSchema)) {
+            return false;
+        }
+        TableSchema other = (TableSchema) o;
+        return superTable.equals(other.superTable) && columns.equals(other.columns) && tags.equals(other.tags);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(superTable, columns, tags);
+    }
+
+    @Override
+    public String toString() {
+        return superTable + " (" + columns + ") TAGS (" + tags + ")";
+    }
+}

@@ -1,0 +1,58 @@
+package io.github.mqtt2tdengine.spi;
+
+import io.github.mqtt2tdengine.TransportException;
+
+/**
+ * Source of messages: connects to a broker, subscribes with manual acknowledgement and hands messages to a
+ * {@link MessageHandler}.
+ *
+ * <p>Lifecycle, in order:
+ * <ol>
+ *   <li>{@link #start(MessageHandler)} once, on the thread calling {@code SyncPipeline.start()}: connect, subscribe,
+ *       return.</li>
+ *   <li>{@link MessageHandler#onMessage} on transport threads, any number of times.</li>
+ *   <li>{@link #pause()} and {@link #resume()} from any library thread, when the engine's in-flight bound is reached
+ *       and when it has room again.</li>
+ *   <li>{@link #close()} once or more, on the thread closing the pipeline or a writer thread when it fails.</li>
+ * </ol>
+ *
+ * <p>At-least-once contract:
+ * <ol>
+ *   <li>The transport delivers QoS 1 and 2 messages with manual acknowledgement, ideally on a persistent session.</li>
+ *   <li>The engine calls {@link InboundMessage#acknowledge()} only after every row of the message has been committed by
+ *       the sink, in any order; the transport (the HiveMQ client) orders the MQTT acknowledgements itself.</li>
+ *   <li>Messages never acknowledged (a sink outage, a crash, a close that timed out) stay with the broker and are
+ *       redelivered, so a message can arrive twice: sinks must tolerate duplicates.</li>
+ * </ol>
+ *
+ * @since 0.1.0
+ */
+public interface Transport extends AutoCloseable {
+
+    /**
+     * Connects and subscribes, then returns; messages then flow to the handler. Called once.
+     *
+     * @param handler where messages and connection events go
+     * @throws TransportException if the broker cannot be reached, refuses the connection or the subscription
+     */
+    void start(MessageHandler handler) throws TransportException;
+
+    /**
+     * Asks the transport to stop taking messages from the network (the in-flight bound was reached). A few messages
+     * already read may still be delivered. Never blocks; the default does nothing and relies on MQTT flow control.
+     */
+    default void pause() {
+    }
+
+    /**
+     * Lets the transport take messages again after {@link #pause()}. Never blocks; the default does nothing.
+     */
+    default void resume() {
+    }
+
+    /**
+     * Stops delivery and disconnects; unacknowledged messages stay with the broker. Idempotent; does not throw.
+     */
+    @Override
+    void close();
+}

@@ -78,7 +78,8 @@ final class Writer implements Runnable {
             if (engine.isFailed()) {
                 return;
             }
-            long wait = rows.isEmpty() ? IDLE_POLL_NANOS : Math.max(0, batchStart + maxAgeNanos - System.nanoTime());
+            long wait = rows.isEmpty() ? IDLE_POLL_NANOS
+                    : Math.min(IDLE_POLL_NANOS, Math.max(0, batchStart + maxAgeNanos - System.nanoTime()));
             if (engine.isDraining() && !rows.isEmpty()) {
                 wait = 0;
             }

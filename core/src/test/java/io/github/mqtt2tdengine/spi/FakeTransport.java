@@ -1,0 +1,158 @@
+package io.github.mqtt2tdengine.spi;
+
+import io.github.mqtt2tdengine.TransportException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A transport for engine tests: messages are published by the test on its own thread (standing in for the transport
+ * thread) and record their acknowledgements.
+ */
+public final class FakeTransport implements Transport {
+    private volatile MessageHandler handler;
+    private final List<FakeMessage> delivered = new CopyOnWriteArrayList<>();
+    private final AtomicInteger pauses = new AtomicInteger();
+    private final AtomicInteger resumes = new AtomicInteger();
+    private final AtomicInteger closes = new AtomicInteger();
+    private volatile boolean paused;
+    private volatile RuntimeException startFailure;
+
+    /** Makes {@link #start} throw. */
+    public FakeTransport failOnStart(RuntimeException e) {
+        this.startFailure = e;
+        return this;
+    }
+
+    @Override
+    public void start(MessageHandler handler) {
+        if (startFailure != null) {
+            throw startFailure;
+        }
+        if (this.handler != null) {
+            throw new TransportException("FakeTransport started twice");
+        }
+        this.handler = handler;
+    }
+
+    public MessageHandler handler() {
+        return handler;
+    }
+
+    public FakeMessage publish(String topic, String payload) {
+        return publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, Instant.now());
+    }
+
+    public FakeMessage publish(String topic, String payload, Instant receivedAt) {
+        return publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, receivedAt);
+    }
+
+    public FakeMessage publish(String topic, byte[] payload, int qos, Instant receivedAt) {
+        FakeMessage m = new FakeMessage(topic, payload, qos, receivedAt);
+        delivered.add(m);
+        handler.onMessage(m);
+        return m;
+    }
+
+    public List<FakeMessage> delivered() {
+        return delivered;
+    }
+
+    public long ackedCount() {
+        return delivered.stream().filter(FakeMessage::acked).count();
+    }
+
+    @Override
+    public void pause() {
+        paused = true;
+        pauses.incrementAndGet();
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+        resumes.incrementAndGet();
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    public int pauses() {
+        return pauses.get();
+    }
+
+    public int resumes() {
+        return resumes.get();
+    }
+
+    public int closes() {
+        return closes.get();
+    }
+
+    @Override
+    public void close() {
+        closes.incrementAndGet();
+    }
+
+    @Override
+    public String toString() {
+        return "FakeTransport";
+    }
+
+    /** A delivered message that counts its acknowledgements. */
+    public static final class FakeMessage implements InboundMessage {
+        private final String topic;
+        private final byte[] payload;
+        private final int qos;
+        private final Instant receivedAt;
+        private final AtomicInteger acks = new AtomicInteger();
+
+        FakeMessage(String topic, byte[] payload, int qos, Instant receivedAt) {
+            this.topic = topic;
+            this.payload = payload;
+            this.qos = qos;
+            this.receivedAt = receivedAt;
+        }
+
+        @Override
+        public String topic() {
+            return topic;
+        }
+
+        @Override
+        public byte[] payload() {
+            return payload;
+        }
+
+        @Override
+        public int qos() {
+            return qos;
+        }
+
+        @Override
+        public Instant receivedAt() {
+            return receivedAt;
+        }
+
+        @Override
+        public void acknowledge() {
+            acks.incrementAndGet();
+        }
+
+        public boolean acked() {
+            return acks.get() > 0;
+        }
+
+        public int ackCount() {
+            return acks.get();
+        }
+
+        @Override
+        public String toString() {
+            return "FakeMessage{" + topic + ", acks=" + acks + '}';
+        }
+    }
+}

@@ -133,10 +133,13 @@ final class Writer implements Runnable {
             last[0] = ts;
             return row;
         }
-        engine.counters().collisions.increment();
         if (!shift) {
+            if (ts == last[0]) {
+                engine.counters().collisions.increment();
+            }
             return row;
         }
+        engine.counters().collisions.increment();
         last[0] = last[0] + 1;
         return row.withTimestamp(last[0]);
     }

@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine;
 
+import io.github.mqtt2tdengine.spi.ConnectionState;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,12 +21,15 @@ import java.util.Optional;
  * @param peakInFlight the highest {@code inFlight} seen
  * @param timestampCollisions rows whose receive-time primary key collided with the previous row of their sub-table
  * @param ignoredWhileClosing messages delivered after intake stopped, left unacknowledged for the broker to redeliver
+ * @param droppedByTransport messages the transport reported dropped (QoS 0 under backpressure)
+ * @param connectionState the transport's last reported connection state
  * @param lastError the last error message (a sink failure, a dead letter's reason), may be null
  * @since 0.1.0
  */
 public record PipelineMetrics(PipelineState state, long received, long rowsMapped, long rowsFiltered, long rowsWritten,
         long batches, long retries, long deadLetters, Map<DeadLetterReason, Long> deadLettersByReason, long acked,
-        long inFlight, long peakInFlight, long timestampCollisions, long ignoredWhileClosing, String lastError) {
+        long inFlight, long peakInFlight, long timestampCollisions, long ignoredWhileClosing, long droppedByTransport,
+        ConnectionState connectionState, String lastError) {
 
     /**
      * Creates a snapshot.

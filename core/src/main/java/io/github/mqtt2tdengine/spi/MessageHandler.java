@@ -38,6 +38,17 @@ public interface MessageHandler {
     }
 
     /**
+     * Reports a message the transport had to drop (a QoS 0 message arriving while paused, a client-side queue
+     * overflow), so that no drop is silent: the engine counts it and logs it at WARN.
+     *
+     * @param topic the message's topic
+     * @param qos its QoS
+     * @param reason why it was dropped
+     */
+    default void onDropped(String topic, int qos, String reason) {
+    }
+
+    /**
      * Reports that the transport cannot go on (for example, reconnecting was given up); the pipeline fails.
      *
      * @param cause why

@@ -582,7 +582,18 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         }
 
         @Override
+        public void onDropped(String topic, int qos, String reason) {
+            metrics.droppedByTransport.increment();
+            long n = metrics.droppedByTransport.sum();
+            if (n == 1 || n % 1000 == 0) {
+                LOG.warn("Pipeline '{}': transport dropped a QoS {} message on '{}' ({}); {} dropped so far", name, qos,
+                        topic, reason, n);
+            }
+        }
+
+        @Override
         public void onConnectionStateChanged(ConnectionState connectionState, String detail) {
+            metrics.connectionState = connectionState;
             notifyListeners(l -> l.onConnectionStateChanged(connectionState, detail));
         }
 

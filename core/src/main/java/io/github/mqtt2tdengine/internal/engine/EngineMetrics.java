@@ -3,6 +3,7 @@ package io.github.mqtt2tdengine.internal.engine;
 import io.github.mqtt2tdengine.DeadLetterReason;
 import io.github.mqtt2tdengine.PipelineMetrics;
 import io.github.mqtt2tdengine.PipelineState;
+import io.github.mqtt2tdengine.spi.ConnectionState;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +23,8 @@ final class EngineMetrics {
     final LongAdder collisions = new LongAdder();
     final LongAdder ignoredWhileClosing = new LongAdder();
     final AtomicLong peakInFlight = new AtomicLong();
+    final LongAdder droppedByTransport = new LongAdder();
+    volatile ConnectionState connectionState = ConnectionState.DISCONNECTED;
     private final Map<DeadLetterReason, LongAdder> deadLetters = new EnumMap<>(DeadLetterReason.class);
     volatile String lastError;
 
@@ -54,6 +57,6 @@ final class EngineMetrics {
         }
         return new PipelineMetrics(state, received.sum(), rowsMapped.sum(), rowsFiltered.sum(), rowsWritten.sum(),
                 batches.sum(), retries.sum(), total, byReason, acked.sum(), inFlight, peakInFlight.get(),
-                collisions.sum(), ignoredWhileClosing.sum(), lastError);
+                collisions.sum(), ignoredWhileClosing.sum(), droppedByTransport.sum(), connectionState, lastError);
     }
 }

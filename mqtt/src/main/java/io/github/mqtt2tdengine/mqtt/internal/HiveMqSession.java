@@ -1,0 +1,314 @@
+package io.github.mqtt2tdengine.mqtt.internal;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientBuilder;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.MqttClientSslConfigBuilder;
+import com.hivemq.client.mqtt.MqttClientTransportConfig;
+import com.hivemq.client.mqtt.MqttClientTransportConfigBuilder;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.MqttWebSocketConfig;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
+import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
+import com.hivemq.client.mqtt.mqtt3.message.auth.Mqtt3SimpleAuth;
+import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAck;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuth;
+import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import io.github.mqtt2tdengine.TransportException;
+import io.github.mqtt2tdengine.spi.ConnectionState;
+import io.github.mqtt2tdengine.spi.MessageHandler;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transport on the HiveMQ MQTT Client, MQTT 3.1.1 or 5.0. Not API; may change in any release.
+ */
+public final class HiveMqSession implements MqttSession {
+    private static final Logger LOG = LoggerFactory.getLogger(HiveMqSession.class);
+
+    private final MqttSettings settings;
+    private volatile MessageHandler handler;
+    private volatile ConnectionState state = ConnectionState.DISCONNECTED;
+    private volatile boolean connectedOnce;
+    private volatile boolean closing;
+    private volatile boolean paused;
+    private Mqtt5AsyncClient client5;
+    private Mqtt3AsyncClient client3;
+
+    /**
+     * Creates the session.
+     *
+     * @param settings validated settings
+     */
+    public HiveMqSession(MqttSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void start(MessageHandler h) {
+        this.handler = h;
+        if (settings.clientIdGenerated()) {
+            LOG.info("MQTT: no client id set, using generated '{}'", settings.clientId());
+            if (!settings.cleanSession()) {
+                LOG.warn("MQTT: cleanSession(false) with the generated client id '{}': after a restart a new id will "
+                        + "not find this session and its queued messages; set a fixed clientId", settings.clientId());
+            }
+        }
+        MqttClientBuilder builder = MqttClient.builder()
+                .identifier(settings.clientId())
+                .transportConfig(transportConfig())
+                .automaticReconnect()
+                .initialDelay(settings.reconnectInitial().toMillis(), TimeUnit.MILLISECONDS)
+                .maxDelay(settings.reconnectMax().toMillis(), TimeUnit.MILLISECONDS)
+                .applyAutomaticReconnect()
+                .addConnectedListener(ctx -> onConnected())
+                .addDisconnectedListener(this::onDisconnected);
+        CompletableFuture<?> connected;
+        if (settings.version().equals("5.0")) {
+            client5 = builder.useMqttVersion5().buildAsync();
+            // the network thread runs the handler: no HiveMQ callback queue that could drop QoS 0 messages
+            client5.publishes(MqttGlobalPublishFilter.ALL, this::on5, Runnable::run, true);
+            connected = client5.connect(connect5(h));
+        } else {
+            client3 = builder.useMqttVersion3().buildAsync();
+            client3.publishes(MqttGlobalPublishFilter.ALL, this::on3, Runnable::run, true);
+            var connect = client3.connectWith()
+                    .keepAlive((int) settings.keepAlive().getSeconds())
+                    .cleanSession(settings.cleanSession());
+            if (settings.username() != null) {
+                var auth = Mqtt3SimpleAuth.builder().username(settings.username());
+                connect.simpleAuth(settings.password() == null ? auth.build()
+                        : auth.password(settings.password().reveal().getBytes(StandardCharsets.UTF_8)).build());
+            }
+            connected = connect.send();
+        }
+        await(connected, "connect");
+        connectedOnce = true;
+        await(subscribe(), "subscribe");
+        LOG.info("MQTT: client '{}' connected to {} (MQTT {}, clean session {}), subscribed to {}",
+                settings.clientId(), settings.endpoint(), settings.version(), settings.cleanSession(),
+                settings.subscriptions());
+    }
+
+    private Mqtt5Connect connect5(MessageHandler h) {
+        var b = Mqtt5Connect.builder()
+                .keepAlive((int) settings.keepAlive().getSeconds())
+                .cleanStart(settings.cleanSession())
+                .sessionExpiryInterval(settings.cleanSession() ? 0 : settings.sessionExpiry().getSeconds())
+                .restrictions().receiveMaximum(settings.receiveMaximum() > 0 ? settings.receiveMaximum()
+                        : Math.max(1, Math.min(h.maxInFlight(), 65_535))).applyRestrictions();
+        if (settings.username() != null) {
+            var auth = Mqtt5SimpleAuth.builder().username(settings.username());
+            b.simpleAuth(settings.password() == null ? auth.build()
+                    : auth.password(settings.password().reveal().getBytes(StandardCharsets.UTF_8)).build());
+        }
+        return b.build();
+    }
+
+    private MqttClientTransportConfig transportConfig() {
+        MqttClientTransportConfigBuilder b = MqttClientTransportConfig.builder()
+                .serverHost(settings.host())
+                .serverPort(settings.port())
+                .socketConnectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .mqttConnectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        if (settings.tls() != null) {
+            MqttClientSslConfigBuilder ssl = MqttClientSslConfig.builder();
+            if (settings.tls().trustManagers() != null) {
+                ssl.trustManagerFactory(settings.tls().trustManagers());
+            }
+            if (settings.tls().keyManagers() != null) {
+                ssl.keyManagerFactory(settings.tls().keyManagers());
+            }
+            if (!settings.hostnameVerification()) {
+                ssl.hostnameVerifier((hostname, session) -> true);
+            }
+            b.sslConfig(ssl.build());
+        }
+        if (settings.webSocketPath() != null) {
+            b.webSocketConfig(MqttWebSocketConfig.builder().serverPath(settings.webSocketPath().substring(1)).build());
+        }
+        return b.build();
+    }
+
+    private CompletableFuture<?> subscribe() {
+        if (client5 != null) {
+            List<Mqtt5Subscription> subs = new ArrayList<>();
+            for (MqttSettings.Subscription s : settings.subscriptions()) {
+                subs.add(Mqtt5Subscription.builder().topicFilter(s.filter()).qos(MqttQos.fromCode(s.qos())).build());
+            }
+            return client5.subscribe(Mqtt5Subscribe.builder().addSubscriptions(subs).build())
+                    .thenApply(this::check5);
+        }
+        List<Mqtt3Subscription> subs = new ArrayList<>();
+        for (MqttSettings.Subscription s : settings.subscriptions()) {
+            subs.add(Mqtt3Subscription.builder().topicFilter(s.filter()).qos(MqttQos.fromCode(s.qos())).build());
+        }
+        return client3.subscribe(Mqtt3Subscribe.builder().addSubscriptions(subs).build()).thenApply(this::check3);
+    }
+
+    private Mqtt5SubAck check5(Mqtt5SubAck ack) {
+        List<Mqtt5SubAckReasonCode> codes = ack.getReasonCodes();
+        for (int i = 0; i < codes.size(); i++) {
+            if (codes.get(i).isError()) {
+                throw new TransportException("MQTT broker " + settings.endpoint() + " refused the subscription to '"
+                        + settings.subscriptions().get(i).filter() + "': " + codes.get(i));
+            }
+        }
+        return ack;
+    }
+
+    private Mqtt3SubAck check3(Mqtt3SubAck ack) {
+        List<Mqtt3SubAckReturnCode> codes = ack.getReturnCodes();
+        for (int i = 0; i < codes.size(); i++) {
+            if (codes.get(i).isError()) {
+                throw new TransportException("MQTT broker " + settings.endpoint() + " refused the subscription to '"
+                        + settings.subscriptions().get(i).filter() + "': " + codes.get(i));
+            }
+        }
+        return ack;
+    }
+
+    private void await(CompletableFuture<?> future, String step) {
+        long timeout = settings.connectTimeout().toMillis() + 2_000;
+        try {
+            future.get(timeout, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new TransportException("MQTT: interrupted during " + step + " to " + settings.endpoint(), e);
+        } catch (TimeoutException e) {
+            close();
+            throw new TransportException("MQTT broker " + settings.endpoint() + " did not answer the " + step
+                    + " within " + timeout + " ms", e);
+        } catch (ExecutionException e) {
+            close();
+            Throwable cause = Errors.unwrap(e);
+            if (cause instanceof TransportException) {
+                throw (TransportException) cause;
+            }
+            throw new TransportException(failure(step, cause), cause);
+        }
+    }
+
+    private String failure(String step, Throwable cause) {
+        if (cause instanceof Mqtt5ConnAckException) {
+            return "MQTT broker " + settings.endpoint() + " refused the connection of client '" + settings.clientId()
+                    + "': " + ((Mqtt5ConnAckException) cause).getMqttMessage().getReasonCode();
+        }
+        if (cause instanceof Mqtt3ConnAckException) {
+            return "MQTT broker " + settings.endpoint() + " refused the connection of client '" + settings.clientId()
+                    + "': " + ((Mqtt3ConnAckException) cause).getMqttMessage().getReturnCode();
+        }
+        return "MQTT " + step + " to " + settings.endpoint() + " failed: " + Errors.describe(cause);
+    }
+
+    private void onConnected() {
+        state = ConnectionState.CONNECTED;
+        MessageHandler h = handler;
+        if (connectedOnce) {
+            LOG.info("MQTT: client '{}' reconnected to {}", settings.clientId(), settings.endpoint());
+        }
+        if (h != null) {
+            h.onConnectionStateChanged(ConnectionState.CONNECTED, settings.endpoint());
+        }
+    }
+
+    private void onDisconnected(MqttClientDisconnectedContext ctx) {
+        MessageHandler h = handler;
+        if (closing || ctx.getSource() == MqttDisconnectSource.USER) {
+            ctx.getReconnector().reconnect(false);
+            state = ConnectionState.DISCONNECTED;
+            if (h != null) {
+                h.onConnectionStateChanged(ConnectionState.DISCONNECTED, settings.endpoint() + " (closed)");
+            }
+            return;
+        }
+        if (!connectedOnce) {
+            // the first connect failed: start() reports it, no background retries
+            ctx.getReconnector().reconnect(false);
+            return;
+        }
+        state = ConnectionState.RECONNECTING;
+        String why = Errors.describe(ctx.getCause());
+        LOG.warn("MQTT: client '{}' is not connected to {} ({}); reconnect attempt {} in {} ms", settings.clientId(),
+                settings.endpoint(), why, ctx.getReconnector().getAttempts() + 1,
+                ctx.getReconnector().getDelay(TimeUnit.MILLISECONDS));
+        if (h != null) {
+            h.onConnectionStateChanged(ConnectionState.RECONNECTING, settings.endpoint() + ": " + why);
+        }
+    }
+
+    private void on5(Mqtt5Publish p) {
+        deliver(p.getTopic().toString(), p.getQos().getCode(), p.getPayloadAsBytes(), p::acknowledge);
+    }
+
+    private void on3(Mqtt3Publish p) {
+        deliver(p.getTopic().toString(), p.getQos().getCode(), p.getPayloadAsBytes(), p::acknowledge);
+    }
+
+    private void deliver(String topic, int qos, byte[] payload, Runnable ack) {
+        MessageHandler h = handler;
+        if (qos == 0 && paused) {
+            ack.run();
+            h.onDropped(topic, 0, "the pipeline's in-flight bound is reached and QoS 0 has no redelivery");
+            return;
+        }
+        h.onMessage(new Delivered(topic, payload, qos, Instant.now(), ack));
+    }
+
+    @Override
+    public void pause() {
+        paused = true;
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+    }
+
+    @Override
+    public ConnectionState state() {
+        return state;
+    }
+
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        try {
+            CompletableFuture<Void> done = client5 != null ? client5.disconnect()
+                    : client3 != null ? client3.disconnect() : CompletableFuture.completedFuture(null);
+            done.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("MQTT: disconnect of client '{}' from {}: {}", settings.clientId(), settings.endpoint(),
+                    e.toString());
+        }
+        state = ConnectionState.DISCONNECTED;
+    }
+}

@@ -1,0 +1,307 @@
+package io.github.mqtt2tdengine.mqtt.internal;
+
+import io.github.mqtt2tdengine.TransportException;
+import io.github.mqtt2tdengine.spi.ConnectionState;
+import io.github.mqtt2tdengine.spi.MessageHandler;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transport on Eclipse Paho, for MQTT 3.1 (which the HiveMQ client does not speak). Same options and the same
+ * acknowledgement semantics: manual acks, acknowledged only after commit. Reconnects itself with capped exponential
+ * backoff, logging every attempt, and resubscribes after each reconnect. Not API; may change in any release.
+ */
+public final class PahoSession implements MqttSession {
+    private static final Logger LOG = LoggerFactory.getLogger(PahoSession.class);
+
+    private final MqttSettings settings;
+    private final String uri;
+    private volatile MessageHandler handler;
+    private volatile ConnectionState state = ConnectionState.DISCONNECTED;
+    private volatile boolean closing;
+    private volatile boolean paused;
+    private volatile MqttAsyncClient client;
+    private MqttConnectOptions options;
+    private ScheduledExecutorService reconnector;
+    private int attempts;
+
+    /**
+     * Creates the session.
+     *
+     * @param settings validated settings
+     */
+    public PahoSession(MqttSettings settings) {
+        this.settings = settings;
+        String host = settings.host().indexOf(':') >= 0 ? "[" + settings.host() + "]" : settings.host();
+        boolean tls = settings.tls() != null;
+        String scheme = settings.webSocketPath() != null ? (tls ? "wss" : "ws") : (tls ? "ssl" : "tcp");
+        this.uri = scheme + "://" + host + ":" + settings.port()
+                + (settings.webSocketPath() != null ? settings.webSocketPath() : "");
+    }
+
+    @Override
+    public void start(MessageHandler h) {
+        this.handler = h;
+        if (settings.clientIdGenerated()) {
+            LOG.info("MQTT: no client id set, using generated '{}'", settings.clientId());
+            if (!settings.cleanSession()) {
+                LOG.warn("MQTT: cleanSession(false) with the generated client id '{}': after a restart a new id will "
+                        + "not find this session and its queued messages; set a fixed clientId", settings.clientId());
+            }
+        }
+        options = new MqttConnectOptions();
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1);
+        options.setCleanSession(settings.cleanSession());
+        options.setKeepAliveInterval((int) settings.keepAlive().getSeconds());
+        options.setConnectionTimeout((int) Math.max(1, settings.connectTimeout().getSeconds()));
+        options.setAutomaticReconnect(false);
+        options.setMaxInflight(Math.max(10, Math.min(h.maxInFlight(), 65_535)));
+        if (settings.username() != null) {
+            options.setUserName(settings.username());
+            if (settings.password() != null) {
+                options.setPassword(settings.password().reveal().toCharArray());
+            }
+        }
+        if (settings.tls() != null) {
+            options.setSocketFactory(settings.tls().sslContext().getSocketFactory());
+            options.setHttpsHostnameVerificationEnabled(settings.hostnameVerification());
+        }
+        client = newClient();
+        try {
+            client.connect(options).waitForCompletion(settings.connectTimeout().toMillis() + 2_000);
+            subscribe();
+        } catch (MqttException e) {
+            closeQuietly(client);
+            throw new TransportException(failure(e), e);
+        }
+        state = ConnectionState.CONNECTED;
+        h.onConnectionStateChanged(ConnectionState.CONNECTED, settings.endpoint());
+        reconnector = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mqtt2td-paho-reconnect-" + settings.clientId());
+            t.setDaemon(true);
+            return t;
+        });
+        LOG.info("MQTT: client '{}' connected to {} (MQTT 3.1 through Paho, clean session {}), subscribed to {}",
+                settings.clientId(), uri, settings.cleanSession(), settings.subscriptions());
+    }
+
+    /** A fresh client per connection: Paho message ids are per connection, so acks must never cross over. */
+    private MqttAsyncClient newClient() {
+        try {
+            MqttAsyncClient c = new MqttAsyncClient(uri, settings.clientId(), new MemoryPersistence());
+            c.setManualAcks(true);
+            c.setCallback(new Callback(c));
+            return c;
+        } catch (MqttException | IllegalArgumentException e) {
+            throw new TransportException("MQTT client for " + uri + " cannot be created: " + e.getMessage(), e);
+        }
+    }
+
+    private void subscribe() throws MqttException {
+        int n = settings.subscriptions().size();
+        String[] filters = new String[n];
+        int[] qos = new int[n];
+        for (int i = 0; i < n; i++) {
+            filters[i] = settings.subscriptions().get(i).filter();
+            qos[i] = settings.subscriptions().get(i).qos();
+        }
+        IMqttToken token = client.subscribe(filters, qos);
+        token.waitForCompletion(settings.connectTimeout().toMillis() + 2_000);
+        int[] granted = token.getGrantedQos();
+        for (int i = 0; granted != null && i < granted.length; i++) {
+            if (granted[i] == 0x80) {
+                throw new MqttException(MqttException.REASON_CODE_SUBSCRIBE_FAILED, new IllegalStateException(
+                        "refused the subscription to '" + filters[Math.min(i, n - 1)] + "'"));
+            }
+        }
+    }
+
+    private String failure(MqttException e) {
+        switch (e.getReasonCode()) {
+            case MqttException.REASON_CODE_FAILED_AUTHENTICATION:
+                return "MQTT broker " + settings.endpoint() + " refused the connection of client '"
+                        + settings.clientId() + "': bad user name or password";
+            case MqttException.REASON_CODE_NOT_AUTHORIZED:
+                return "MQTT broker " + settings.endpoint() + " refused the connection of client '"
+                        + settings.clientId() + "': not authorized";
+            case MqttException.REASON_CODE_INVALID_CLIENT_ID:
+                return "MQTT broker " + settings.endpoint() + " refused client id '" + settings.clientId() + "'";
+            case MqttException.REASON_CODE_CLIENT_TIMEOUT:
+                return "MQTT broker " + settings.endpoint() + " did not answer within "
+                        + settings.connectTimeout().toMillis() + " ms";
+            case MqttException.REASON_CODE_SUBSCRIBE_FAILED:
+                return "MQTT broker " + settings.endpoint() + " " + e.getCause().getMessage();
+            default:
+                return "MQTT connect to " + settings.endpoint() + " failed: "
+                        + (e.getCause() != null ? Errors.describe(e.getCause()) : e.getMessage());
+        }
+    }
+
+    private void messageArrived(MqttAsyncClient receivedOn, String topic, MqttMessage message) {
+        MessageHandler h = handler;
+        int qos = message.getQos();
+        int id = message.getId();
+        Runnable ack = () -> {
+            try {
+                receivedOn.messageArrivedComplete(id, qos);
+            } catch (MqttException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        if (qos == 0 && paused) {
+            h.onDropped(topic, 0, "the pipeline's in-flight bound is reached and QoS 0 has no redelivery");
+            return;
+        }
+        h.onMessage(new Delivered(topic, message.getPayload(), qos, Instant.now(), ack));
+    }
+
+    private void connectionLost(MqttAsyncClient lost, Throwable cause) {
+        if (closing || lost != client) {
+            return;
+        }
+        state = ConnectionState.RECONNECTING;
+        String why = cause == null ? "connection lost" : Errors.describe(cause);
+        MessageHandler h = handler;
+        if (h != null) {
+            h.onConnectionStateChanged(ConnectionState.RECONNECTING, settings.endpoint() + ": " + why);
+        }
+        attempts = 0;
+        scheduleReconnect(why);
+    }
+
+    private void scheduleReconnect(String why) {
+        if (closing) {
+            return;
+        }
+        long initial = settings.reconnectInitial().toMillis();
+        long delay = Math.min(settings.reconnectMax().toMillis(), attempts >= 20 ? Long.MAX_VALUE : initial << attempts);
+        delay = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+        attempts++;
+        LOG.warn("MQTT: client '{}' is not connected to {} ({}); reconnect attempt {} in {} ms", settings.clientId(),
+                settings.endpoint(), why, attempts, delay);
+        reconnector.schedule(this::reconnect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void reconnect() {
+        if (closing) {
+            return;
+        }
+        MqttAsyncClient old = client;
+        try {
+            client = newClient();
+            closeQuietly(old);
+            client.connect(options).waitForCompletion(settings.connectTimeout().toMillis() + 2_000);
+            subscribe();
+            LOG.info("MQTT: client '{}' reconnected to {} after {} attempt(s)", settings.clientId(), settings.endpoint(),
+                    attempts);
+            attempts = 0;
+            state = ConnectionState.CONNECTED;
+            MessageHandler h = handler;
+            if (h != null) {
+                h.onConnectionStateChanged(ConnectionState.CONNECTED, settings.endpoint());
+            }
+        } catch (MqttException | TransportException e) {
+            scheduleReconnect(e instanceof MqttException ? failure((MqttException) e) : e.getMessage());
+        }
+    }
+
+    /** Callbacks of one client instance; those of replaced clients are ignored. */
+    private final class Callback implements MqttCallbackExtended {
+        private final MqttAsyncClient owner;
+
+        Callback(MqttAsyncClient owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            PahoSession.this.messageArrived(owner, topic, message);
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) {
+            PahoSession.this.connectionLost(owner, cause);
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {
+            // state is set by start() and reconnect(), which also resubscribe
+        }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) {
+            // the transport never publishes
+        }
+    }
+
+    @Override
+    public void pause() {
+        paused = true;
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+    }
+
+    @Override
+    public ConnectionState state() {
+        return state;
+    }
+
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (reconnector != null) {
+            reconnector.shutdownNow();
+        }
+        closeQuietly(client);
+        state = ConnectionState.DISCONNECTED;
+        MessageHandler h = handler;
+        if (h != null) {
+            h.onConnectionStateChanged(ConnectionState.DISCONNECTED, settings.endpoint() + " (closed)");
+        }
+    }
+
+    private void closeQuietly(MqttAsyncClient c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            if (c.isConnected()) {
+                c.disconnect(2_000).waitForCompletion(3_000);
+            } else {
+                c.disconnectForcibly(0, 100, false);
+            }
+        } catch (MqttException e) {
+            LOG.debug("MQTT: disconnect from {}: {}", uri, e.toString());
+        }
+        try {
+            c.close(true);
+        } catch (MqttException e) {
+            LOG.debug("MQTT: close of client for {}: {}", uri, e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PahoSession{" + uri + ", clientId=" + settings.clientId() + '}';
+    }
+
+}

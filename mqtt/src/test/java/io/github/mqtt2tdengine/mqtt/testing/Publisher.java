@@ -1,0 +1,58 @@
+package io.github.mqtt2tdengine.mqtt.testing;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/** A separate MQTT 5 client that publishes test messages: {"id":..,"seq":..,"ts":..}. */
+public final class Publisher implements AutoCloseable {
+    public static final long BASE_TS = 1_764_000_000_000L;
+    private final Mqtt5BlockingClient client;
+
+    public Publisher(int port) {
+        client = MqttClient.builder().useMqttVersion5().identifier("test-publisher-" + System.nanoTime())
+                .serverHost("127.0.0.1").serverPort(port)
+                .automaticReconnect().initialDelay(50, TimeUnit.MILLISECONDS).maxDelay(500, TimeUnit.MILLISECONDS)
+                .applyAutomaticReconnect().buildBlocking();
+        client.connect();
+    }
+
+    public static String payload(int seq, int devices) {
+        return "{\"id\":" + (seq % devices) + ",\"seq\":" + seq + ",\"ts\":" + (BASE_TS + seq) + "}";
+    }
+
+    public void publish(String topic, String payload, int qos) {
+        client.publishWith().topic(topic).qos(MqttQos.fromCode(qos)).payload(payload.getBytes(StandardCharsets.UTF_8))
+                .send();
+    }
+
+    /** Publishes seq from..to-1 on topic, retrying each one until the broker takes it (across broker restarts). */
+    public void publishRange(String topic, int from, int to, int qos, int devices) {
+        for (int seq = from; seq < to; seq++) {
+            while (true) {
+                try {
+                    publish(topic, payload(seq, devices), qos);
+                    break;
+                } catch (RuntimeException brokerDown) {
+                    try {
+                        TimeUnit.MILLISECONDS.sleep(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.disconnect();
+        } catch (RuntimeException ignored) {
+            // already gone
+        }
+    }
+}

@@ -281,7 +281,7 @@ class HiveMqTransportIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"3.1", "5.0"})
+    @ValueSource(strings = {"3.1", "3.1.1", "5.0"})
     void brokerRestartedMidStream_persistentSession_everyMessageCommitted(String version) throws Exception {
         Mosquitto own = Mosquitto.builder(Files.createDirectories(shared.resolve("restart-" + version))).start();
         try {

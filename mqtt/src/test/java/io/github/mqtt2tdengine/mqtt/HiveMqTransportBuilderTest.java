@@ -1,0 +1,98 @@
+package io.github.mqtt2tdengine.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class HiveMqTransportBuilderTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "192.168.1.10:1883     | 192.168.1.10:1883",
+        "broker.local:8883     | broker.local:8883",
+        "[::1]:1884            | [::1]:1884",
+        "[fe80::1]             | [fe80::1]:1883",
+        "broker.local          | broker.local:1883",
+    })
+    void endpoint_parsesHostPortAndIpv6(String endpoint, String shown) {
+        HiveMqTransport t = HiveMqTransport.builder().endpoint(endpoint).subscribe("a").build();
+        assertThat(t.toString()).contains(shown + ", MQTT 5.0");
+    }
+
+    @Test
+    void endpoint_bad_namesIt() {
+        assertThatThrownBy(() -> HiveMqTransport.builder().endpoint("::1:1883"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("endpoint '::1:1883': write IPv6 addresses in brackets, like [::1]:1883");
+        assertThatThrownBy(() -> HiveMqTransport.builder().endpoint("host:port"))
+                .hasMessage("endpoint 'host:port': port must be a number, but was 'port'");
+        assertThatThrownBy(() -> HiveMqTransport.builder().endpoint("host:70000"))
+                .hasMessage("endpoint 'host:70000': serverPort must be between 1 and 65535, but was 70000");
+        assertThatThrownBy(() -> HiveMqTransport.builder().endpoint(":1883")).hasMessage("endpoint ':1883' has no host");
+    }
+
+    @Test
+    void topics_seedSyntax_parsesEachEntry() {
+        assertThat(TopicSubscription.parseList("plant/+/meters::1, plant/alarms/#::0,$share/g/x::2,plain"))
+                .containsExactly(TopicSubscription.of("plant/+/meters", 1), TopicSubscription.of("plant/alarms/#", 0),
+                        TopicSubscription.of("$share/g/x", 2), TopicSubscription.of("plain", 1));
+    }
+
+    @Test
+    void topics_badEntries_failAtBuildNamingTheEntry() {
+        assertThatThrownBy(() -> HiveMqTransport.builder().topics("a::1,b::3"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("topic QoS config entry 'b::3': QoS of topic filter 'b' must be 0, 1 or 2, but was 3");
+        assertThatThrownBy(() -> HiveMqTransport.builder().topics("a/#/b::1"))
+                .hasMessage("topic QoS config entry 'a/#/b::1': topic filter 'a/#/b' is not valid: '#' must be a whole"
+                        + " level and the last one");
+        assertThatThrownBy(() -> HiveMqTransport.builder().topics("a::x"))
+                .hasMessage("topic QoS config entry 'a::x': QoS must be 0, 1 or 2, but was 'x'");
+        assertThatThrownBy(() -> HiveMqTransport.builder().topics("a::1,,b::1"))
+                .hasMessage("topic QoS config 'a::1,,b::1' has an empty entry");
+        assertThatThrownBy(() -> HiveMqTransport.builder().topics("::1"))
+                .hasMessage("topic QoS config entry '::1': topic filter '' is not valid: it is empty");
+    }
+
+    @Test
+    void build_rules() {
+        assertThatThrownBy(() -> HiveMqTransport.builder().build()).isInstanceOf(IllegalStateException.class)
+                .hasMessage("at least one topic must be subscribed (subscribe(...) or topics(...))");
+        assertThatThrownBy(() -> HiveMqTransport.builder().protocolVersion("3.1").clientId("x".repeat(24))
+                .subscribe("a").build())
+                .hasMessage("clientId '" + "x".repeat(24) + "' is 24 characters; MQTT 3.1 allows at most 23");
+        assertThatThrownBy(() -> HiveMqTransport.builder().protocolVersion("4"))
+                .hasMessage("MQTT protocol version must be 3.1, 3.1.1 or 5.0, but was '4'");
+        assertThatThrownBy(() -> HiveMqTransport.builder().keepAlive(Duration.ofSeconds(70_000)))
+                .hasMessage("keepAlive must be between 0 and 65535 s, but was PT19H26M40S");
+        assertThatThrownBy(() -> HiveMqTransport.builder().receiveMaximum(70_000))
+                .hasMessage("receiveMaximum must be between 1 and 65535 (or 0 for the pipeline's in-flight bound), but "
+                        + "was 70000");
+        assertThatThrownBy(() -> HiveMqTransport.builder().clientId(""))
+                .hasMessage("clientId must not be empty; leave it unset to generate one");
+    }
+
+    @Test
+    void defaults_andGeneratedClientId() {
+        HiveMqTransport t = HiveMqTransport.builder().subscribe("a").build();
+        assertThat(t.clientId()).matches("mqtt2td-[0-9a-f]{12}");
+        assertThat(t.toString()).isEqualTo("HiveMqTransport{localhost:1883, MQTT 5.0, clientId=" + t.clientId()
+                + ", cleanSession=true, topics=[a::1], credentials=anonymous, tls=null}");
+        assertThat(HiveMqTransport.builder().subscribe("a").protocolVersion(MqttProtocolVersion.V3_1).build()
+                .clientId()).hasSizeLessThanOrEqualTo(23);
+    }
+
+    @Test
+    void toString_hidesPassword() {
+        HiveMqTransport t = HiveMqTransport.builder().credentials("ingest", "hunter2-secret").subscribe("a")
+                .webSocket("mqtt").build();
+        assertThat(t.toString()).contains("credentials=ingest/****").contains("ws://localhost:1883/mqtt")
+                .doesNotContain("hunter2");
+        assertThat(List.of(t).toString()).doesNotContain("hunter2");
+    }
+}

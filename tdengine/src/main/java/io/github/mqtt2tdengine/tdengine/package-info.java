@@ -1,7 +1,5 @@
 /**
- * TDengine sink of mqtt2tdengine over the TDengine JDBC driver.
- *
- * <p>Not yet implemented: the {@code TDengineSink} arrives with the TDengine sink issue (#4); until then a host can
- * plug any {@link io.github.mqtt2tdengine.spi.Sink}.
+ * TDengine destination of mqtt2tdengine: {@link io.github.mqtt2tdengine.tdengine.TDengineSink} over the TDengine JDBC
+ * driver, with schema creation and checks and error isolation.
  */
 package io.github.mqtt2tdengine.tdengine;

@@ -1,0 +1,451 @@
+package io.github.mqtt2tdengine.tdengine;
+
+import io.github.mqtt2tdengine.RetriableSinkException;
+import io.github.mqtt2tdengine.Secret;
+import io.github.mqtt2tdengine.SinkException;
+import io.github.mqtt2tdengine.payload.TimePrecision;
+import io.github.mqtt2tdengine.spi.Row;
+import io.github.mqtt2tdengine.spi.SchemaColumn;
+import io.github.mqtt2tdengine.spi.Sink;
+import io.github.mqtt2tdengine.spi.SinkBatch;
+import io.github.mqtt2tdengine.spi.SinkContext;
+import io.github.mqtt2tdengine.spi.TableSchema;
+import io.github.mqtt2tdengine.tdengine.internal.ErrorCodes;
+import io.github.mqtt2tdengine.tdengine.internal.InsertBuilder;
+import io.github.mqtt2tdengine.tdengine.internal.SchemaCheck;
+import io.github.mqtt2tdengine.tdengine.internal.Sql;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TDengine destination: creates or checks the super tables, reads the database precision, and writes batches as
+ * multi-table multi-row {@code INSERT ... USING ... TAGS ... VALUES} statements through the TDengine JDBC driver
+ * (WebSocket {@code jdbc:TAOS-WS://}, REST {@code jdbc:TAOS-RS://}, native {@code jdbc:TAOS://}) or a host's
+ * {@link DataSource}.
+ *
+ * <p>Errors: connection loss, timeouts and busy servers become {@link RetriableSinkException} (the engine retries,
+ * nothing is acknowledged); a data error (value or timestamp out of range, bad name, wrong type) fails a whole
+ * TDengine statement, so the sink splits the batch in halves until the bad rows are isolated, writes the good ones
+ * and rejects only the bad ones with TDengine's code and message; authentication and missing-database errors are
+ * fatal. Each writer thread has its own connection. Immutable once built; {@link #toString()} hides the password and
+ * the URL's query string.
+ *
+ * @since 0.1.0
+ */
+public final class TDengineSink implements Sink {
+    private static final Logger LOG = LoggerFactory.getLogger(TDengineSink.class);
+
+    private final String url;
+    private final DataSource dataSource;
+    private final String user;
+    private final Secret password;
+    private final String database;
+    private final TimePrecision createDatabase;
+    private final SchemaPolicy schemaPolicy;
+    private final int maxSqlBytes;
+    private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
+    private volatile InsertBuilder inserts;
+    private volatile TimePrecision precision = TimePrecision.MILLISECONDS;
+    private volatile String pipelineName = "?";
+
+    private TDengineSink(Builder b, String database) {
+        this.url = b.url;
+        this.dataSource = b.dataSource;
+        this.user = b.user;
+        this.password = b.password;
+        this.database = database;
+        this.createDatabase = b.createDatabase;
+        this.schemaPolicy = b.schemaPolicy;
+        this.maxSqlBytes = b.maxSqlBytes;
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the target database.
+     *
+     * @return the database name
+     */
+    public String database() {
+        return database;
+    }
+
+    @Override
+    public void open(SinkContext context) {
+        this.pipelineName = context.pipelineName();
+        this.inserts = new InsertBuilder(database, maxSqlBytes);
+        Connection c = connection();
+        try (Statement st = c.createStatement()) {
+            if (createDatabase != null) {
+                execute(st, "CREATE DATABASE IF NOT EXISTS " + ident(database) + " PRECISION '"
+                        + createDatabase.sqlName() + "'");
+            }
+            precision = readPrecision(st);
+            for (TableSchema table : context.tables()) {
+                prepare(st, table);
+            }
+        } catch (SQLException e) {
+            closeConnection();
+            throw failure("cannot prepare database `" + database + "`", e);
+        }
+        LOG.info("Pipeline '{}': TDengine {} database `{}` (precision {}) ready, super tables {}", pipelineName,
+                safeUrl(), database, precision.sqlName(), context.tables().stream().map(TableSchema::superTable)
+                        .toList());
+    }
+
+    private TimePrecision readPrecision(Statement st) throws SQLException {
+        String sql = "SELECT `precision` FROM information_schema.ins_databases WHERE name = "
+                + Sql.appendString(new StringBuilder(), database);
+        try (ResultSet rs = st.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new SinkException("Pipeline '" + pipelineName + "': TDengine database `" + database
+                        + "` does not exist; create it or use createDatabase(precision)");
+            }
+            return TimePrecision.fromSqlName(rs.getString(1));
+        }
+    }
+
+    private void prepare(Statement st, TableSchema table) throws SQLException {
+        execute(st, Sql.createStable(database, table));
+        List<SchemaCheck.Described> described = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("DESCRIBE " + Sql.qualified(database, table.superTable()))) {
+            while (rs.next()) {
+                String note = rs.getString(4);
+                described.add(new SchemaCheck.Described(rs.getString(1), rs.getString(2), rs.getInt(3),
+                        note != null && note.trim().equalsIgnoreCase("TAG")));
+            }
+        }
+        SchemaCheck.Result result = SchemaCheck.compare(table, described);
+        if (!result.mismatches().isEmpty()) {
+            throw new SinkException("Pipeline '" + pipelineName + "': " + String.join("; ", result.mismatches()));
+        }
+        List<SchemaColumn> missing = new ArrayList<>(result.missingColumns());
+        missing.addAll(result.missingTags());
+        if (missing.isEmpty()) {
+            return;
+        }
+        if (schemaPolicy != SchemaPolicy.ADD_MISSING) {
+            throw new SinkException("Pipeline '" + pipelineName + "': super table `" + table.superTable()
+                    + "` lacks mapped " + missing + "; add them or use schemaPolicy(ADD_MISSING)");
+        }
+        for (SchemaColumn c : result.missingColumns()) {
+            execute(st, "ALTER STABLE " + Sql.qualified(database, table.superTable()) + " ADD COLUMN "
+                    + ident(c.name()) + " " + c.type().sql());
+        }
+        for (SchemaColumn c : result.missingTags()) {
+            execute(st, "ALTER STABLE " + Sql.qualified(database, table.superTable()) + " ADD TAG "
+                    + ident(c.name()) + " " + c.type().sql());
+        }
+        LOG.warn("Pipeline '{}': added {} to super table `{}` (schemaPolicy ADD_MISSING)", pipelineName, missing,
+                table.superTable());
+    }
+
+    private static void execute(Statement st, String sql) throws SQLException {
+        LOG.debug("TDengine: {}", sql);
+        st.execute(sql);
+    }
+
+    private static String ident(String name) {
+        return Sql.appendIdentifier(new StringBuilder(), name).toString();
+    }
+
+    @Override
+    public TimePrecision precision() {
+        return precision;
+    }
+
+    @Override
+    public void write(SinkBatch batch) {
+        List<Row> rows = batch.rows();
+        int[] all = new int[rows.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        Connection c = connection();
+        try (Statement st = c.createStatement()) {
+            write(st, batch, all);
+        } catch (SQLException e) {
+            closeConnection();
+            throw failure("cannot write batch " + batch.sequence(), e);
+        }
+    }
+
+    /** Writes some rows; on a data error splits them in halves until the bad rows stand alone, then rejects those. */
+    private void write(Statement st, SinkBatch batch, int[] positions) throws SQLException {
+        InsertBuilder.Result built = inserts.build(batch.rows(), positions);
+        for (InsertBuilder.Rejected r : built.rejected()) {
+            batch.reject(r.row(), r.reason());
+        }
+        for (InsertBuilder.Statement s : built.statements()) {
+            try {
+                st.executeUpdate(s.sql());
+            } catch (SQLException e) {
+                if (ErrorCodes.classify(e) != ErrorCodes.Kind.DATA) {
+                    throw e;
+                }
+                int[] rows = s.rows();
+                if (rows.length == 1) {
+                    batch.reject(rows[0], ErrorCodes.describe(e));
+                    continue;
+                }
+                LOG.debug("Pipeline '{}': batch {}: {} on a statement of {} rows; splitting it", pipelineName,
+                        batch.sequence(), ErrorCodes.describe(e), rows.length);
+                int half = rows.length / 2;
+                write(st, batch, java.util.Arrays.copyOfRange(rows, 0, half));
+                write(st, batch, java.util.Arrays.copyOfRange(rows, half, rows.length));
+            }
+        }
+    }
+
+    private RuntimeException failure(String what, SQLException e) {
+        String message = "Pipeline '" + pipelineName + "': TDengine " + safeUrl() + ": " + what + ": "
+                + ErrorCodes.describe(e);
+        return ErrorCodes.classify(e) == ErrorCodes.Kind.FATAL ? new SinkException(message, e)
+                : new RetriableSinkException(message, e);
+    }
+
+    private Connection connection() {
+        long id = Thread.currentThread().getId();
+        Connection c = connections.get(id);
+        if (c != null) {
+            return c;
+        }
+        try {
+            if (dataSource != null) {
+                c = user != null ? dataSource.getConnection(user, password == null ? null : password.reveal())
+                        : dataSource.getConnection();
+            } else {
+                Properties props = new Properties();
+                if (user != null) {
+                    props.setProperty("user", user);
+                }
+                if (password != null) {
+                    props.setProperty("password", password.reveal());
+                }
+                c = DriverManager.getConnection(withoutDatabase(url), props);
+            }
+        } catch (SQLException e) {
+            throw failure("cannot connect", e);
+        }
+        connections.put(id, c);
+        return c;
+    }
+
+    private void closeConnection() {
+        Connection c = connections.remove(Thread.currentThread().getId());
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                LOG.debug("TDengine: closing a connection: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Connection c : connections.values()) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                LOG.debug("TDengine: closing a connection: {}", e.toString());
+            }
+        }
+        connections.clear();
+    }
+
+    private String safeUrl() {
+        return url == null ? "DataSource" : stripQuery(url);
+    }
+
+    /**
+     * Removes the database from a URL's path: every statement names its database, and a driver that runs
+     * {@code USE db} on connect would fail before {@code CREATE DATABASE IF NOT EXISTS} could run.
+     */
+    static String withoutDatabase(String url) {
+        int scheme = url.indexOf("://");
+        int slash = scheme < 0 ? -1 : url.indexOf('/', scheme + 3);
+        if (slash < 0) {
+            return url;
+        }
+        int q = url.indexOf('?', slash);
+        return url.substring(0, slash + 1) + (q < 0 ? "" : url.substring(q));
+    }
+
+    static String stripQuery(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
+    }
+
+    @Override
+    public String toString() {
+        return "TDengineSink{" + safeUrl() + ", database=" + database + ", user=" + user + ", password="
+                + (password == null ? "none" : password) + ", schemaPolicy=" + schemaPolicy + ", maxSqlBytes="
+                + maxSqlBytes + '}';
+    }
+
+    /** Builds a {@link TDengineSink}; mutable, not thread-safe, reusable. */
+    public static final class Builder {
+        /** Largest INSERT statement when not set: {@value} bytes (TDengine's default limit is 1 MiB). */
+        public static final int DEFAULT_MAX_SQL_BYTES = 1_000_000;
+
+        private String url;
+        private DataSource dataSource;
+        private String user;
+        private Secret password;
+        private String database;
+        private TimePrecision createDatabase;
+        private SchemaPolicy schemaPolicy = SchemaPolicy.CHECK;
+        private int maxSqlBytes = DEFAULT_MAX_SQL_BYTES;
+
+        private Builder() {
+        }
+
+        /**
+         * Connects through the TDengine JDBC driver: {@code jdbc:TAOS-WS://host:6041/db} (WebSocket, recommended),
+         * {@code jdbc:TAOS-RS://host:6041/db} (REST) or {@code jdbc:TAOS://host:6030/db} (native, needs the TDengine
+         * client library). The database may be given in the URL or with {@link #database(String)}.
+         *
+         * @param url the JDBC URL
+         * @return this builder
+         */
+        public Builder jdbcUrl(String url) {
+            Objects.requireNonNull(url, "jdbcUrl must not be null");
+            if (!url.startsWith("jdbc:TAOS")) {
+                throw new IllegalArgumentException("jdbcUrl must start with jdbc:TAOS-WS://, jdbc:TAOS-RS:// or "
+                        + "jdbc:TAOS://, but was '" + stripQuery(url) + "'");
+            }
+            this.url = url;
+            this.dataSource = null;
+            return this;
+        }
+
+        /**
+         * Uses connections from a host's pool instead of a URL.
+         *
+         * @param dataSource the pool
+         * @return this builder
+         */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
+            this.url = null;
+            return this;
+        }
+
+        /**
+         * Sets user and password (otherwise the URL's or the DataSource's apply). The password is never logged.
+         *
+         * @param user the user
+         * @param password the password
+         * @return this builder
+         */
+        public Builder credentials(String user, String password) {
+            this.user = Objects.requireNonNull(user, "user must not be null");
+            this.password = password == null ? null : Secret.of(password);
+            return this;
+        }
+
+        /**
+         * Sets the target database (the seed's "Target DB"); overrides one in the URL.
+         *
+         * @param database the database name
+         * @return this builder
+         */
+        public Builder database(String database) {
+            Objects.requireNonNull(database, "database must not be null");
+            Sql.checkIdentifier(database);
+            this.database = database;
+            return this;
+        }
+
+        /**
+         * Creates the database at start if it does not exist ({@code CREATE DATABASE IF NOT EXISTS ... PRECISION}).
+         *
+         * @param precision the precision of a new database; null to not create (the default)
+         * @return this builder
+         */
+        public Builder createDatabase(TimePrecision precision) {
+            this.createDatabase = precision;
+            return this;
+        }
+
+        /**
+         * Sets what happens when an existing super table lacks mapped columns; default {@link SchemaPolicy#CHECK}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder schemaPolicy(SchemaPolicy policy) {
+            this.schemaPolicy = Objects.requireNonNull(policy, "schemaPolicy must not be null");
+            return this;
+        }
+
+        /**
+         * Sets the largest INSERT statement; default {@value #DEFAULT_MAX_SQL_BYTES} bytes. Keep it under the
+         * server's {@code maxSQLLength}.
+         *
+         * @param bytes at least 1024
+         * @return this builder
+         */
+        public Builder maxSqlBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxSqlBytes must be at least 1024, but was " + bytes);
+            }
+            this.maxSqlBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Builds the sink; nothing connects until the pipeline opens it.
+         *
+         * @return the sink
+         * @throws IllegalStateException when no URL or DataSource, or no database, is given
+         */
+        public TDengineSink build() {
+            if (url == null && dataSource == null) {
+                throw new IllegalStateException("jdbcUrl or dataSource must be set");
+            }
+            String db = database != null ? database : databaseFromUrl(url);
+            if (db == null) {
+                throw new IllegalStateException("database must be set (database(...) or in the JDBC URL path)");
+            }
+            return new TDengineSink(this, db);
+        }
+
+        static String databaseFromUrl(String url) {
+            if (url == null) {
+                return null;
+            }
+            String u = stripQuery(url);
+            int scheme = u.indexOf("://");
+            if (scheme < 0) {
+                return null;
+            }
+            int slash = u.indexOf('/', scheme + 3);
+            if (slash < 0 || slash == u.length() - 1) {
+                return null;
+            }
+            String db = u.substring(slash + 1).trim();
+            return db.isEmpty() ? null : db;
+        }
+    }
+}

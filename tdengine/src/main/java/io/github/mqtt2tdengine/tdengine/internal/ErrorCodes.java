@@ -1,0 +1,81 @@
+package io.github.mqtt2tdengine.tdengine.internal;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+
+/**
+ * Sorts TDengine errors into data errors (isolate and dead-letter the row), fatal errors (stop the pipeline) and
+ * the rest (retry). Codes are compared on their low 16 bits: the native client reports {@code 0x80000216}, the REST
+ * interface {@code 0x216}. Not API; may change in any release.
+ */
+public final class ErrorCodes {
+    /** The kind of an error. */
+    public enum Kind {
+        /** A value, timestamp, name or type in the rows is wrong: no retry helps. */
+        DATA,
+        /** Credentials, permissions or a missing database: the pipeline must stop. */
+        FATAL,
+        /** Connection lost, timeout, server busy, anything unknown: retry. */
+        RETRIABLE
+    }
+
+    private ErrorCodes() {
+    }
+
+    /**
+     * Classifies an error.
+     *
+     * @param e the exception
+     * @return its kind
+     */
+    public static Kind classify(SQLException e) {
+        if (e instanceof SQLTransientException) {
+            return Kind.RETRIABLE;
+        }
+        int code = e.getErrorCode() & 0xffff;
+        switch (code) {
+            case 0x0216: // syntax error, incl. "tinyint data overflow", "invalid unsigned ... data", NaN
+            case 0x0214: // invalid value / operation
+            case 0x060B: // timestamp data out of range
+            case 0x0600: // invalid timestamp
+            case 0x062A: // value too long (older servers)
+            case 0x2653: // value too long for column/tag
+            case 0x2617: // table name cannot contain '.'
+            case 0x2602: // invalid table name / too long
+            case 0x2605: // invalid column / data type
+            case 0x2613: // value out of range
+            case 0x2616: // invalid value for a type
+                return Kind.DATA;
+            case 0x0357: // authentication failure
+            case 0x0353: // invalid user / password
+            case 0x0388: // database not exist
+            case 0x0390: // database not exist (3.x)
+            case 0x0355: // no rights
+            case 0x0703: // no rights / permission denied
+                return Kind.FATAL;
+            default:
+                return Kind.RETRIABLE;
+        }
+    }
+
+    /**
+     * Describes an error without the SQL text the driver puts into its message (it holds payload values and can be a
+     * megabyte long).
+     *
+     * @param e the exception
+     * @return {@code TDengine error 0x2653: Value too long for column/tag: s}
+     */
+    public static String describe(SQLException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int desc = message.lastIndexOf("desc: ");
+        String text = desc >= 0 ? message.substring(desc + 6) : message;
+        int sql = text.indexOf("sql: ");
+        if (sql >= 0) {
+            text = text.substring(0, sql).trim();
+        }
+        if (text.length() > 300) {
+            text = text.substring(0, 300) + "...";
+        }
+        return String.format("TDengine error 0x%04X: %s", e.getErrorCode() & 0xffff, text.trim());
+    }
+}

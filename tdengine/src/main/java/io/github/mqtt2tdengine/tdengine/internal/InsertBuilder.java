@@ -1,0 +1,178 @@
+package io.github.mqtt2tdengine.tdengine.internal;
+
+import io.github.mqtt2tdengine.spi.Row;
+import io.github.mqtt2tdengine.spi.SchemaColumn;
+import io.github.mqtt2tdengine.spi.TableSchema;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds multi-table multi-row INSERT statements: {@code INSERT INTO `db`.`d1` USING `db`.`st` (`tag`, ...) TAGS (...)
+ * (`ts`, ...) VALUES (...)(...) `db`.`d2` USING ...}, each under a maximum length in bytes. Rows of one sub-table keep
+ * their order. Not API; may change in any release.
+ */
+public final class InsertBuilder {
+    private static final String INSERT = "INSERT INTO ";
+
+    private final String database;
+    private final int maxBytes;
+
+    /**
+     * One statement and the batch positions of its rows.
+     *
+     * @param sql the statement
+     * @param rows positions in the batch, in statement order
+     */
+    public record Statement(String sql, int[] rows) {
+    }
+
+    /**
+     * A row that cannot be written at all, and why.
+     *
+     * @param row its position in the batch
+     * @param reason one sentence
+     */
+    public record Rejected(int row, String reason) {
+    }
+
+    /**
+     * The statements and the rows rejected before sending.
+     *
+     * @param statements the statements in order
+     * @param rejected rows that cannot be expressed in SQL
+     */
+    public record Result(List<Statement> statements, List<Rejected> rejected) {
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @param database the target database
+     * @param maxBytes the largest statement in UTF-8 bytes
+     */
+    public InsertBuilder(String database, int maxBytes) {
+        Sql.checkIdentifier(database);
+        this.database = database;
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Builds statements for some rows of a batch.
+     *
+     * @param rows the batch
+     * @param positions which of them, in order
+     * @return statements and rejected rows
+     */
+    public Result build(List<Row> rows, int[] positions) {
+        Map<String, List<Integer>> bySubTable = new LinkedHashMap<>();
+        for (int p : positions) {
+            bySubTable.computeIfAbsent(rows.get(p).subTable(), k -> new ArrayList<>()).add(p);
+        }
+        List<Statement> statements = new ArrayList<>();
+        List<Rejected> rejected = new ArrayList<>();
+        StringBuilder sql = new StringBuilder(Math.min(maxBytes, 1 << 16)).append(INSERT);
+        int bytes = INSERT.length();
+        List<Integer> inStatement = new ArrayList<>();
+        StringBuilder piece = new StringBuilder(256);
+        for (List<Integer> group : bySubTable.values()) {
+            String header;
+            try {
+                header = header(rows.get(group.get(0)));
+            } catch (IllegalArgumentException e) {
+                for (int p : group) {
+                    rejected.add(new Rejected(p, e.getMessage()));
+                }
+                continue;
+            }
+            int headerBytes = Sql.utf8Length(header, 0);
+            boolean headerWritten = false;
+            for (int p : group) {
+                piece.setLength(0);
+                try {
+                    values(piece, rows.get(p));
+                } catch (IllegalArgumentException e) {
+                    rejected.add(new Rejected(p, e.getMessage()));
+                    continue;
+                }
+                int rowBytes = Sql.utf8Length(piece, 0);
+                if (INSERT.length() + headerBytes + rowBytes > maxBytes) {
+                    rejected.add(new Rejected(p, "row of " + (headerBytes + rowBytes) + " bytes of SQL exceeds the "
+                            + "maximum statement length of " + maxBytes + " bytes"));
+                    continue;
+                }
+                int need = rowBytes + (headerWritten ? 0 : headerBytes);
+                if (bytes + need > maxBytes && !inStatement.isEmpty()) {
+                    statements.add(new Statement(sql.toString(), toArray(inStatement)));
+                    sql.setLength(INSERT.length());
+                    bytes = INSERT.length();
+                    inStatement.clear();
+                    headerWritten = false;
+                    need = rowBytes + headerBytes;
+                }
+                if (!headerWritten) {
+                    sql.append(header);
+                    headerWritten = true;
+                }
+                sql.append(piece);
+                bytes += need;
+                inStatement.add(p);
+            }
+        }
+        if (!inStatement.isEmpty()) {
+            statements.add(new Statement(sql.toString(), toArray(inStatement)));
+        }
+        return new Result(statements, rejected);
+    }
+
+    private String header(Row row) {
+        TableSchema schema = row.schema();
+        StringBuilder sb = new StringBuilder(128);
+        sb.append(Sql.qualified(database, row.subTable())).append(" USING ")
+                .append(Sql.qualified(database, schema.superTable())).append(" (");
+        List<SchemaColumn> tags = schema.tags();
+        for (int i = 0; i < tags.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Sql.appendIdentifier(sb, tags.get(i).name());
+        }
+        sb.append(") TAGS (");
+        for (int i = 0; i < tags.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Sql.appendLiteral(sb, row.tag(i), tags.get(i).type());
+        }
+        sb.append(") (");
+        List<SchemaColumn> columns = schema.columns();
+        for (int i = 0; i < columns.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Sql.appendIdentifier(sb, columns.get(i).name());
+        }
+        return sb.append(") VALUES ").toString();
+    }
+
+    private static void values(StringBuilder sb, Row row) {
+        List<SchemaColumn> columns = row.schema().columns();
+        sb.append('(');
+        for (int i = 0; i < columns.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Sql.appendLiteral(sb, row.column(i), columns.get(i).type());
+        }
+        sb.append(')');
+    }
+
+    private static int[] toArray(List<Integer> list) {
+        int[] a = new int[list.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = list.get(i);
+        }
+        return a;
+    }
+}

@@ -1,0 +1,169 @@
+package io.github.mqtt2tdengine.tdengine.internal;
+
+import io.github.mqtt2tdengine.payload.ColumnType;
+import io.github.mqtt2tdengine.spi.SchemaColumn;
+import io.github.mqtt2tdengine.spi.TableSchema;
+import java.util.List;
+
+/**
+ * TDengine SQL text: backquoted identifiers, escaped literals, DDL. Values from payloads only ever enter SQL through
+ * {@link #appendLiteral}. Not API; may change in any release.
+ */
+public final class Sql {
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private Sql() {
+    }
+
+    /**
+     * Appends a backquoted identifier.
+     *
+     * @param sb the buffer
+     * @param name the identifier; must not contain a backquote, '.' or control characters
+     * @return the buffer
+     * @throws IllegalArgumentException naming the identifier when it cannot be quoted safely
+     */
+    public static StringBuilder appendIdentifier(StringBuilder sb, String name) {
+        checkIdentifier(name);
+        return sb.append('`').append(name).append('`');
+    }
+
+    /**
+     * Checks that a name can be written between backquotes.
+     *
+     * @param name the name
+     * @throws IllegalArgumentException when it is empty or holds a backquote, '.' or a control character
+     */
+    public static void checkIdentifier(String name) {
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("identifier must not be empty");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '`' || c == '.' || c < 0x20 || c == 0x7f) {
+                throw new IllegalArgumentException("identifier '" + name + "' contains a character TDengine does not "
+                        + "accept in names at index " + i);
+            }
+        }
+    }
+
+    /**
+     * Returns {@code `db`.`name`}.
+     *
+     * @param database the database
+     * @param name the table
+     * @return the qualified name
+     */
+    public static String qualified(String database, String name) {
+        StringBuilder sb = new StringBuilder(database.length() + name.length() + 5);
+        appendIdentifier(sb, database).append('.');
+        return appendIdentifier(sb, name).toString();
+    }
+
+    /**
+     * Appends a row value as a SQL literal of its column type.
+     *
+     * @param sb the buffer
+     * @param value the value, null for NULL
+     * @param type the column type
+     * @return the buffer
+     * @throws IllegalArgumentException if a string holds U+0000, which TDengine SQL cannot carry
+     */
+    public static StringBuilder appendLiteral(StringBuilder sb, Object value, ColumnType type) {
+        if (value == null) {
+            return sb.append("NULL");
+        }
+        switch (type.kind()) {
+            case VARCHAR:
+            case NCHAR:
+            case JSON:
+                return appendString(sb, (String) value);
+            case VARBINARY:
+                byte[] bytes = (byte[]) value;
+                sb.append("'\\x");
+                for (byte b : bytes) {
+                    sb.append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+                }
+                return sb.append('\'');
+            case BIGINT_UNSIGNED:
+                return sb.append(Long.toUnsignedString((Long) value));
+            case FLOAT:
+                return sb.append(((Float) value).toString());
+            case DOUBLE:
+                return sb.append(((Double) value).toString());
+            default:
+                return sb.append(value);
+        }
+    }
+
+    /**
+     * Appends a single-quoted string, escaping backslash and quote with a backslash (TDengine's rule).
+     *
+     * @param sb the buffer
+     * @param s the string
+     * @return the buffer
+     */
+    public static StringBuilder appendString(StringBuilder sb, String s) {
+        sb.append('\'');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' || c == '\'') {
+                sb.append('\\');
+            } else if (c == 0) {
+                throw new IllegalArgumentException("string value contains U+0000, which TDengine SQL cannot carry");
+            }
+            sb.append(c);
+        }
+        return sb.append('\'');
+    }
+
+    /**
+     * Returns {@code CREATE STABLE IF NOT EXISTS `db`.`st` (...) TAGS (...)}.
+     *
+     * @param database the database
+     * @param schema the super table
+     * @return the statement
+     */
+    public static String createStable(String database, TableSchema schema) {
+        StringBuilder sb = new StringBuilder("CREATE STABLE IF NOT EXISTS ").append(qualified(database,
+                schema.superTable())).append(" (");
+        definitions(sb, schema.columns());
+        sb.append(") TAGS (");
+        definitions(sb, schema.tags());
+        return sb.append(')').toString();
+    }
+
+    private static void definitions(StringBuilder sb, List<SchemaColumn> columns) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            appendIdentifier(sb, columns.get(i).name()).append(' ').append(columns.get(i).type().sql());
+        }
+    }
+
+    /**
+     * Returns the UTF-8 length of the buffer's text from a position.
+     *
+     * @param sb the buffer
+     * @param from the start
+     * @return bytes
+     */
+    public static int utf8Length(CharSequence sb, int from) {
+        int bytes = 0;
+        for (int i = from; i < sb.length(); i++) {
+            char c = sb.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,57 @@
+package io.github.mqtt2tdengine.tdengine.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.mqtt2tdengine.payload.ColumnType;
+import io.github.mqtt2tdengine.spi.SchemaColumn;
+import io.github.mqtt2tdengine.spi.TableSchema;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ErrorCodesAndSchemaTest {
+
+    @Test
+    void classify_byLow16Bits_nativeAndRestCodesAlike() {
+        assertThat(ErrorCodes.classify(new SQLException("x", "", 0x80000216))).isEqualTo(ErrorCodes.Kind.DATA);
+        assertThat(ErrorCodes.classify(new SQLException("x", "", 0x216))).isEqualTo(ErrorCodes.Kind.DATA);
+        assertThat(ErrorCodes.classify(new SQLException("x", "", 0x8000060B))).isEqualTo(ErrorCodes.Kind.DATA);
+        assertThat(ErrorCodes.classify(new SQLException("x", "", 0x2653))).isEqualTo(ErrorCodes.Kind.DATA);
+        assertThat(ErrorCodes.classify(new SQLException("x", "", 0x2617))).isEqualTo(ErrorCodes.Kind.DATA);
+        assertThat(ErrorCodes.classify(new SQLException("x", "", 0x0357))).isEqualTo(ErrorCodes.Kind.FATAL);
+        assertThat(ErrorCodes.classify(new SQLException("x", "", 0x0388))).isEqualTo(ErrorCodes.Kind.FATAL);
+        assertThat(ErrorCodes.classify(new SQLException("x", "", 0x000B))).isEqualTo(ErrorCodes.Kind.RETRIABLE);
+        assertThat(ErrorCodes.classify(new SQLTimeoutException("timeout", "", 0x0216)))
+                .isEqualTo(ErrorCodes.Kind.RETRIABLE);
+    }
+
+    @Test
+    void describe_dropsTheSqlText() {
+        SQLException e = new SQLException("ERROR (0x2653): sql: INSERT INTO `db`.`d1` ... secret payload, desc: Value "
+                + "too long for column/tag: s", "", 0x2653);
+        assertThat(ErrorCodes.describe(e)).isEqualTo("TDengine error 0x2653: Value too long for column/tag: s");
+    }
+
+    @Test
+    void schemaCheck_reportsTypeRoleLengthAndMissing() {
+        TableSchema mapping = new TableSchema("st", List.of(new SchemaColumn("ts", ColumnType.TIMESTAMP),
+                new SchemaColumn("v", ColumnType.FLOAT), new SchemaColumn("s", ColumnType.varchar(32)),
+                new SchemaColumn("u", ColumnType.TINYINT_UNSIGNED), new SchemaColumn("new", ColumnType.INT)),
+                List.of(new SchemaColumn("id", ColumnType.INT), new SchemaColumn("loc", ColumnType.varchar(8))));
+        List<SchemaCheck.Described> described = List.of(
+                new SchemaCheck.Described("ts", "TIMESTAMP", 8, false),
+                new SchemaCheck.Described("v", "DOUBLE", 8, false),
+                new SchemaCheck.Described("s", "VARCHAR", 16, false),
+                new SchemaCheck.Described("u", "TINYINT UNSIGNED", 1, false),
+                new SchemaCheck.Described("id", "INT", 4, false),
+                new SchemaCheck.Described("loc", "BINARY", 16, true));
+        SchemaCheck.Result r = SchemaCheck.compare(mapping, described);
+        assertThat(r.mismatches()).containsExactly(
+                "super table `st` column `v`: expected FLOAT, actual DOUBLE",
+                "super table `st` column `s`: expected VARCHAR(32), actual VARCHAR(16) (too short)",
+                "super table `st` tag `id`: the mapping writes it as a tag, but the table has it as a column");
+        assertThat(r.missingColumns()).extracting(SchemaColumn::name).containsExactly("new");
+        assertThat(r.missingTags()).isEmpty();
+    }
+}

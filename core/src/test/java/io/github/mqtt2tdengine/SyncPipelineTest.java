@@ -142,7 +142,7 @@ class SyncPipelineTest {
         await().atMost(WAIT).until(() -> pipeline.state() == PipelineState.FAILED);
         assertThat(failures).singleElement().satisfies(e -> assertThat(e).hasMessage("disk on fire"));
         assertThat(m.acked()).isFalse();
-        assertThat(transport.closes()).isEqualTo(1);
+        await().atMost(WAIT).until(() -> transport.closes() == 1);
         await().atMost(WAIT).until(() -> sink.closes() == 1);
         assertThat(states).contains("RUNNING->FAILED");
         assertThat(pipeline.metrics().lastErrorMessage()).contains("disk on fire");

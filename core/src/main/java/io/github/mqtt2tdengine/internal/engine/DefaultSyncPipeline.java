@@ -307,7 +307,11 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         notifyListeners(l -> l.onStateChanged(previous, PipelineState.FAILED));
         notifyListeners(l -> l.onFailed(cause));
         stopWriters();
-        closeTransport();
+        // fail() may run on a transport thread (a bad message under policy FAIL): closing the transport from its own
+        // network thread would wait on itself, so a short-lived thread does it
+        Thread closer = new Thread(this::closeTransport, "mqtt2td-" + name + "-closer");
+        closer.setDaemon(true);
+        closer.start();
         synchronized (drainMonitor) {
             drainMonitor.notifyAll();
         }

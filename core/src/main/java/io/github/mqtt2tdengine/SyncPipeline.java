@@ -125,6 +125,8 @@ public interface SyncPipeline extends AutoCloseable {
         public static final int DEFAULT_BATCH_MAX_ROWS = 1000;
         /** Longest a row waits for its batch when not set: 500 ms. */
         public static final Duration DEFAULT_BATCH_MAX_AGE = Duration.ofMillis(500);
+        /** How long without new rows before a partial batch is written, when not set: 20 ms. */
+        public static final Duration DEFAULT_BATCH_IDLE = Duration.ofMillis(20);
         /** Most unacknowledged messages when not set: {@value}. */
         public static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
         /** Writer threads when not set: {@value}. */
@@ -149,6 +151,7 @@ public interface SyncPipeline extends AutoCloseable {
         private String subTableTemplate;
         private int batchMaxRows = DEFAULT_BATCH_MAX_ROWS;
         private Duration batchMaxAge = DEFAULT_BATCH_MAX_AGE;
+        private Duration batchIdle = DEFAULT_BATCH_IDLE;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
         private int writers = DEFAULT_WRITERS;
         private Duration retryInitialBackoff = DEFAULT_RETRY_INITIAL_BACKOFF;
@@ -266,6 +269,23 @@ public interface SyncPipeline extends AutoCloseable {
             }
             this.batchMaxRows = maxRows;
             this.batchMaxAge = maxAge;
+            return this;
+        }
+
+        /**
+         * Sets how long the writer waits for more rows before writing a partial batch; default 20 ms. Under load
+         * batches fill up; when input pauses (for example because the broker's in-flight window is full and waits for
+         * acknowledgements) the rows are written at once instead of waiting for the batch's max age.
+         *
+         * @param idle greater than 0; values above the max age have no effect
+         * @return this builder
+         */
+        public Builder batchIdle(Duration idle) {
+            Objects.requireNonNull(idle, "batchIdle must not be null");
+            if (idle.isNegative() || idle.isZero()) {
+                throw new IllegalArgumentException("batch idle must be greater than 0, but was " + idle);
+            }
+            this.batchIdle = idle;
             return this;
         }
 
@@ -409,7 +429,7 @@ public interface SyncPipeline extends AutoCloseable {
             }
             Router router = new Router(name, mappings);
             return new DefaultSyncPipeline(new PipelineSettings(name, transport, sink, router, batchMaxRows,
-                    batchMaxAge, maxInFlight, writers, retryInitialBackoff, retryMaxBackoff, maxRetries,
+                    batchMaxAge, batchIdle, maxInFlight, writers, retryInitialBackoff, retryMaxBackoff, maxRetries,
                     shutdownTimeout, deadLetterHandler, badMessagePolicy, List.copyOf(listeners)));
         }
 

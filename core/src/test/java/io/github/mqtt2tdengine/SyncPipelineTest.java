@@ -245,7 +245,7 @@ class SyncPipelineTest {
 
     @Test
     void close_drainsInFlightRows_writesAndAcksThemBeforeReturning() {
-        started(builder().batching(1000, Duration.ofHours(1)));
+        started(builder().batching(1000, Duration.ofHours(1)).batchIdle(Duration.ofHours(1)));
         List<FakeMessage> sent = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             sent.add(transport.publish("p", "{\"id\":" + i + ",\"v\":1}"));
@@ -263,6 +263,14 @@ class SyncPipelineTest {
                 "CLOSING->CLOSED");
         pipeline.close();
         assertThat(sink.closes()).as("close is idempotent").isEqualTo(1);
+    }
+
+    @Test
+    void batchIdle_writesAPartialBatchSoonAfterInputPauses() {
+        started(builder().batching(1000, Duration.ofHours(1)).batchIdle(Duration.ofMillis(30)));
+        FakeMessage m = transport.publish("p", "{\"id\":1,\"v\":1}");
+        await().atMost(WAIT).until(m::acked);
+        assertThat(sink.batches()).singleElement().satisfies(b -> assertThat(b).hasSize(1));
     }
 
     @Test

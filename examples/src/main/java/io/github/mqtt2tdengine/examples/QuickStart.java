@@ -1,48 +1,51 @@
 package io.github.mqtt2tdengine.examples;
 
-import io.github.mqtt2tdengine.PipelineMetrics;
 import io.github.mqtt2tdengine.SyncPipeline;
+import io.github.mqtt2tdengine.mqtt.HiveMqTransport;
 import io.github.mqtt2tdengine.payload.ColumnType;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.payload.TimestampUnit;
+import io.github.mqtt2tdengine.tdengine.TDengineSink;
 import java.time.Duration;
 
 /**
- * The README quick start: a host application wiring a pipeline. The source and sink here are the demo's simulated
- * fleet and dry-run sink; with the MQTT and TDengine modules they become {@code HiveMqTransport} and
- * {@code TDengineSink}.
+ * The README quick start: a host application wiring a pipeline from an MQTT broker into TDengine. Compiled in CI;
+ * run it with a broker at {@code MQTT_HOST} and TDengine at {@code TDENGINE_JDBC_URL}.
  */
 public final class QuickStart {
     private QuickStart() {
     }
 
     /**
-     * Builds, runs for a moment and closes a pipeline.
+     * Runs the pipeline until the JVM is stopped.
      *
      * @param args unused
-     * @throws InterruptedException if interrupted while waiting
      */
-    public static void main(String[] args) throws InterruptedException {
-        SimulatedFleet fleet = new SimulatedFleet(10, 1_000, 0);
+    public static void main(String[] args) {
         SyncPipeline pipeline = SyncPipeline.builder()
                 .name("plant-a-meters")
-                .source(fleet)                                                 // MQTT: HiveMqTransport
+                .source(HiveMqTransport.builder()
+                        .serverHost(System.getenv().getOrDefault("MQTT_HOST", "localhost")).serverPort(1883)
+                        .clientId("mqtt2td-plant-a").cleanSession(false)          // persistent session
+                        .credentials("ingest", System.getenv("MQTT_PASSWORD"))
+                        .subscribe("plant-a/+/meters")                            // QoS 1, manual ack
+                        .build())
                 .payload(PayloadSpec.json()
-                        .timestamp("$.ts", TimestampUnit.MILLISECONDS)         // message time is the primary key
-                        .column("current", "$.current", ColumnType.FLOAT)
-                        .column("voltage", "$.voltage", ColumnType.INT)
-                        .tag("location", "$.site.location", ColumnType.varchar(32))
-                        .tagFromTopicLevel("device_id", 1)                     // plant/<device_id>/meters
+                        .timestamp("ts", "$.ts", TimestampUnit.MILLISECONDS)      // message time is the key
+                        .column("current", "$.metrics.current", ColumnType.FLOAT)
+                        .column("voltage", "$.metrics.voltage", ColumnType.INT)
+                        .tag("location", "$.site.location", ColumnType.varchar(64))
+                        .tagFromTopicLevel("device_id", 1)                        // plant-a/<device_id>/meters
                         .build())
                 .superTable("meters")
-                .subTableTemplate("meter_{device_id}")                         // one sub-table per device
-                .sink(new PrintingSink(System.out))                            // TDengine: TDengineSink
-                .batching(500, Duration.ofSeconds(1))
-                .build();
-        pipeline.start();
-        fleet.awaitPublished(30);
-        pipeline.close();                                                      // write + ack the last batch
-        PipelineMetrics m = pipeline.metrics();
-        System.out.println("received=" + m.received() + " written=" + m.rowsWritten() + " acked=" + m.acked());
+                .subTableTemplate("meter_{device_id}")                            // one sub-table per device
+                .sink(TDengineSink.builder()
+                        .jdbcUrl(System.getenv().getOrDefault("TDENGINE_JDBC_URL", "jdbc:TAOS-WS://localhost:6041/power"))
+                        .credentials("writer", System.getenv("TD_PASSWORD"))
+                        .build())
+                .batching(500, Duration.ofSeconds(1))                             // max rows, max age
+                .build();                   // validates everything; nothing connects yet
+        pipeline.start();                   // connects, subscribes, returns; work runs on library threads
+        Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close));       // write + ack the last batch
     }
 }

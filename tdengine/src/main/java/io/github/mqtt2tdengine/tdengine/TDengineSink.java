@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,7 @@ public final class TDengineSink implements Sink {
     private final TimePrecision createDatabase;
     private final SchemaPolicy schemaPolicy;
     private final int maxSqlBytes;
+    private final Consumer<String> dryRun;
     private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
     private volatile InsertBuilder inserts;
     private volatile TimePrecision precision = TimePrecision.MILLISECONDS;
@@ -69,6 +71,7 @@ public final class TDengineSink implements Sink {
         this.createDatabase = b.createDatabase;
         this.schemaPolicy = b.schemaPolicy;
         this.maxSqlBytes = b.maxSqlBytes;
+        this.dryRun = b.dryRun;
     }
 
     /**
@@ -93,6 +96,19 @@ public final class TDengineSink implements Sink {
     public void open(SinkContext context) {
         this.pipelineName = context.pipelineName();
         this.inserts = new InsertBuilder(database, maxSqlBytes);
+        if (dryRun != null) {
+            if (createDatabase != null) {
+                dryRun.accept("CREATE DATABASE IF NOT EXISTS " + ident(database) + " PRECISION '"
+                        + createDatabase.sqlName() + "'");
+                precision = createDatabase;
+            }
+            for (TableSchema table : context.tables()) {
+                dryRun.accept(Sql.createStable(database, table));
+            }
+            LOG.info("Pipeline '{}': TDengine dry run: statements are printed, not sent (precision {})", pipelineName,
+                    precision.sqlName());
+            return;
+        }
         Connection c = connection();
         try (Statement st = c.createStatement()) {
             if (createDatabase != null) {
@@ -173,12 +189,69 @@ public final class TDengineSink implements Sink {
         return precision;
     }
 
+    /**
+     * Compares the mapping's super tables with the database without changing anything: connects, reads the precision
+     * and runs {@code DESCRIBE} on each super table. Called by tools such as the runner's {@code --check}; the
+     * pipeline does not call it.
+     *
+     * @param tables the mapping's super tables ({@code SyncPipeline.tables()})
+     * @return one line per finding, the first naming the database and its precision
+     * @throws SinkException if the database cannot be reached or does not exist
+     */
+    public List<String> check(List<TableSchema> tables) {
+        List<String> report = new ArrayList<>();
+        Connection c = connection();
+        try (Statement st = c.createStatement()) {
+            TimePrecision p = readPrecision(st);
+            report.add("database `" + database + "`: exists, precision " + p.sqlName());
+            for (TableSchema table : tables) {
+                List<SchemaCheck.Described> described = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery("DESCRIBE " + Sql.qualified(database, table.superTable()))) {
+                    while (rs.next()) {
+                        String note = rs.getString(4);
+                        described.add(new SchemaCheck.Described(rs.getString(1), rs.getString(2), rs.getInt(3),
+                                note != null && note.trim().equalsIgnoreCase("TAG")));
+                    }
+                } catch (SQLException e) {
+                    report.add("super table `" + table.superTable() + "`: not found (" + ErrorCodes.describe(e)
+                            + "); the pipeline would create it");
+                    continue;
+                }
+                SchemaCheck.Result r = SchemaCheck.compare(table, described);
+                if (r.mismatches().isEmpty() && r.missingColumns().isEmpty() && r.missingTags().isEmpty()) {
+                    report.add("super table `" + table.superTable() + "`: matches the mapping");
+                }
+                report.addAll(r.mismatches());
+                if (!r.missingColumns().isEmpty() || !r.missingTags().isEmpty()) {
+                    List<SchemaColumn> missing = new ArrayList<>(r.missingColumns());
+                    missing.addAll(r.missingTags());
+                    report.add("super table `" + table.superTable() + "` lacks mapped " + missing);
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("cannot check database `" + database + "`", e);
+        } finally {
+            close();
+        }
+        return report;
+    }
+
     @Override
     public void write(SinkBatch batch) {
         List<Row> rows = batch.rows();
         int[] all = new int[rows.size()];
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
+        }
+        if (dryRun != null) {
+            InsertBuilder.Result built = inserts.build(rows, all);
+            for (InsertBuilder.Rejected r : built.rejected()) {
+                batch.reject(r.row(), r.reason());
+            }
+            for (InsertBuilder.Statement s : built.statements()) {
+                dryRun.accept(s.sql());
+            }
+            return;
         }
         Connection c = connection();
         try (Statement st = c.createStatement()) {
@@ -274,7 +347,7 @@ public final class TDengineSink implements Sink {
     }
 
     private String safeUrl() {
-        return url == null ? "DataSource" : stripQuery(url);
+        return dryRun != null ? "dry run" : url == null ? "DataSource" : stripQuery(url);
     }
 
     /**
@@ -316,6 +389,7 @@ public final class TDengineSink implements Sink {
         private TimePrecision createDatabase;
         private SchemaPolicy schemaPolicy = SchemaPolicy.CHECK;
         private int maxSqlBytes = DEFAULT_MAX_SQL_BYTES;
+        private Consumer<String> dryRun;
 
         private Builder() {
         }
@@ -415,13 +489,26 @@ public final class TDengineSink implements Sink {
         }
 
         /**
+         * Turns on the dry run: nothing connects; the statements the sink would send ({@code CREATE DATABASE},
+         * {@code CREATE STABLE}, every {@code INSERT}) go to the consumer instead, and each batch counts as
+         * written. The precision is the one given to {@link #createDatabase}, else milliseconds.
+         *
+         * @param statements receives each statement, on the thread that would have sent it
+         * @return this builder
+         */
+        public Builder dryRun(Consumer<String> statements) {
+            this.dryRun = Objects.requireNonNull(statements, "statements must not be null");
+            return this;
+        }
+
+        /**
          * Builds the sink; nothing connects until the pipeline opens it.
          *
          * @return the sink
          * @throws IllegalStateException when no URL or DataSource, or no database, is given
          */
         public TDengineSink build() {
-            if (url == null && dataSource == null) {
+            if (url == null && dataSource == null && dryRun == null) {
                 throw new IllegalStateException("jdbcUrl or dataSource must be set");
             }
             String db = database != null ? database : databaseFromUrl(url);

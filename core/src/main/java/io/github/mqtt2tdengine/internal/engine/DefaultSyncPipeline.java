@@ -76,7 +76,8 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         this.writers = new Writer[settings.writers()];
         this.threads = new Thread[settings.writers()];
         for (int i = 0; i < writers.length; i++) {
-            writers[i] = new Writer(this, i, settings.batchMaxRows(), settings.batchMaxAge().toNanos());
+            writers[i] = new Writer(this, i, settings.batchMaxRows(), settings.batchMaxAge().toNanos(),
+                    settings.batchIdle().toNanos());
         }
     }
 

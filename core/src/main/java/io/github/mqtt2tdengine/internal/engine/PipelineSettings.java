@@ -18,6 +18,7 @@ import java.util.List;
  * @param router the compiled mappings
  * @param batchMaxRows rows per batch
  * @param batchMaxAge age of a batch's first row before it is written
+ * @param batchIdle how long without new rows before a partial batch is written
  * @param maxInFlight unacknowledged message bound
  * @param writers writer threads
  * @param retryInitialBackoff first retry delay
@@ -29,7 +30,7 @@ import java.util.List;
  * @param listeners event listeners
  */
 public record PipelineSettings(String name, Transport transport, Sink sink, Router router, int batchMaxRows,
-        Duration batchMaxAge, int maxInFlight, int writers, Duration retryInitialBackoff, Duration retryMaxBackoff,
+        Duration batchMaxAge, Duration batchIdle, int maxInFlight, int writers, Duration retryInitialBackoff, Duration retryMaxBackoff,
         int maxRetries, Duration shutdownTimeout, DeadLetterHandler deadLetterHandler,
         BadMessagePolicy badMessagePolicy, List<PipelineListener> listeners) {
 }

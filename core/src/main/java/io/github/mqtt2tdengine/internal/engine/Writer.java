@@ -28,6 +28,8 @@ final class Writer implements Runnable {
     private final LinkedBlockingQueue<WorkItem> queue = new LinkedBlockingQueue<>();
     private final int maxRows;
     private final long maxAgeNanos;
+    private final long idleNanos;
+    private long lastArrival;
     private final List<Row> rows;
     private final List<InFlightMessage> owners;
     private long batchStart;
@@ -42,11 +44,12 @@ final class Writer implements Runnable {
     };
     volatile boolean stop;
 
-    Writer(DefaultSyncPipeline engine, int index, int maxRows, long maxAgeNanos) {
+    Writer(DefaultSyncPipeline engine, int index, int maxRows, long maxAgeNanos, long idleNanos) {
         this.engine = engine;
         this.index = index;
         this.maxRows = maxRows;
         this.maxAgeNanos = maxAgeNanos;
+        this.idleNanos = Math.min(idleNanos, maxAgeNanos);
         this.rows = new ArrayList<>(maxRows);
         this.owners = new ArrayList<>(maxRows);
     }
@@ -78,12 +81,17 @@ final class Writer implements Runnable {
             if (engine.isFailed()) {
                 return;
             }
+            long now = System.nanoTime();
             long wait = rows.isEmpty() ? IDLE_POLL_NANOS
-                    : Math.min(IDLE_POLL_NANOS, Math.max(0, batchStart + maxAgeNanos - System.nanoTime()));
+                    : Math.min(IDLE_POLL_NANOS, Math.max(0, Math.min(batchStart + maxAgeNanos,
+                            lastArrival + idleNanos) - now));
             if (engine.isDraining() && !rows.isEmpty()) {
                 wait = 0;
             }
             WorkItem item = queue.poll(wait, TimeUnit.NANOSECONDS);
+            if (item != null) {
+                lastArrival = System.nanoTime();
+            }
             while (item != null) {
                 handle(item);
                 if (engine.isFailed()) {
@@ -91,7 +99,9 @@ final class Writer implements Runnable {
                 }
                 item = rows.size() < maxRows ? queue.poll() : null;
             }
-            if (!rows.isEmpty() && (rows.size() >= maxRows || System.nanoTime() - batchStart >= maxAgeNanos
+            long after = System.nanoTime();
+            if (!rows.isEmpty() && (rows.size() >= maxRows || after - batchStart >= maxAgeNanos
+                    || (after - lastArrival >= idleNanos && queue.isEmpty())
                     || (engine.isDraining() && queue.isEmpty()))) {
                 flush();
             }

@@ -1,0 +1,162 @@
+package io.github.mqtt2tdengine.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One object of the config file: typed getters that name the key's path in every error, and a check that no key was
+ * left unread (unknown keys are errors, not silently ignored).
+ */
+final class ConfigNode {
+    private final String path;
+    private final JsonNode node;
+    private final Set<String> read = new HashSet<>();
+
+    ConfigNode(String path, JsonNode node) {
+        this.path = path;
+        this.node = node;
+        if (!node.isObject()) {
+            throw new ConfigException(where() + " must be an object, but was " + describe(node));
+        }
+    }
+
+    String where() {
+        return path.isEmpty() ? "config" : path;
+    }
+
+    String key(String name) {
+        return path.isEmpty() ? name : path + "." + name;
+    }
+
+    boolean has(String name) {
+        read.add(name);
+        JsonNode v = node.get(name);
+        return v != null && !v.isNull();
+    }
+
+    private JsonNode get(String name) {
+        read.add(name);
+        JsonNode v = node.get(name);
+        return v == null || v.isNull() ? null : v;
+    }
+
+    String string(String name, String fallback) {
+        JsonNode v = get(name);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.isTextual()) {
+            throw new ConfigException(key(name) + " must be a string, but was " + describe(v));
+        }
+        return v.textValue();
+    }
+
+    String requiredString(String name) {
+        String s = string(name, null);
+        if (s == null) {
+            throw new ConfigException(key(name) + " is required");
+        }
+        return s;
+    }
+
+    /** A string, or the contents of a file when it starts with '@' (PEM material). */
+    String contentOrFile(String name) {
+        String s = string(name, null);
+        if (s == null || !s.startsWith("@")) {
+            return s;
+        }
+        Path file = Path.of(s.substring(1));
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new ConfigException(key(name) + ": file '" + file + "' cannot be read: " + e, e);
+        }
+    }
+
+    Integer integer(String name, Integer fallback) {
+        JsonNode v = get(name);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new ConfigException(key(name) + " must be a whole number, but was " + describe(v));
+        }
+        return v.intValue();
+    }
+
+    Boolean bool(String name, Boolean fallback) {
+        JsonNode v = get(name);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.isBoolean()) {
+            throw new ConfigException(key(name) + " must be true or false, but was " + describe(v));
+        }
+        return v.booleanValue();
+    }
+
+    ConfigNode object(String name) {
+        JsonNode v = get(name);
+        return v == null ? null : new ConfigNode(key(name), v);
+    }
+
+    List<ConfigNode> objects(String name) {
+        JsonNode v = get(name);
+        List<ConfigNode> out = new ArrayList<>();
+        if (v == null) {
+            return out;
+        }
+        if (!v.isArray()) {
+            throw new ConfigException(key(name) + " must be a list, but was " + describe(v));
+        }
+        for (int i = 0; i < v.size(); i++) {
+            out.add(new ConfigNode(key(name) + "[" + i + "]", v.get(i)));
+        }
+        return out;
+    }
+
+    <E extends Enum<E>> E enumValue(String name, Class<E> type, E fallback) {
+        String s = string(name, null);
+        if (s == null) {
+            return fallback;
+        }
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(s.replace('-', '_'))) {
+                return e;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            names.add(e.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        throw new ConfigException(key(name) + " must be one of " + names + ", but was '" + s + "'");
+    }
+
+    /** Fails when the object has keys nobody read. */
+    void noUnknownKeys() {
+        Set<String> unknown = new TreeSet<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+            String k = it.next();
+            if (!read.contains(k)) {
+                unknown.add(key(k));
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("unknown key" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
+                    + " (see the README's configuration table)");
+        }
+    }
+
+    private static String describe(JsonNode v) {
+        String s = v.toString();
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+}

@@ -1,0 +1,177 @@
+package io.github.mqtt2tdengine.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import io.github.mqtt2tdengine.mqtt.testing.Mosquitto;
+import io.github.mqtt2tdengine.mqtt.testing.Publisher;
+import io.github.mqtt2tdengine.tdengine.testing.TDengineRestServer;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged runner jar, run as its own process against a real mosquitto and the REST test server. */
+class RunnerIT {
+    private static final Path JAR = Path.of("target", "mqtt2tdengine-runner.jar");
+    private static final Pattern SUMMARY = Pattern.compile(
+            "received=(\\d+) rows=(\\d+) written=(\\d+) deadLettered=(\\d+) acked=(\\d+)");
+
+    @TempDir
+    static Path dir;
+    static Mosquitto broker;
+
+    @BeforeAll
+    static void broker() throws Exception {
+        broker = Mosquitto.builder(Files.createDirectories(dir.resolve("broker"))).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+    }
+
+    record Run(Process process, Path out, Path err) {
+        String stdout() throws Exception {
+            return Files.readString(out, StandardCharsets.UTF_8);
+        }
+
+        String stderr() throws Exception {
+            return Files.readString(err, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static Run start(String name, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        Path out = dir.resolve(name + ".out");
+        Path err = dir.resolve(name + ".err");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        return new Run(p, out, err);
+    }
+
+    private static int exit(Run run, long seconds) throws Exception {
+        if (!run.process().waitFor(seconds, TimeUnit.SECONDS)) {
+            run.process().destroyForcibly();
+            throw new AssertionError("runner did not stop in " + seconds + " s; stdout: " + run.stdout()
+                    + "\nstderr: " + run.stderr());
+        }
+        return run.process().exitValue();
+    }
+
+    private static String config(String url, String clientId, boolean clean) {
+        return """
+                {
+                  "name": "it",
+                  "mqtt": { "endpoint": "127.0.0.1:%d", "clientId": "%s", "cleanSession": %s,
+                            "topics": "plant/+/meters::1" },
+                  "tdengine": { "url": "%s", "database": "power", "user": "root", "password": "taosdata" },
+                  "parser": {
+                    "ts": "received",
+                    "fields": [
+                      { "path": "$.ts", "name": "ts", "type": "TIMESTAMP", "primaryKey": true, "unit": "milliseconds" },
+                      { "path": "$.id", "name": "id", "type": "INT", "as": "tag" },
+                      { "path": "$.seq", "name": "seq", "type": "BIGINT" }
+                    ],
+                    "subTable": "d{id}",
+                    "superTable": "meters"
+                  },
+                  "pipeline": { "batchMaxRows": 100, "batchMaxAgeMillis": 200 },
+                  "logLevel": "warn"
+                }
+                """.formatted(broker.port(), clientId, clean, url);
+    }
+
+    private static Path write(String name, String text) throws Exception {
+        Path f = dir.resolve(name);
+        Files.writeString(f, text, StandardCharsets.UTF_8);
+        return f;
+    }
+
+    @Test
+    void demo_withoutArguments_endsWithTheSummary() throws Exception {
+        Run run = start("demo");
+        assertThat(exit(run, 180)).as(run.stderr()).isZero();
+        Matcher m = SUMMARY.matcher(run.stdout());
+        assertThat(m.find()).as(run.stdout()).isTrue();
+        long received = Long.parseLong(m.group(1));
+        assertThat(received).isPositive();
+        assertThat(Long.parseLong(m.group(5))).isEqualTo(received);
+        assertThat(Long.parseLong(m.group(4))).isEqualTo(received / 500);
+        assertThat(Long.parseLong(m.group(3))).isEqualTo(received - received / 500);
+        assertThat(run.stdout()).contains("CREATE STABLE IF NOT EXISTS `mqtt2td_demo`.`meters`");
+    }
+
+    @Test
+    void config_dryRun_printsStatements_andStopsAfterMaxMessages() throws Exception {
+        Path cfg = write("dry.json", config("jdbc:TAOS-WS://127.0.0.1:1/power", "it-dry", true));
+        Run run = start("dry", "--config", cfg.toString(), "--dry-run", "--max-messages", "50");
+        try (Publisher pub = new Publisher(broker.port())) {
+            int seq = 0;
+            while (run.process().isAlive() && seq < 100_000) {
+                pub.publish("plant/m1/meters", Publisher.payload(seq++, 5), 1);
+                TimeUnit.MILLISECONDS.sleep(5);
+            }
+        }
+        assertThat(exit(run, 60)).as(run.stderr()).isZero();
+        String out = run.stdout();
+        assertThat(out).contains("CREATE STABLE IF NOT EXISTS `power`.`meters` (`ts` TIMESTAMP, `received` TIMESTAMP,"
+                + " `seq` BIGINT) TAGS (`id` INT)");
+        assertThat(out).contains("INSERT INTO `power`.`d");
+        Matcher m = SUMMARY.matcher(out);
+        assertThat(m.find()).isTrue();
+        assertThat(Long.parseLong(m.group(1))).isGreaterThanOrEqualTo(50);
+        assertThat(m.group(5)).isEqualTo(m.group(1));
+    }
+
+    @Test
+    void config_restServer_sigtermDrains_everyMessageWrittenAndAcked() throws Exception {
+        try (TDengineRestServer server = new TDengineRestServer()) {
+            server.createDatabase("power", "ms");
+            // a persistent session with a backlog waiting: the runner takes it over
+            Mqtt5BlockingClient session = MqttClient.builder().useMqttVersion5().identifier("it-sigterm")
+                    .serverHost("127.0.0.1").serverPort(broker.port()).buildBlocking();
+            session.connectWith().cleanStart(false).sessionExpiryInterval(600).send();
+            session.subscribeWith().topicFilter("plant/+/meters").qos(MqttQos.AT_LEAST_ONCE).send();
+            session.disconnect();
+            try (Publisher pub = new Publisher(broker.port())) {
+                pub.publishRange("plant/m2/meters", 0, 300, 1, 7);
+            }
+            Path cfg = write("rest.json", config(server.url("power"), "it-sigterm", false));
+            Run run = start("rest", "--config", cfg.toString());
+            await().atMost(Duration.ofSeconds(60)).until(() -> server.rowCount("power", "meters") == 300);
+            run.process().destroy(); // SIGTERM
+            assertThat(exit(run, 60)).as(run.stderr()).isZero();
+            Matcher m = SUMMARY.matcher(run.stdout());
+            assertThat(m.find()).as(run.stdout()).isTrue();
+            assertThat(m.group()).isEqualTo("received=300 rows=300 written=300 deadLettered=0 acked=300");
+        }
+    }
+
+    @Test
+    void badConfig_exitsWith2_namingTheField() throws Exception {
+        Path cfg = write("bad.json", config("jdbc:TAOS-WS://127.0.0.1:1/power", "x", true)
+                .replace("\"cleanSession\"", "\"cleanSesion\""));
+        Run run = start("bad", "--config", cfg.toString());
+        assertThat(exit(run, 60)).isEqualTo(2);
+        assertThat(run.stderr()).contains("error: unknown key mqtt.cleanSesion (see the README's configuration table)");
+        Run args = start("args", "--max-messages", "x");
+        assertThat(exit(args, 60)).isEqualTo(2);
+        assertThat(args.stderr()).contains("error: --max-messages must be a whole number greater than 0, but was 'x'");
+        assertThat(new File(JAR.toString())).exists();
+    }
+}

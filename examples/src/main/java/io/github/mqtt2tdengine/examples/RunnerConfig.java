@@ -187,9 +187,9 @@ public final class RunnerConfig {
             tls.noUnknownKeys();
             b.tls(apply(tls.where(), tb::build));
         } else if (tls != null) {
-            tls.contentOrFile("ca");
-            tls.contentOrFile("clientCert");
-            tls.contentOrFile("clientKey");
+            tls.has("ca");
+            tls.has("clientCert");
+            tls.has("clientKey");
             tls.bool("hostnameVerification", null);
             tls.noUnknownKeys();
         }
@@ -338,6 +338,10 @@ public final class RunnerConfig {
         Integer rows = pl.integer("batchMaxRows", SyncPipeline.Builder.DEFAULT_BATCH_MAX_ROWS);
         Integer age = pl.integer("batchMaxAgeMillis", (int) SyncPipeline.Builder.DEFAULT_BATCH_MAX_AGE.toMillis());
         apply(pl.key("batchMaxRows"), () -> p.batching(rows, Duration.ofMillis(age)));
+        Integer idle = pl.integer("batchIdleMillis", null);
+        if (idle != null) {
+            apply(pl.key("batchIdleMillis"), () -> p.batchIdle(Duration.ofMillis(idle)));
+        }
         Integer inFlight = pl.integer("maxInFlight", null);
         if (inFlight != null) {
             apply(pl.key("maxInFlight"), () -> p.maxInFlight(inFlight));

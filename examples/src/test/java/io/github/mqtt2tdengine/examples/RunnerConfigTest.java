@@ -65,6 +65,16 @@ class RunnerConfigTest {
     }
 
     @Test
+    void readmeExample_parses() throws Exception {
+        String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
+        int start = readme.indexOf("```json\n{\n  \"name\": \"meters-sync\"");
+        String json = readme.substring(start + 8, readme.indexOf("```", start + 8));
+        RunnerConfig c = RunnerConfig.parse(json);
+        assertThat(c.name()).isEqualTo("meters-sync");
+        assertThat(c.pipeline().source(c.mqtt().build()).sink(new FakeSink()).build().tables()).hasSize(1);
+    }
+
+    @Test
     void unknownKeys_areErrorsNamingThePath() {
         assertThatThrownBy(() -> RunnerConfig.parse(EXAMPLE.replace("\"keepAliveSeconds\"", "\"keepAlive\"")))
                 .isInstanceOf(ConfigException.class)

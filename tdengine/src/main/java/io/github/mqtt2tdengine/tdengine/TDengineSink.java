@@ -142,15 +142,7 @@ public final class TDengineSink implements Sink {
 
     private void prepare(Statement st, TableSchema table) throws SQLException {
         execute(st, Sql.createStable(database, table));
-        List<SchemaCheck.Described> described = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery("DESCRIBE " + Sql.qualified(database, table.superTable()))) {
-            while (rs.next()) {
-                String note = rs.getString(4);
-                described.add(new SchemaCheck.Described(rs.getString(1), rs.getString(2), rs.getInt(3),
-                        note != null && note.trim().equalsIgnoreCase("TAG")));
-            }
-        }
-        SchemaCheck.Result result = SchemaCheck.compare(table, described);
+        SchemaCheck.Result result = SchemaCheck.compare(table, describe(st, table));
         if (!result.mismatches().isEmpty()) {
             throw new SinkException("Pipeline '" + pipelineName + "': " + String.join("; ", result.mismatches()));
         }
@@ -173,6 +165,18 @@ public final class TDengineSink implements Sink {
         }
         LOG.warn("Pipeline '{}': added {} to super table `{}` (schemaPolicy ADD_MISSING)", pipelineName, missing,
                 table.superTable());
+    }
+
+    private List<SchemaCheck.Described> describe(Statement st, TableSchema table) throws SQLException {
+        List<SchemaCheck.Described> described = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("DESCRIBE " + Sql.qualified(database, table.superTable()))) {
+            while (rs.next()) {
+                String note = rs.getString(4);
+                described.add(new SchemaCheck.Described(rs.getString(1), rs.getString(2), rs.getInt(3),
+                        note != null && note.trim().equalsIgnoreCase("TAG")));
+            }
+        }
+        return described;
     }
 
     private static void execute(Statement st, String sql) throws SQLException {
@@ -205,13 +209,9 @@ public final class TDengineSink implements Sink {
             TimePrecision p = readPrecision(st);
             report.add("database `" + database + "`: exists, precision " + p.sqlName());
             for (TableSchema table : tables) {
-                List<SchemaCheck.Described> described = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery("DESCRIBE " + Sql.qualified(database, table.superTable()))) {
-                    while (rs.next()) {
-                        String note = rs.getString(4);
-                        described.add(new SchemaCheck.Described(rs.getString(1), rs.getString(2), rs.getInt(3),
-                                note != null && note.trim().equalsIgnoreCase("TAG")));
-                    }
+                List<SchemaCheck.Described> described;
+                try {
+                    described = describe(st, table);
                 } catch (SQLException e) {
                     report.add("super table `" + table.superTable() + "`: not found (" + ErrorCodes.describe(e)
                             + "); the pipeline would create it");

@@ -69,13 +69,7 @@ public final class HiveMqSession implements MqttSession {
     @Override
     public void start(MessageHandler h) {
         this.handler = h;
-        if (settings.clientIdGenerated()) {
-            LOG.info("MQTT: no client id set, using generated '{}'", settings.clientId());
-            if (!settings.cleanSession()) {
-                LOG.warn("MQTT: cleanSession(false) with the generated client id '{}': after a restart a new id will "
-                        + "not find this session and its queued messages; set a fixed clientId", settings.clientId());
-            }
-        }
+        settings.logClientId(LOG);
         MqttClientBuilder builder = MqttClient.builder()
                 .identifier(settings.clientId())
                 .transportConfig(transportConfig())

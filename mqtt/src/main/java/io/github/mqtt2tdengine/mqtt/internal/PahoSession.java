@@ -55,13 +55,7 @@ public final class PahoSession implements MqttSession {
     @Override
     public void start(MessageHandler h) {
         this.handler = h;
-        if (settings.clientIdGenerated()) {
-            LOG.info("MQTT: no client id set, using generated '{}'", settings.clientId());
-            if (!settings.cleanSession()) {
-                LOG.warn("MQTT: cleanSession(false) with the generated client id '{}': after a restart a new id will "
-                        + "not find this session and its queued messages; set a fixed clientId", settings.clientId());
-            }
-        }
+        settings.logClientId(LOG);
         options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1);
         options.setCleanSession(settings.cleanSession());

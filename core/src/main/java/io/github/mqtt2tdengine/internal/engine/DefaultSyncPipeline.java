@@ -63,6 +63,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
     private volatile boolean draining;
     private volatile boolean aborted;
     private volatile boolean paused;
+    private volatile boolean overBound;
 
     /**
      * Creates the engine from validated settings.
@@ -403,6 +404,12 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         if (now >= settings.maxInFlight() && !paused) {
             updateFlow();
         }
+        if (now > 2L * settings.maxInFlight() && !overBound) {
+            overBound = true;
+            LOG.warn("Pipeline '{}': {} messages in flight, more than twice the bound of {}: the transport was paused "
+                    + "but the broker keeps sending (mosquitto 2.0.11 ignores its max_inflight_messages once "
+                    + "acknowledgements flow); the backlog is now held in memory", name, now, settings.maxInFlight());
+        }
         if (LOG.isTraceEnabled()) {
             LOG.trace("Pipeline '{}': message on '{}', {} bytes, qos {}", name, message.topic(),
                     message.payload().length, message.qos());
@@ -548,6 +555,9 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         }
         metrics.acked.increment();
         int n = inFlight.decrementAndGet();
+        if (overBound && n <= resumeAt) {
+            overBound = false;
+        }
         if (paused && n <= resumeAt) {
             updateFlow();
         }

@@ -47,6 +47,7 @@ public final class Mosquitto implements AutoCloseable {
         private boolean websockets;
         private boolean persistence = true;
         private int maxInflight = 1000;
+        private boolean saveEveryChange;
 
         Builder(Path dir) {
             this.dir = dir;
@@ -70,6 +71,12 @@ public final class Mosquitto implements AutoCloseable {
 
         public Builder persistence(boolean on) {
             this.persistence = on;
+            return this;
+        }
+
+        /** Saves the persistence file after every change, so a SIGKILL loses nothing the broker acknowledged. */
+        public Builder saveEveryChange() {
+            this.saveEveryChange = true;
             return this;
         }
 
@@ -103,6 +110,9 @@ public final class Mosquitto implements AutoCloseable {
             c.add("persistence " + persistence);
             c.add("persistence_location " + dir + "/");
             c.add("autosave_interval 1");
+            if (saveEveryChange) {
+                c.add("autosave_on_changes true");
+            }
             c.add("log_dest file " + dir.resolve("mosquitto.log"));
             c.add("log_type error");
             c.add("log_type warning");
@@ -198,6 +208,12 @@ public final class Mosquitto implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Kills the broker (SIGKILL) and starts it again on the same ports with the same persistence file. */
+    public void killAndRestart() {
+        kill();
+        startProcess();
     }
 
     /** Starts the broker again on the same ports with the same persistence. */

@@ -47,6 +47,7 @@ public final class TDengineRestServer implements AutoCloseable {
     private final List<String> statements = new CopyOnWriteArrayList<>();
     private final Map<String, Db> databases = new HashMap<>();
     private final AtomicInteger http5xx = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong rowsInserted = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicInteger failNext = new AtomicInteger();
     private volatile int failNextCode;
     private volatile String failNextDesc;
@@ -162,6 +163,11 @@ public final class TDengineRestServer implements AutoCloseable {
 
     public void delay(long millis) {
         delayMillis = millis;
+    }
+
+    /** Rows applied by INSERTs, duplicates (same sub-table and timestamp) included. */
+    public long rowsInserted() {
+        return rowsInserted.get();
     }
 
     public List<String> statements() {
@@ -544,6 +550,7 @@ public final class TDengineRestServer implements AutoCloseable {
                 long ts = (Long) row.get(pk);
                 table.rows.computeIfAbsent(ts, k -> new LinkedHashMap<>()).putAll(row);
                 n++;
+                rowsInserted.incrementAndGet();
             }
         }
         return affected(n);

@@ -152,8 +152,9 @@ public final class Runner {
         TDengineSink sink;
         HiveMqTransport transport;
         try {
+            // the level must be set before the first logger exists, so before any library class is loaded
+            logLevel(o.logLevel() != null ? o.logLevel() : RunnerConfig.peekLogLevel(o.config()));
             config = RunnerConfig.load(o.config());
-            logLevel(o.logLevel() != null ? o.logLevel() : config.logLevel());
             transport = config.mqtt().build();
             sink = o.dryRun() ? config.tdengine().dryRun(out::println).build() : config.tdengine().build();
             pipeline = config.pipeline().source(transport).sink(sink).build();

@@ -69,6 +69,21 @@ public final class RunnerConfig {
     }
 
     /**
+     * Reads only the {@code logLevel} of a config file, without building anything (so without creating loggers).
+     *
+     * @param file the JSON file
+     * @return the level, {@code info} when absent or unreadable (load() reports the file's errors)
+     */
+    public static String peekLogLevel(Path file) {
+        try {
+            JsonNode level = JSON.readTree(Files.readString(file)).get("logLevel");
+            return level != null && level.isTextual() ? level.textValue().toLowerCase(Locale.ROOT) : "info";
+        } catch (IOException | RuntimeException e) {
+            return "info";
+        }
+    }
+
+    /**
      * Parses config text.
      *
      * @param text the JSON

@@ -8,6 +8,9 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.github.mqtt2tdengine.mqtt.testing.Mosquitto;
 import io.github.mqtt2tdengine.mqtt.testing.Publisher;
+import io.github.mqtt2tdengine.mqtt.testing.TestCerts;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mqtt2tdengine.tdengine.testing.TDengineRestServer;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -55,8 +58,13 @@ class RunnerIT {
     }
 
     private static Run start(String name, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
+        return startWith(List.of(), name, args);
+    }
+
+    private static Run startWith(List<String> jvm, String name, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
@@ -159,6 +167,76 @@ class RunnerIT {
             Matcher m = SUMMARY.matcher(run.stdout());
             assertThat(m.find()).as(run.stdout()).isTrue();
             assertThat(m.group()).isEqualTo("received=300 rows=300 written=300 deadLettered=0 acked=300");
+        }
+    }
+
+    @Test
+    void processKilledMidStream_andStartedAgain_losesNothing() throws Exception {
+        int total = 5_000;
+        try (TDengineRestServer server = new TDengineRestServer()) {
+            server.createDatabase("power", "ms");
+            server.delay(50);
+            Mqtt5BlockingClient session = MqttClient.builder().useMqttVersion5().identifier("it-kill")
+                    .serverHost("127.0.0.1").serverPort(broker.port()).buildBlocking();
+            session.connectWith().cleanStart(false).sessionExpiryInterval(600).send();
+            session.subscribeWith().topicFilter("plant/+/meters").qos(MqttQos.AT_LEAST_ONCE).send();
+            session.disconnect();
+            Path cfg = write("kill.json", config(server.url("power"), "it-kill", false));
+            Run first = start("kill-1", "--config", cfg.toString());
+            Thread publisher = new Thread(() -> {
+                try (Publisher pub = new Publisher(broker.port())) {
+                    pub.publishRange("plant/m3/meters", 0, total, 1, 11);
+                }
+            }, "publisher");
+            publisher.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> server.rowCount("power", "meters") >= 1_000);
+            first.process().destroyForcibly(); // SIGKILL: no drain, no acks for what was in flight
+            first.process().waitFor(30, TimeUnit.SECONDS);
+            long atKill = server.rowCount("power", "meters");
+            Run second = start("kill-2", "--config", cfg.toString());
+            publisher.join(60_000);
+            await().atMost(Duration.ofSeconds(90)).until(() -> server.rowCount("power", "meters") == total);
+            second.process().destroy();
+            assertThat(exit(second, 60)).as(second.stderr()).isZero();
+            long duplicates = server.rowsInserted() - total;
+            System.out.printf("RELIABILITY runner SIGKILL and restart: published=%d written before kill=%d "
+                    + "committed distinct=%d lost=0 rewritten duplicates=%d%n", total, atKill,
+                    server.rowCount("power", "meters"), duplicates);
+            assertThat(atKill).isLessThan(total);
+        }
+    }
+
+    @Test
+    void secrets_neverAppearInOutput_evenAtTrace() throws Exception {
+        TestCerts certs = TestCerts.generate(Files.createDirectories(dir.resolve("certs")));
+        String mqttPassword = "mqtt-S3cret-pw";
+        String tdPassword = "td-S3cret-pw";
+        try (Mosquitto secured = Mosquitto.builder(Files.createDirectories(dir.resolve("secured")))
+                .user("ingest", mqttPassword).tls(certs).start();
+                TDengineRestServer server = new TDengineRestServer("root", tdPassword)) {
+            server.createDatabase("power", "ms");
+            ObjectNode cfg = (ObjectNode) new ObjectMapper().readTree(config(server.url("power"), "it-secret", true));
+            ObjectNode mqtt = (ObjectNode) cfg.get("mqtt");
+            mqtt.put("endpoint", "127.0.0.1:" + secured.mtlsPort()).put("username", "ingest")
+                    .put("password", mqttPassword);
+            mqtt.putObject("tls").put("enabled", true).put("ca", certs.pem("ca.crt"))
+                    .put("clientCert", certs.pem("client-ec.crt")).put("clientKey", certs.pem("client-ec.sec1.pem"));
+            ((ObjectNode) cfg.get("tdengine")).put("password", tdPassword);
+            Path file = write("secret.json", cfg.toString());
+            Run run = startWith(List.of("-Dmqtt2td.broker.log.level=TRACE"), "secret", "--config", file.toString(),
+                    "--log-level", "trace", "--max-messages", "20");
+            TlsPublisher.publishUntilExit(run.process(), secured.mtlsPort(), certs, mqttPassword);
+            assertThat(exit(run, 60)).as(run.stderr()).isZero();
+            String all = run.stdout() + run.stderr();
+            assertThat(SUMMARY.matcher(all).find()).isTrue();
+            assertThat(all).contains("TRACE");
+            String keyLine = certs.pem("client-ec.sec1.pem").lines().skip(1).findFirst().orElseThrow();
+            String basicAuth = java.util.Base64.getEncoder().encodeToString(("root:" + tdPassword)
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(all).doesNotContain(mqttPassword).doesNotContain(tdPassword).doesNotContain(keyLine)
+                    .doesNotContain(basicAuth).doesNotContain("PRIVATE KEY");
+            System.out.printf("RELIABILITY secrets at TRACE: %d bytes of log searched, no password, key or basic-auth "
+                    + "header found%n", all.length());
         }
     }
 

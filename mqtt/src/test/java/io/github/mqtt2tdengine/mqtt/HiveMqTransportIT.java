@@ -212,6 +212,19 @@ class HiveMqTransportIT {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"3.1", "5.0"})
+    void tls_expiredServerCertificate_isRefused(String version) {
+        SyncPipeline p = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:" + secured.tlsExpiredPort())
+                .protocolVersion(version).credentials("ingest", "s3cret!pw")
+                .tls(TlsConfig.builder().caPem(certs.pem("ca.crt")).build()).subscribe("tls/#")
+                .connectTimeout(Duration.ofSeconds(5)).build(), new FakeSink());
+        assertThatThrownBy(p::start).isInstanceOf(TransportException.class)
+                .hasMessageContaining("127.0.0.1:" + secured.tlsExpiredPort())
+                .hasMessageContaining("TLS handshake failed")
+                .satisfies(e -> assertThat(e.getMessage()).containsIgnoringCase("expired"));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"client-ec.sec1.pem", "client-ec.pkcs8.pem"})
     void mutualTls_fromPemContents_deliversMessages(String keyFile) {
         String cert = keyFile.startsWith("client-ec") ? "client-ec.crt" : "client-rsa.crt";

@@ -27,6 +27,14 @@ final class Errors {
     static String describe(Throwable t) {
         Throwable e = unwrap(t);
         for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.security.cert.CertificateExpiredException) {
+                return "TLS handshake failed: the broker's certificate has expired (" + c.getMessage() + ")";
+            }
+            if (c instanceof java.security.cert.CertificateNotYetValidException) {
+                return "TLS handshake failed: the broker's certificate is not valid yet (" + c.getMessage() + ")";
+            }
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof SSLException) {
                 return "TLS handshake failed: " + deepestMessage(c);
             }

@@ -23,6 +23,7 @@ public final class Mosquitto implements AutoCloseable {
     private final int mtlsPort;
     private final int tlsLocalhostPort;
     private final int wsPort;
+    private int expiredPort = -1;
     private Process process;
 
     private Mosquitto(Path dir, String config, int port, int tlsPort, int mtlsPort, int tlsLocalhostPort, int wsPort) {
@@ -133,11 +134,19 @@ public final class Mosquitto implements AutoCloseable {
                 c.add("certfile " + certs.path("server-localhost.crt"));
                 c.add("keyfile " + certs.path("server.key"));
             }
+            int expired = certs != null ? freePort() : -1;
+            if (certs != null) {
+                c.add("listener " + expired + " 127.0.0.1");
+                c.add("cafile " + certs.path("ca.crt"));
+                c.add("certfile " + certs.path("server-expired.crt"));
+                c.add("keyfile " + certs.path("server.key"));
+            }
             if (websockets) {
                 c.add("listener " + ws + " 127.0.0.1");
                 c.add("protocol websockets");
             }
             Mosquitto m = new Mosquitto(dir, String.join("\n", c) + "\n", port, tls, mtls, tlsLocal, ws);
+            m.expiredPort = expired;
             m.startProcess();
             return m;
         }
@@ -236,6 +245,11 @@ public final class Mosquitto implements AutoCloseable {
 
     public int tlsLocalhostOnlyPort() {
         return tlsLocalhostPort;
+    }
+
+    /** A TLS listener whose certificate expired in 2020. */
+    public int tlsExpiredPort() {
+        return expiredPort;
     }
 
     public int wsPort() {

@@ -26,6 +26,13 @@ public final class TestCerts {
         Processes.run(dir, openssl, "genrsa", "-out", "server.key", "2048");
         sign(dir, openssl, "server.key", "server", "/CN=localhost", "san-both.ext");
         sign(dir, openssl, "server.key", "server-localhost", "/CN=localhost", "san-localhost.ext");
+        // an expired server certificate (valid two days in 2020): openssl 3.0 cannot back-date, keytool can
+        Processes.run(dir, openssl, "pkcs12", "-export", "-in", "ca.crt", "-inkey", "ca.key", "-out", "ca.p12",
+                "-passout", "pass:changeit", "-name", "ca");
+        Processes.run(dir, Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-gencert",
+                "-keystore", "ca.p12", "-storetype", "PKCS12", "-storepass", "changeit", "-alias", "ca", "-infile",
+                "server.csr", "-outfile", "server-expired.crt", "-startdate", "2020/01/01", "-validity", "2", "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1", "-rfc");
         // client keys: SEC1 EC, PKCS#1 RSA, PKCS#8 of each
         Processes.run(dir, openssl, "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "client-ec.sec1.pem");
         Processes.run(dir, openssl, "pkcs8", "-topk8", "-nocrypt", "-in", "client-ec.sec1.pem", "-out",

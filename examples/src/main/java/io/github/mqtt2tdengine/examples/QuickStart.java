@@ -10,7 +10,7 @@ import java.time.Duration;
 
 /**
  * The README quick start: a host application wiring a pipeline from an MQTT broker into TDengine. Compiled in CI;
- * run it with a broker at {@code MQTT_HOST} and TDengine at {@code TDENGINE_JDBC_URL}.
+ * change the broker and database addresses to run it.
  */
 public final class QuickStart {
     private QuickStart() {
@@ -25,7 +25,7 @@ public final class QuickStart {
         SyncPipeline pipeline = SyncPipeline.builder()
                 .name("plant-a-meters")
                 .source(HiveMqTransport.builder()
-                        .serverHost(System.getenv().getOrDefault("MQTT_HOST", "localhost")).serverPort(1883)
+                        .serverHost("broker.internal").serverPort(1883)
                         .clientId("mqtt2td-plant-a").cleanSession(false)          // persistent session
                         .credentials("ingest", System.getenv("MQTT_PASSWORD"))
                         .subscribe("plant-a/+/meters")                            // QoS 1, manual ack
@@ -40,7 +40,7 @@ public final class QuickStart {
                 .superTable("meters")
                 .subTableTemplate("meter_{device_id}")                            // one sub-table per device
                 .sink(TDengineSink.builder()
-                        .jdbcUrl(System.getenv().getOrDefault("TDENGINE_JDBC_URL", "jdbc:TAOS-WS://localhost:6041/power"))
+                        .jdbcUrl("jdbc:TAOS-WS://tdengine:6041/power")
                         .credentials("writer", System.getenv("TD_PASSWORD"))
                         .build())
                 .batching(500, Duration.ofSeconds(1))                             // max rows, max age

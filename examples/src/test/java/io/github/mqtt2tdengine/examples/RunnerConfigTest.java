@@ -75,6 +75,20 @@ class RunnerConfigTest {
     }
 
     @Test
+    void readmeQuickStart_isTheCompiledExample() throws Exception {
+        String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
+        int start = readme.indexOf("```java\nSyncPipeline pipeline = SyncPipeline.builder()");
+        String block = readme.substring(start + 8, readme.indexOf("```", start + 8)).strip();
+        String source = java.nio.file.Files.readString(Path.of("src", "main", "java", "io", "github", "mqtt2tdengine",
+                "examples", "QuickStart.java"));
+        int from = source.indexOf("        SyncPipeline pipeline = SyncPipeline.builder()");
+        int to = source.indexOf('\n', source.indexOf("addShutdownHook", from));
+        String code = source.substring(from, to).lines().map(l -> l.startsWith("        ") ? l.substring(8) : l)
+                .collect(java.util.stream.Collectors.joining("\n")).strip();
+        assertThat(block).isEqualTo(code);
+    }
+
+    @Test
     void unknownKeys_areErrorsNamingThePath() {
         assertThatThrownBy(() -> RunnerConfig.parse(EXAMPLE.replace("\"keepAliveSeconds\"", "\"keepAlive\"")))
                 .isInstanceOf(ConfigException.class)

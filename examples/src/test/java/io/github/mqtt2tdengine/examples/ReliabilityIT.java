@@ -76,7 +76,6 @@ class ReliabilityIT {
         try (Mosquitto broker = Mosquitto.builder(Files.createDirectories(dir.resolve("b"))).saveEveryChange().start();
                 TDengineRestServer server = new TDengineRestServer()) {
             server.createDatabase("power", "ms");
-            server.delay(200); // ~1,000 rows/s: each kill lands while messages are in flight to the pipeline
             TDengineSink sink = TDengineSink.builder().jdbcUrl(server.url("power")).credentials("root", "taosdata")
                     .build();
             SyncPipeline p = SyncPipeline.builder().name("rel").source(HiveMqTransport.builder()
@@ -91,6 +90,9 @@ class ReliabilityIT {
                 p.start();
                 try (Publisher pub = new Publisher(broker.port())) {
                     for (int from = 0; from < total; from += chunk) {
+                        // writes crawl while the chunk is published and the broker saves it, so the kill is sure to
+                        // land while the pipeline holds unacknowledged messages
+                        server.delay(from + chunk < total ? 2_000 : 20);
                         pub.publishRange("rel/m", from, from + chunk, 1, DEVICES);
                         // let mosquitto save what it acknowledged to the publisher: a SIGKILL loses what it has not
                         // saved yet, which would be the broker's loss, not the pipeline's
@@ -99,6 +101,7 @@ class ReliabilityIT {
                             assertThat(server.rowCount("power", "meters")).as("the kill lands mid-stream")
                                     .isLessThan(from + chunk);
                             broker.killAndRestart();
+                            server.delay(20);
                             kills++;
                         }
                     }

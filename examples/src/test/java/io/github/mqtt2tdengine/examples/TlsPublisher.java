@@ -3,7 +3,6 @@ package io.github.mqtt2tdengine.examples;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import io.github.mqtt2tdengine.mqtt.TlsConfig;
 import io.github.mqtt2tdengine.mqtt.testing.Publisher;
 import io.github.mqtt2tdengine.mqtt.testing.TestCerts;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +16,6 @@ final class TlsPublisher {
     }
 
     static void publishUntilExit(Process process, int port, TestCerts certs, String password) throws Exception {
-        TlsConfig tls = TlsConfig.builder().caPem(certs.pem("ca.crt")).clientCertPem(certs.pem("client-rsa.crt"))
-                .clientKeyPem(certs.pem("client-rsa.pkcs8.pem")).build();
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
@@ -46,8 +43,5 @@ final class TlsPublisher {
             TimeUnit.MILLISECONDS.sleep(10);
         }
         client.disconnect();
-        if (tls.isMutual()) {
-            return;
-        }
     }
 }

@@ -96,7 +96,6 @@ class TDengineSinkIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> sent.stream().allMatch(FakeMessage::acked));
         pipeline.close();
         assertThat(deadLetters).isEmpty();
-        long unit = p.unitsPerSecond() / 1000;
         try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT ts, i32, s, i8, u64, n FROM `" + db + "`.`d1` ORDER BY ts")) {
             int i = 0;
@@ -115,6 +114,5 @@ class TDengineSinkIT {
             }
             assertThat(i).isEqualTo(hostile.size());
         }
-        assertThat(unit).isPositive();
     }
 }

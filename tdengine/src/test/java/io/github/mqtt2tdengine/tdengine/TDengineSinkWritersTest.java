@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.github.mqtt2tdengine.SyncPipeline;
 import io.github.mqtt2tdengine.payload.ColumnType;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
-import io.github.mqtt2tdengine.payload.TimestampUnit;
 import io.github.mqtt2tdengine.spi.FakeTransport;
 import io.github.mqtt2tdengine.spi.FakeTransport.FakeMessage;
 import io.github.mqtt2tdengine.tdengine.testing.TDengineRestServer;
@@ -46,7 +45,6 @@ class TDengineSinkWritersTest {
                 Map<Long, Map<String, Object>> rows = server.rows("power", "d" + id);
                 assertThat(rows.values()).extracting(r -> (Long) r.get("n")).isSorted().hasSize(100);
             }
-            assertThat(TimestampUnit.AUTO).isNotNull();
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.github.mqtt2tdengine.internal.payload;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -98,15 +97,5 @@ public final class Names {
             }
         }
         return bytes;
-    }
-
-    /**
-     * Returns the UTF-8 length of a string.
-     *
-     * @param s the string
-     * @return bytes
-     */
-    static int utf8LengthSlow(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 }

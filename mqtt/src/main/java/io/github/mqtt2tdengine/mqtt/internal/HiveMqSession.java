@@ -45,15 +45,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The transport on the HiveMQ MQTT Client, MQTT 3.1.1 or 5.0. Not API; may change in any release.
  */
-public final class HiveMqSession implements MqttSession {
+public final class HiveMqSession extends SessionBase {
     private static final Logger LOG = LoggerFactory.getLogger(HiveMqSession.class);
 
-    private final MqttSettings settings;
-    private volatile MessageHandler handler;
-    private volatile ConnectionState state = ConnectionState.DISCONNECTED;
     private volatile boolean connectedOnce;
-    private volatile boolean closing;
-    private volatile boolean paused;
     private Mqtt5AsyncClient client5;
     private Mqtt3AsyncClient client3;
 
@@ -63,7 +58,7 @@ public final class HiveMqSession implements MqttSession {
      * @param settings validated settings
      */
     public HiveMqSession(MqttSettings settings) {
-        this.settings = settings;
+        super(settings);
     }
 
     @Override
@@ -263,28 +258,11 @@ public final class HiveMqSession implements MqttSession {
     }
 
     private void deliver(String topic, int qos, byte[] payload, Runnable ack) {
-        MessageHandler h = handler;
-        if (qos == 0 && paused) {
+        if (droppedWhilePaused(topic, qos)) {
             ack.run();
-            h.onDropped(topic, 0, "the pipeline's in-flight bound is reached and QoS 0 has no redelivery");
             return;
         }
-        h.onMessage(new Delivered(topic, payload, qos, Instant.now(), ack));
-    }
-
-    @Override
-    public void pause() {
-        paused = true;
-    }
-
-    @Override
-    public void resume() {
-        paused = false;
-    }
-
-    @Override
-    public ConnectionState state() {
-        return state;
+        handler.onMessage(new Delivered(topic, payload, qos, Instant.now(), ack));
     }
 
     @Override

@@ -24,15 +24,10 @@ import org.slf4j.LoggerFactory;
  * acknowledgement semantics: manual acks, acknowledged only after commit. Reconnects itself with capped exponential
  * backoff, logging every attempt, and resubscribes after each reconnect. Not API; may change in any release.
  */
-public final class PahoSession implements MqttSession {
+public final class PahoSession extends SessionBase {
     private static final Logger LOG = LoggerFactory.getLogger(PahoSession.class);
 
-    private final MqttSettings settings;
     private final String uri;
-    private volatile MessageHandler handler;
-    private volatile ConnectionState state = ConnectionState.DISCONNECTED;
-    private volatile boolean closing;
-    private volatile boolean paused;
     private volatile MqttAsyncClient client;
     private MqttConnectOptions options;
     private ScheduledExecutorService reconnector;
@@ -44,7 +39,7 @@ public final class PahoSession implements MqttSession {
      * @param settings validated settings
      */
     public PahoSession(MqttSettings settings) {
-        this.settings = settings;
+        super(settings);
         String host = settings.host().indexOf(':') >= 0 ? "[" + settings.host() + "]" : settings.host();
         boolean tls = settings.tls() != null;
         String scheme = settings.webSocketPath() != null ? (tls ? "wss" : "ws") : (tls ? "ssl" : "tcp");
@@ -155,8 +150,7 @@ public final class PahoSession implements MqttSession {
                 throw new IllegalStateException(e);
             }
         };
-        if (qos == 0 && paused) {
-            h.onDropped(topic, 0, "the pipeline's in-flight bound is reached and QoS 0 has no redelivery");
+        if (droppedWhilePaused(topic, qos)) {
             return;
         }
         h.onMessage(new Delivered(topic, message.getPayload(), qos, Instant.now(), ack));
@@ -239,21 +233,6 @@ public final class PahoSession implements MqttSession {
         public void deliveryComplete(IMqttDeliveryToken token) {
             // the transport never publishes
         }
-    }
-
-    @Override
-    public void pause() {
-        paused = true;
-    }
-
-    @Override
-    public void resume() {
-        paused = false;
-    }
-
-    @Override
-    public ConnectionState state() {
-        return state;
     }
 
     @Override

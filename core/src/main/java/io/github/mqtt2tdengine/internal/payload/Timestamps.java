@@ -12,14 +12,12 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.regex.Pattern;
 
 /**
  * Timestamp conversion: epoch numbers in any unit (or detected by magnitude) and ISO-8601 / RFC 3339 strings with
  * an offset, to whole units of the database precision. Not API; may change in any release.
  */
 public final class Timestamps {
-    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
     private static final double SECONDS_BELOW = 1e11;
     private static final double MILLIS_BELOW = 1e14;
     private static final double MICROS_BELOW = 1e17;
@@ -68,7 +66,7 @@ public final class Timestamps {
         }
         if (node.isTextual()) {
             String s = node.textValue().trim();
-            if (NUMBER.matcher(s).matches()) {
+            if (Conversions.NUMBER.matcher(s).matches()) {
                 return fromDecimal(new BigDecimal(s), unit, precision, node);
             }
             return fromInstant(parseIso(s, node), precision);

@@ -21,7 +21,8 @@ import java.util.Optional;
  * @param peakInFlight the highest {@code inFlight} seen
  * @param timestampCollisions rows whose receive-time primary key collided with the previous row of their sub-table
  * @param ignoredWhileClosing messages delivered after intake stopped, left unacknowledged for the broker to redeliver
- * @param droppedByTransport messages the transport reported dropped (QoS 0 under backpressure)
+ * @param droppedByTransport messages the transport reported dropped (QoS 0 under backpressure, from a transport that
+ *     cannot stop reading; {@code HiveMqTransport} drops none)
  * @param connectionState the transport's last reported connection state
  * @param lastError the last error message (a sink failure, a dead letter's reason), may be null
  * @since 0.1.0

@@ -20,8 +20,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * Paho (MQTT 3.1), and acknowledges each message only when the pipeline says its rows are committed.
  *
  * <p>Messages are handed to the pipeline on the client's own network thread (never through the HiveMQ client's
- * queueing callback pool, which drops QoS 0 messages silently when it falls behind). For MQTT 5 the pipeline's
- * in-flight bound becomes the receive maximum, so a slow sink leaves the backlog in the broker. The client reconnects
+ * queueing callback pool, which drops QoS 0 messages silently when it falls behind). When the pipeline reaches its
+ * in-flight bound it pauses the transport, which stops reading the connection, so a slow sink leaves the backlog in
+ * the socket buffers and the broker whatever the broker's delivery window; only the messages of the socket reads under
+ * way (at most two of 64 KiB) are still delivered. The client reconnects
  * by itself with capped exponential backoff, logging every attempt at WARN, and resubscribes when the broker lost the
  * session. Immutable once built; {@link #toString()} hides the password.
  *
@@ -447,9 +449,10 @@ public final class HiveMqTransport implements Transport {
          * Sets the MQTT 5 receive maximum: how many unacknowledged QoS 1/2 messages the broker may send. Default
          * {@value #DEFAULT_RECEIVE_MAXIMUM}, leaving the window to the broker's own setting (mosquitto
          * {@code max_inflight_messages}, EMQX {@code max_inflight}); {@value #RECEIVE_MAXIMUM_FROM_PIPELINE} ties it
-         * to the pipeline's {@code maxInFlight}. Only tie it on brokers that honour it exactly: mosquitto 2.0.11
-         * (Debian 12) was measured sending about twice the window once acknowledgements flow, and the HiveMQ client
-         * then drops the connection (RECEIVE_MAXIMUM_EXCEEDED). Ignored for MQTT 3.
+         * to the pipeline's {@code maxInFlight}. Memory does not depend on it (the transport stops reading at the
+         * pipeline's bound). Only tie it on brokers that honour it exactly: mosquitto 2.0.11 (Debian 12) was measured
+         * sending about twice the window once acknowledgements flow, and the HiveMQ client then drops the connection
+         * (RECEIVE_MAXIMUM_EXCEEDED). Ignored for MQTT 3.
          *
          * @param max 1 to 65535, or {@value #RECEIVE_MAXIMUM_FROM_PIPELINE}
          * @return this builder

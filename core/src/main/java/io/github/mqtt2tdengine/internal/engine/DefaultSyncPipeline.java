@@ -52,6 +52,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
     private final Object drainMonitor = new Object();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final int resumeAt;
+    private final long overBoundAt;
     private final Writer[] writers;
     private final Thread[] threads;
     private final AtomicInteger liveWriters = new AtomicInteger();
@@ -74,6 +75,8 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         this.settings = settings;
         this.name = settings.name();
         this.resumeAt = settings.maxInFlight() / 2;
+        // a transport that stops reading still delivers the reads under way (HiveMqTransport: up to 128 KiB)
+        this.overBoundAt = Math.max(2L * settings.maxInFlight(), settings.maxInFlight() + 8_192L);
         this.writers = new Writer[settings.writers()];
         this.threads = new Thread[settings.writers()];
         for (int i = 0; i < writers.length; i++) {
@@ -404,11 +407,11 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         if (now >= settings.maxInFlight() && !paused) {
             updateFlow();
         }
-        if (now > 2L * settings.maxInFlight() && !overBound) {
+        if (now > overBoundAt && !overBound) {
             overBound = true;
-            LOG.warn("Pipeline '{}': {} messages in flight, more than twice the bound of {}: the transport was paused "
-                    + "but the broker keeps sending (mosquitto 2.0.11 ignores its max_inflight_messages once "
-                    + "acknowledgements flow); the backlog is now held in memory", name, now, settings.maxInFlight());
+            LOG.warn("Pipeline '{}': {} messages in flight for a bound of {}: the transport was paused but keeps "
+                    + "delivering (a transport that cannot stop reading leaves the bound to the broker); the backlog "
+                    + "is now held in memory", name, now, settings.maxInFlight());
         }
         if (LOG.isTraceEnabled()) {
             LOG.trace("Pipeline '{}': message on '{}', {} bytes, qos {}", name, message.topic(),

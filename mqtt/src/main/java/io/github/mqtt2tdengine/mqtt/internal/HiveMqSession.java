@@ -31,6 +31,7 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCo
 import io.github.mqtt2tdengine.TransportException;
 import io.github.mqtt2tdengine.spi.ConnectionState;
 import io.github.mqtt2tdengine.spi.MessageHandler;
+import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +50,7 @@ public final class HiveMqSession extends SessionBase {
     private static final Logger LOG = LoggerFactory.getLogger(HiveMqSession.class);
 
     private volatile boolean connectedOnce;
+    private volatile boolean noSocketControl;
     private Mqtt5AsyncClient client5;
     private Mqtt3AsyncClient client3;
 
@@ -215,6 +217,7 @@ public final class HiveMqSession extends SessionBase {
 
     private void onConnected() {
         state = ConnectionState.CONNECTED;
+        holdIfPaused(); // a new connection starts reading: hold it as the pause asks
         MessageHandler h = handler;
         if (connectedOnce) {
             LOG.info("MQTT: client '{}' reconnected to {}", settings.clientId(), settings.endpoint());
@@ -258,11 +261,53 @@ public final class HiveMqSession extends SessionBase {
     }
 
     private void deliver(String topic, int qos, byte[] payload, Runnable ack) {
+        holdIfPaused(); // the connection may be new since the pause
         if (droppedWhilePaused(topic, qos)) {
             ack.run();
             return;
         }
         handler.onMessage(new Delivered(topic, payload, qos, Instant.now(), ack));
+    }
+
+    /**
+     * Holds reads through Netty's auto-read flag of the client's channel, reached through the HiveMQ client's
+     * connection config (an internal class of the client; checked at run time, so a client that changes it degrades
+     * to dropping QoS 0 while paused instead of failing). With auto-read off, the client still delivers the messages
+     * of the socket reads already under way: one 64 KiB buffer with Java NIO, up to two with Netty's native epoll
+     * transport (a read scheduled by the last resume runs once more). Then the connection is not read until resume.
+     *
+     * <p>While reads are held, the client cannot read the broker's PINGRESP either: a pause longer than about the keep
+     * alive ends in a ping timeout and a reconnect, after which the new connection is held too. Messages in flight
+     * on the old connection are written and then redelivered by the broker (duplicates, never loss).
+     */
+    @Override
+    boolean holdReads(boolean hold) {
+        if (noSocketControl) {
+            return false;
+        }
+        Object config;
+        try {
+            config = client5 != null ? client5.getConfig().getConnectionConfig().orElse(null)
+                    : client3 != null ? client3.getConfig().getConnectionConfig().orElse(null) : null;
+        } catch (RuntimeException e) {
+            config = null;
+        }
+        if (config == null) {
+            return true; // not connected: onConnected applies the hold
+        }
+        try {
+            Channel channel = ((com.hivemq.client.internal.mqtt.MqttClientConnectionConfig) config).getChannel();
+            if (channel.config().isAutoRead() == hold) {
+                channel.config().setAutoRead(!hold);
+            }
+            return true;
+        } catch (ClassCastException | LinkageError e) {
+            noSocketControl = true;
+            LOG.warn("MQTT: client '{}' cannot stop reading its connection ({}): while the pipeline is at its in-flight "
+                    + "bound, QoS 0 messages are dropped and counted, and QoS 1/2 are bounded by the broker only",
+                    settings.clientId(), e.toString());
+            return false;
+        }
     }
 
     @Override

@@ -15,10 +15,10 @@ public interface MqttSession {
      */
     void start(MessageHandler handler);
 
-    /** Stops taking QoS 0 messages (they are dropped and reported); QoS 1/2 stay bounded by the broker's window. */
+    /** Stops reading from the broker (socket-level backpressure); messages already read are still delivered. */
     void pause();
 
-    /** Takes messages again. */
+    /** Reads from the broker again. */
     void resume();
 
     /**

@@ -150,8 +150,8 @@ public final class PahoSession extends SessionBase {
                 throw new IllegalStateException(e);
             }
         };
-        if (droppedWhilePaused(topic, qos)) {
-            return;
+        if (paused()) {
+            awaitResume(() -> receivedOn == client);
         }
         h.onMessage(new Delivered(topic, message.getPayload(), qos, Instant.now(), ack));
     }
@@ -206,6 +206,16 @@ public final class PahoSession extends SessionBase {
         }
     }
 
+    /**
+     * Paho reads on its own thread and hands messages to its callback thread through a queue of ten; blocking the
+     * callback in {@link #awaitResume} while paused fills that queue and stops the reader. Acknowledgements do not
+     * need the callback thread. A pause longer than about the keep alive ends in a ping timeout and a reconnect.
+     */
+    @Override
+    boolean holdReads(boolean hold) {
+        return true;
+    }
+
     /** Callbacks of one client instance; those of replaced clients are ignored. */
     private final class Callback implements MqttCallbackExtended {
         private final MqttAsyncClient owner;
@@ -241,6 +251,7 @@ public final class PahoSession extends SessionBase {
             return;
         }
         closing = true;
+        wakePaused();
         if (reconnector != null) {
             reconnector.shutdownNow();
         }

@@ -2,10 +2,16 @@ package io.github.mqtt2tdengine.mqtt.internal;
 
 import io.github.mqtt2tdengine.spi.ConnectionState;
 import io.github.mqtt2tdengine.spi.MessageHandler;
+import java.util.function.BooleanSupplier;
 
 /**
- * What both client sessions share: the pipeline's handler, the connection state, and the pause flag under which QoS 0
- * messages are dropped (and reported) rather than queued. Not API; may change in any release.
+ * What both client sessions share: the pipeline's handler, the connection state, and the pause that stops reading
+ * from the broker when the pipeline's in-flight bound is reached. Not API; may change in any release.
+ *
+ * <p>A pause is socket-level backpressure: the session stops reading from the connection, so unread messages stay in
+ * the kernel's socket buffers and at the broker, not in the heap. A session that cannot stop reading (see
+ * {@link #holdReads(boolean)}) drops QoS 0 messages that arrive while paused, reporting each; QoS 1/2 messages are
+ * never dropped.
  */
 abstract class SessionBase implements MqttSession {
     /** The validated settings. */
@@ -16,34 +22,99 @@ abstract class SessionBase implements MqttSession {
     volatile ConnectionState state = ConnectionState.DISCONNECTED;
     /** Set once close begins. */
     volatile boolean closing;
+    private final Object pauseLock = new Object();
+    private final Object readsLock = new Object();
     private volatile boolean paused;
+    private volatile boolean readsHeld;
 
     SessionBase(MqttSettings settings) {
         this.settings = settings;
     }
 
     /**
-     * Drops a QoS 0 message that arrives while the pipeline is at its in-flight bound, reporting it; QoS 1/2 messages
-     * are never dropped.
+     * Stops or restarts reading from the broker connection. Called on pause, on resume, and again by the session
+     * whenever a new connection may have replaced the one that was held.
+     *
+     * @param hold true to stop reading
+     * @return whether reading is (or will be, once connected) stopped; false when this session cannot stop it
+     */
+    abstract boolean holdReads(boolean hold);
+
+    /**
+     * Drops a QoS 0 message that arrives while paused when the session could not stop reading, reporting it.
      *
      * @return true when the message was dropped
      */
     final boolean droppedWhilePaused(String topic, int qos) {
-        if (qos == 0 && paused) {
+        if (qos == 0 && paused && !readsHeld) {
             handler.onDropped(topic, 0, "the pipeline's in-flight bound is reached and QoS 0 has no redelivery");
             return true;
         }
         return false;
     }
 
+    /** Whether the pipeline asked for a pause. */
+    final boolean paused() {
+        return paused;
+    }
+
+    /**
+     * Blocks the calling client thread while paused, which stops that client's socket reader once its small internal
+     * queue is full. Returns on resume, on close, when {@code current} turns false (the connection was replaced) or
+     * on interrupt (the client is shutting the connection down; the interrupt is kept).
+     *
+     * @param current whether the caller's connection is still the session's
+     */
+    final void awaitResume(BooleanSupplier current) {
+        synchronized (pauseLock) {
+            while (paused && !closing && current.getAsBoolean()) {
+                try {
+                    pauseLock.wait(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Wakes threads blocked in {@link #awaitResume}; called on close. */
+    final void wakePaused() {
+        synchronized (pauseLock) {
+            pauseLock.notifyAll();
+        }
+    }
+
+    /**
+     * Holds reads again if paused, under the same lock as pause and resume so that it never undoes a resume. For a
+     * connection that may be new since the pause.
+     */
+    final void holdIfPaused() {
+        if (paused) {
+            synchronized (readsLock) {
+                if (paused) {
+                    readsHeld = holdReads(true);
+                }
+            }
+        }
+    }
+
     @Override
     public final void pause() {
-        paused = true;
+        synchronized (readsLock) {
+            paused = true;
+            readsHeld = holdReads(true);
+        }
     }
 
     @Override
     public final void resume() {
-        paused = false;
+        synchronized (readsLock) {
+            paused = false;
+            holdReads(false);
+            readsHeld = false;
+        }
+        wakePaused();
     }
 
     @Override

@@ -17,14 +17,27 @@ import java.util.stream.Stream;
  * The demo's MQTT broker on a free port of 127.0.0.1: mosquitto when it is installed (Debian's package, the broker the
  * tests use), otherwise HiveMQ CE embedded in this process.
  */
-final class DemoBroker implements AutoCloseable {
+public final class DemoBroker implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final String name;
     private Process mosquitto;
     private EmbeddedHiveMQ hivemq;
 
-    DemoBroker() {
+    private final int maxInflightMessages;
+
+    /** Starts the broker; mosquitto with a delivery window ({@code max_inflight_messages}) of 1000. */
+    public DemoBroker() {
+        this(1000);
+    }
+
+    /**
+     * Starts the broker.
+     *
+     * @param maxInflightMessages mosquitto's delivery window per client, 0 for unlimited (HiveMQ CE: ignored)
+     */
+    public DemoBroker(int maxInflightMessages) {
+        this.maxInflightMessages = maxInflightMessages;
         try {
             dir = Files.createTempDirectory("mqtt2td-demo-broker");
             try (ServerSocket s = new ServerSocket(0)) {
@@ -59,7 +72,7 @@ final class DemoBroker implements AutoCloseable {
     private void startMosquitto(Path binary) throws IOException {
         Path conf = dir.resolve("mosquitto.conf");
         Files.writeString(conf, "user " + System.getProperty("user.name") + "\nlistener " + port + " 127.0.0.1\n"
-                + "allow_anonymous true\nmax_queued_messages 1000000\nmax_inflight_messages 1000\n"
+                + "allow_anonymous true\nmax_queued_messages 2000000\nmax_inflight_messages " + maxInflightMessages + "\n"
                 + "log_dest file " + dir.resolve("mosquitto.log") + "\n", StandardCharsets.UTF_8);
         mosquitto = new ProcessBuilder(binary.toString(), "-c", conf.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile()).start();
@@ -104,11 +117,11 @@ final class DemoBroker implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    boolean isMosquitto() {
+    public boolean isMosquitto() {
         return mosquitto != null;
     }
 

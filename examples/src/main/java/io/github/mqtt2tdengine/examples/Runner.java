@@ -3,6 +3,7 @@ package io.github.mqtt2tdengine.examples;
 import io.github.mqtt2tdengine.PipelineMetrics;
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.SyncPipeline;
+import io.github.mqtt2tdengine.examples.bench.CpuMeter;
 import io.github.mqtt2tdengine.mqtt.HiveMqTransport;
 import io.github.mqtt2tdengine.payload.ColumnType;
 import io.github.mqtt2tdengine.payload.FieldTarget;
@@ -29,8 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * 1 runtime failure.
  */
 public final class Runner {
-    static final String USAGE = "usage: java -jar mqtt2tdengine-runner.jar [--config FILE [--dry-run | --check]] "
-            + "[--max-messages N] [--duration SECONDS] [--log-level error|warn|info|debug|trace]";
+    static final String USAGE = "usage: java -jar mqtt2tdengine-runner.jar [--config FILE [--dry-run | --check | "
+            + "--sink discard]] [--max-messages N] [--duration SECONDS] [--log-level error|warn|info|debug|trace]";
     private static final long PROGRESS_EVERY_MS = 5_000;
 
     private static final CountDownLatch STOP = new CountDownLatch(1);
@@ -43,7 +44,7 @@ public final class Runner {
 
     /** The parsed command line. */
     record Options(Path config, boolean dryRun, boolean check, long maxMessages, long durationSeconds,
-            String logLevel) {
+            String logLevel, boolean discard) {
     }
 
     /**
@@ -87,12 +88,21 @@ public final class Runner {
         long maxMessages = 0;
         long duration = 0;
         String level = null;
+        boolean discard = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--config" -> config = Path.of(value(args, ++i, a));
                 case "--dry-run" -> dryRun = true;
                 case "--check" -> check = true;
+                case "--sink" -> {
+                    String sink = value(args, ++i, a);
+                    if (!sink.equals("discard")) {
+                        throw new ConfigException("--sink must be 'discard' (map, batch and build statements, write "
+                                + "nowhere), but was '" + sink + "'");
+                    }
+                    discard = true;
+                }
                 case "--max-messages" -> maxMessages = positive(value(args, ++i, a), a);
                 case "--duration" -> duration = positive(value(args, ++i, a), a);
                 case "--log-level" -> {
@@ -106,13 +116,13 @@ public final class Runner {
                 default -> throw new ConfigException("unknown argument '" + a + "'");
             }
         }
-        if (config == null && (dryRun || check)) {
-            throw new ConfigException((dryRun ? "--dry-run" : "--check") + " needs --config FILE");
+        if (config == null && (dryRun || check || discard)) {
+            throw new ConfigException((dryRun ? "--dry-run" : check ? "--check" : "--sink") + " needs --config FILE");
         }
-        if (dryRun && check) {
-            throw new ConfigException("--dry-run and --check exclude each other");
+        if ((dryRun ? 1 : 0) + (check ? 1 : 0) + (discard ? 1 : 0) > 1) {
+            throw new ConfigException("--dry-run, --check and --sink discard exclude each other");
         }
-        return new Options(config, dryRun, check, maxMessages, duration, level);
+        return new Options(config, dryRun, check, maxMessages, duration, level, discard);
     }
 
     private static String value(String[] args, int i, String flag) {
@@ -156,7 +166,8 @@ public final class Runner {
             logLevel(o.logLevel() != null ? o.logLevel() : RunnerConfig.peekLogLevel(o.config()));
             config = RunnerConfig.load(o.config());
             transport = config.mqtt().build();
-            sink = o.dryRun() ? config.tdengine().dryRun(out::println).build() : config.tdengine().build();
+            sink = o.dryRun() ? config.tdengine().dryRun(out::println).build()
+                    : o.discard() ? config.tdengine().dryRun(sql -> { }).build() : config.tdengine().build();
             pipeline = config.pipeline().source(transport).sink(sink).build();
         } catch (ConfigException e) {
             err.println("error: " + e.getMessage());
@@ -212,6 +223,8 @@ public final class Runner {
             pipeline.close();
             return 1;
         }
+        out.println("started: pipeline '" + pipeline.name() + "'" + (o.discard() ? " (sink: discard)" : ""));
+        CpuMeter meter = CpuMeter.start(() -> pipeline.metrics().received());
         long start = System.nanoTime();
         long lastProgress = start;
         long lastReceived = 0;
@@ -243,9 +256,10 @@ public final class Runner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        String figures = meter.stop();
         pipeline.close();
         PipelineMetrics m = pipeline.metrics();
-        out.println(summary(m));
+        out.println(summary(m) + " " + figures);
         if (m.state() == PipelineState.FAILED) {
             err.println("error: pipeline failed: " + m.lastErrorMessage().orElse("see the log"));
             return 1;

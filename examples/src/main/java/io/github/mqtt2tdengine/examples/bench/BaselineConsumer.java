@@ -1,0 +1,141 @@
+package io.github.mqtt2tdengine.examples.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The benchmark's baselines, each run as its own process: {@code BaselineConsumer B0|B1 PORT QOS MESSAGES}.
+ * <ul>
+ *   <li>B0: a bare HiveMQ-client consumer that only counts (QoS 1: acknowledges each message at once).</li>
+ *   <li>B1: B0 plus Jackson {@code readTree}, hand-written navigation to the same fields the library maps, and the
+ *       same multi-row INSERT text built per batch of {@link #BATCH} rows; QoS 1 messages are acknowledged when
+ *       their batch's statement is built. The callback runs on the client's own network thread.</li>
+ * </ul>
+ * Prints {@code ready} once subscribed, and on exit (all messages, or SIGTERM) {@code received=N ...} with the
+ * {@link CpuMeter} figures.
+ */
+public final class BaselineConsumer {
+    /** Rows per statement, as the library's benchmark configuration. */
+    static final int BATCH = 500;
+
+    private final boolean b1;
+    private final boolean manualAck;
+    private final AtomicLong received = new AtomicLong();
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final List<Mqtt3Publish> pending = new ArrayList<>(BATCH);
+    private final StringBuilder sql = new StringBuilder(BATCH * 200);
+    private long statements;
+    private long statementBytes;
+
+    private BaselineConsumer(boolean b1, boolean manualAck) {
+        this.b1 = b1;
+        this.manualAck = manualAck;
+    }
+
+    /**
+     * Runs a baseline consumer.
+     *
+     * @param args B0 or B1, port, QoS, messages to wait for
+     * @throws InterruptedException if interrupted
+     */
+    public static void main(String[] args) throws InterruptedException {
+        boolean b1 = args[0].equals("B1");
+        int port = Integer.parseInt(args[1]);
+        int qos = Integer.parseInt(args[2]);
+        long expected = Long.parseLong(args[3]);
+        BaselineConsumer c = new BaselineConsumer(b1, qos > 0);
+        Mqtt3AsyncClient client = MqttClient.builder().useMqttVersion3().identifier("mqtt2td-bench-" + args[0])
+                .serverHost("127.0.0.1").serverPort(port).buildAsync();
+        // no executor: the callback runs on the client's network thread
+        client.publishes(MqttGlobalPublishFilter.ALL, c::onPublish, qos > 0);
+        client.connect().join();
+        client.subscribeWith().topicFilter(BenchPayload.TOPIC_PREFIX + "#").qos(MqttQos.fromCode(qos)).send().join();
+        CpuMeter meter = CpuMeter.start(c.received::get);
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                done.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        System.out.println("ready");
+        while (c.received.get() < expected && !stop.await(20, TimeUnit.MILLISECONDS)) {
+            continue;
+        }
+        TimeUnit.MILLISECONDS.sleep(20); // one more sample for the meter
+        String figures = meter.stop();
+        System.out.println("received=" + c.received.get() + " statements=" + c.statements + " statementBytes="
+                + c.statementBytes + " " + figures);
+        System.out.flush();
+        done.countDown();
+        client.disconnect();
+        System.exit(0);
+    }
+
+    private void onPublish(Mqtt3Publish p) {
+        if (!b1) {
+            if (manualAck) {
+                p.acknowledge();
+            }
+            received.incrementAndGet();
+            return;
+        }
+        try {
+            appendRow(mapper.readTree(p.getPayloadAsBytes()));
+        } catch (IOException | RuntimeException e) {
+            // a bad message: counted like the others, acknowledged with its batch
+        }
+        pending.add(p);
+        received.incrementAndGet();
+        if (pending.size() == BATCH) {
+            flush();
+        }
+    }
+
+    /** The hand-written mapping: the fields of {@link BenchPayload#spec()}, as SQL literals. */
+    private void appendRow(JsonNode n) {
+        if (sql.length() == 0) {
+            sql.append("INSERT INTO");
+        }
+        JsonNode site = n.path("site");
+        sql.append(" `d").append(n.path("id").asInt()).append("` USING `meters` TAGS (")
+                .append(n.path("id").asInt()).append(", '").append(escape(site.path("location").asText()))
+                .append("', ").append(site.path("floor").asInt()).append(") VALUES (")
+                .append(n.path("ts").asLong()).append(", ").append((float) n.path("current").asDouble())
+                .append(", ").append(n.path("voltage").asInt()).append(", ")
+                .append((float) n.path("phase").asDouble()).append(", ")
+                .append((float) n.path("temperature").asDouble()).append(", ").append(n.path("power").asDouble())
+                .append(", '").append(escape(n.path("status").asText())).append("')");
+    }
+
+    private static String escape(String s) {
+        return s.indexOf('\'') < 0 && s.indexOf('\\') < 0 ? s : s.replace("\\", "\\\\").replace("'", "\\'");
+    }
+
+    private void flush() {
+        String statement = sql.toString();
+        statements++;
+        statementBytes += statement.length();
+        sql.setLength(0);
+        if (manualAck) {
+            for (Mqtt3Publish p : pending) {
+                p.acknowledge();
+            }
+        }
+        pending.clear();
+    }
+}

@@ -1,0 +1,298 @@
+package io.github.mqtt2tdengine.examples.bench;
+
+import io.github.mqtt2tdengine.examples.DemoBroker;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The end-to-end benchmark: {@code java -cp mqtt2tdengine-runner.jar
+ * io.github.mqtt2tdengine.examples.bench.Benchmark [--quick]}. Starts its own broker (mosquitto when on PATH, else
+ * HiveMQ CE embedded), then, in interleaved rounds, runs each consumer as its own process against the same load
+ * published by a separate process:
+ * <ul>
+ *   <li>B0 and B1 ({@link BaselineConsumer});</li>
+ *   <li>LIB: the runner with {@code --sink discard} (transport, mapping, batching, statements built, nothing
+ *       sent).</li>
+ * </ul>
+ * Each consumer measures itself with {@link CpuMeter}. Prints a table of medians over the rounds: msgs/s, consumer CPU
+ * µs per message, ratios to B0 and B1, dropped messages and peak heap; then the memory scenario
+ * ({@link MemoryProbe}). No thresholds are asserted: the figures are for reading.
+ */
+public final class Benchmark {
+    private static final Pattern FIGURES = Pattern.compile("received=(\\d+).*firstToLastMs=(\\d+) "
+            + "cpuUsPerMsg=([0-9.]+) msgsPerSec=([0-9.]+) peakHeapMB=([0-9.]+)");
+    private static final int DEVICES = 1_000;
+    private static final String RUNNER = "io.github.mqtt2tdengine.examples.Runner";
+
+    private final Path dir;
+    private final int port;
+
+    private Benchmark(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /** One consumer run. */
+    record Run(String variant, int qos, long published, long received, double cpuUs, double msgsPerSec,
+            double peakHeapMb) {
+    }
+
+    /**
+     * Runs the benchmark and prints the table.
+     *
+     * @param args {@code --quick}, {@code --qos0 N}, {@code --qos1 N}, {@code --rounds N}, {@code --memory N}
+     *     (messages waiting in the memory scenario; 0 skips it)
+     * @throws Exception if a process cannot be run
+     */
+    public static void main(String[] args) throws Exception {
+        boolean quick = Arrays.asList(args).contains("--quick");
+        long qos0 = quick ? 50_000 : 500_000;
+        long qos1 = quick ? 20_000 : 200_000;
+        int rounds = quick ? 1 : 3;
+        long memory = quick ? 100_000 : 1_000_000;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> { }
+                case "--qos0" -> qos0 = Long.parseLong(args[++i]);
+                case "--qos1" -> qos1 = Long.parseLong(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--memory" -> memory = Long.parseLong(args[++i]);
+                default -> {
+                    System.err.println("usage: Benchmark [--quick] [--qos0 N] [--qos1 N] [--rounds N] [--memory N]");
+                    System.exit(2);
+                }
+            }
+        }
+        long t0 = System.nanoTime();
+        try (DemoBroker broker = new DemoBroker()) {
+            Benchmark b = new Benchmark(Files.createTempDirectory("mqtt2td-bench"), broker.port());
+            System.out.printf(Locale.ROOT, "benchmark: %s; broker %s; %d cores; Java %s; payload %d bytes, %d "
+                    + "devices; rounds %d%n", quick ? "quick" : "full", broker, Runtime.getRuntime()
+                    .availableProcessors(), System.getProperty("java.version"),
+                    BenchPayload.payload(0, DEVICES, new java.util.Random(7)).length, DEVICES, rounds);
+            List<Run> runs = new ArrayList<>();
+            String[] variants = {"B0", "B1", "LIB"};
+            for (int qos : new int[] {0, 1}) {
+                long n = qos == 0 ? qos0 : qos1;
+                for (int r = 0; r < rounds; r++) {
+                    for (int v = 0; v < variants.length; v++) {
+                        String variant = variants[(v + r) % variants.length];
+                        Run run = b.run(variant, qos, n);
+                        System.out.printf(Locale.ROOT, "  round %d %-3s QoS %d: %d/%d received, %.0f msg/s, "
+                                + "%.2f us CPU/msg%n", r + 1, variant, qos, run.received(), n, run.msgsPerSec(),
+                                run.cpuUs());
+                        runs.add(run);
+                    }
+                }
+            }
+            System.out.println();
+            System.out.print(table(runs));
+        }
+        if (memory > 0) {
+            // a broker with an unlimited delivery window: only the pipeline's bound limits what it holds
+            try (DemoBroker broker = new DemoBroker(0)) {
+                Benchmark b = new Benchmark(Files.createTempDirectory("mqtt2td-bench"), broker.port());
+                System.out.println();
+                System.out.println("memory, sink stalled, maxInFlight 10000, broker window unlimited:");
+                System.out.println("  " + b.memory(10_000, 10_000));
+                System.out.println("  " + b.memory(10_000, memory));
+            }
+        }
+        System.out.printf(Locale.ROOT, "benchmark: done in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Runs one consumer against one published load. */
+    private Run run(String variant, int qos, long messages) throws Exception {
+        List<String> command;
+        String readyPrefix;
+        if (variant.equals("LIB")) {
+            Path config = dir.resolve("runner-qos" + qos + ".json");
+            Files.writeString(config, runnerConfig(qos), StandardCharsets.UTF_8);
+            command = List.of(RUNNER, "--config", config.toString(), "--sink", "discard", "--max-messages",
+                    Long.toString(messages), "--log-level", "warn");
+            readyPrefix = "started:";
+        } else {
+            command = List.of(BaselineConsumer.class.getName(), variant, Integer.toString(port),
+                    Integer.toString(qos), Long.toString(messages));
+            readyPrefix = "ready";
+        }
+        Child consumer = new Child(java(command), dir.resolve(variant + "-qos" + qos + ".err"));
+        consumer.await(readyPrefix, 60);
+        Child publisher = new Child(java(List.of(LoadPublisher.class.getName(), Integer.toString(port),
+                Integer.toString(qos), Long.toString(messages), Integer.toString(DEVICES))),
+                dir.resolve("publisher.err"));
+        publisher.await("published=", 600);
+        publisher.process.waitFor(30, TimeUnit.SECONDS);
+        if (!consumer.process.waitFor(Math.max(30, messages / 2_000), TimeUnit.SECONDS)) {
+            consumer.process.toHandle().destroy(); // SIGTERM, streams kept open: the consumer prints its figures
+        }
+        String line = consumer.await("received=", 60);
+        consumer.process.waitFor(30, TimeUnit.SECONDS);
+        Matcher m = FIGURES.matcher(line);
+        if (!m.find()) {
+            throw new IllegalStateException(variant + " printed no figures: " + line);
+        }
+        return new Run(variant, qos, messages, Long.parseLong(m.group(1)), Double.parseDouble(m.group(3)),
+                Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)));
+    }
+
+    private String runnerConfig(int qos) {
+        return """
+                {
+                  "name": "bench",
+                  "mqtt": { "endpoint": "127.0.0.1:%d", "protocolVersion": "3.1.1", "clientId": "mqtt2td-bench-LIB",
+                            "cleanSession": true, "topics": "%s#::%d" },
+                  "tdengine": { "url": "jdbc:TAOS-RS://127.0.0.1:6041", "database": "bench" },
+                  "parser": {
+                    "withoutReceiveTime": true,
+                    "fields": [
+                      { "path": "$.ts", "name": "ts", "type": "TIMESTAMP", "primaryKey": true, "unit": "milliseconds" },
+                      { "path": "$.id", "name": "id", "type": "INT", "as": "tag" },
+                      { "path": "$.current", "name": "current", "type": "FLOAT" },
+                      { "path": "$.voltage", "name": "voltage", "type": "INT" },
+                      { "path": "$.phase", "name": "phase", "type": "FLOAT" },
+                      { "path": "$.temperature", "name": "temperature", "type": "FLOAT" },
+                      { "path": "$.power", "name": "power", "type": "DOUBLE" },
+                      { "path": "$.status", "name": "status", "type": "VARCHAR(8)" },
+                      { "path": "$.site.location", "name": "location", "type": "VARCHAR(32)", "as": "tag" },
+                      { "path": "$.site.floor", "name": "floor", "type": "INT", "as": "tag" }
+                    ],
+                    "subTable": "d{id}",
+                    "superTable": "meters"
+                  },
+                  "pipeline": { "batchMaxRows": %d, "batchMaxAgeMillis": 100 }
+                }
+                """.formatted(port, BenchPayload.TOPIC_PREFIX, qos, BaselineConsumer.BATCH);
+    }
+
+    /** The memory scenario: a stalled pipeline with {@code waiting} messages published to it. */
+    private String memory(int maxInFlight, long waiting) throws Exception {
+        Child probe = new Child(java(List.of(MemoryProbe.class.getName(), Integer.toString(port),
+                Integer.toString(maxInFlight))), dir.resolve("memory.err"));
+        probe.await("ready", 60);
+        Child publisher = new Child(java(List.of(LoadPublisher.class.getName(), Integer.toString(port), "1",
+                Long.toString(waiting), Integer.toString(DEVICES))), dir.resolve("publisher.err"));
+        publisher.await("published=", 1_200);
+        TimeUnit.SECONDS.sleep(3);
+        probe.process.toHandle().destroy(); // SIGTERM without closing our end of its stdout
+        String line = probe.await("memory:", 60);
+        probe.process.waitFor(30, TimeUnit.SECONDS);
+        return line + " published=" + waiting;
+    }
+
+    static String table(List<Run> runs) {
+        Map<String, Run> median = new HashMap<>();
+        for (String variant : List.of("B0", "B1", "LIB")) {
+            for (int qos : new int[] {0, 1}) {
+                List<Run> rs = runs.stream().filter(r -> r.variant().equals(variant) && r.qos() == qos).toList();
+                if (!rs.isEmpty()) {
+                    median.put(variant + qos, new Run(variant, qos, rs.get(0).published(),
+                            median(rs.stream().mapToDouble(Run::received).toArray()).longValue(),
+                            median(rs.stream().mapToDouble(Run::cpuUs).toArray()),
+                            median(rs.stream().mapToDouble(Run::msgsPerSec).toArray()),
+                            rs.stream().mapToDouble(Run::peakHeapMb).max().orElse(0)));
+                }
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        b.append("| consumer | QoS | msgs/s | CPU µs/msg | CPU ÷ B0 | CPU ÷ B1 | msgs/s ÷ B1 | dropped | peak heap MB |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (int qos : new int[] {0, 1}) {
+            Run b0 = median.get("B0" + qos);
+            Run b1 = median.get("B1" + qos);
+            for (String variant : List.of("B0", "B1", "LIB")) {
+                Run r = median.get(variant + qos);
+                if (r == null) {
+                    continue;
+                }
+                b.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %.2f | %.2f | %.2f | %.2f | %d | %.0f |%n",
+                        variant, qos, r.msgsPerSec(), r.cpuUs(), r.cpuUs() / b0.cpuUs(), r.cpuUs() / b1.cpuUs(),
+                        r.msgsPerSec() / b1.msgsPerSec(), r.published() - r.received(), r.peakHeapMb()));
+            }
+        }
+        return b.toString();
+    }
+
+    private static Double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static List<String> java(List<String> mainAndArgs) {
+        List<String> c = new ArrayList<>();
+        c.add(ProcessHandle.current().info().command().orElse("java"));
+        c.add("-Xms256m");
+        c.add("-Xmx1g");
+        c.add("-cp");
+        c.add(System.getProperty("java.class.path"));
+        c.addAll(mainAndArgs);
+        return c;
+    }
+
+    /** A child JVM whose stdout lines are collected. */
+    private static final class Child {
+        final Process process;
+        final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final Thread reader;
+        private final String name;
+        private final List<String> skipped = new ArrayList<>();
+
+        Child(List<String> command, Path stderr) {
+            this.name = command.get(5) + " (stderr: " + stderr + ")";
+            try {
+                process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
+                        .start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line = r.readLine(); line != null; line = r.readLine()) {
+                        lines.add(line);
+                    }
+                } catch (IOException e) {
+                    lines.add("error: " + e);
+                }
+            }, "bench-child-stdout");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** Waits for a line starting with (or containing) {@code prefix}. */
+        String await(String prefix, long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (System.nanoTime() < deadline) {
+                String line = lines.poll(200, TimeUnit.MILLISECONDS);
+                if (line != null && line.contains(prefix)) {
+                    return line;
+                }
+                if (line != null) {
+                    skipped.add(line);
+                }
+                if (line == null && !reader.isAlive() && lines.isEmpty()) {
+                    break;
+                }
+            }
+            process.destroyForcibly();
+            throw new IllegalStateException("no '" + prefix + "' line within " + seconds + " s from " + name
+                    + (process.isAlive() ? "" : " (exit " + process.exitValue() + ")") + "; other lines: " + skipped);
+        }
+    }
+}

@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine.spi;
 
+import io.github.mqtt2tdengine.internal.payload.TrustedRows;
 import io.github.mqtt2tdengine.payload.ColumnType;
 import java.util.Arrays;
 import java.util.Collections;
@@ -23,6 +24,11 @@ public final class Row {
     private final String subTable;
     private final Object[] columns;
     private final Object[] tags;
+
+    static {
+        // the mapping builds values of the right types into fresh arrays: it skips the copies and checks of of()
+        TrustedRows.install(Row::new);
+    }
 
     private Row(TableSchema schema, String subTable, Object[] columns, Object[] tags) {
         this.schema = schema;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.mqtt2tdengine.DeadLetterReason;
 import io.github.mqtt2tdengine.PayloadException;
@@ -28,6 +29,9 @@ public final class JsonPayloadParser implements PayloadParser {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
+    /** Reads trees with its root deserializer resolved once (the mapper looks it up in a map per call). */
+    private static final ObjectReader TREE_READER = MAPPER.readerFor(JsonNode.class);
+
     /** The instance behind {@code PayloadParser.json()}. */
     public static final JsonPayloadParser INSTANCE = new JsonPayloadParser();
 
@@ -46,7 +50,7 @@ public final class JsonPayloadParser implements PayloadParser {
             throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "payload is empty, not JSON");
         }
         try {
-            JsonNode node = MAPPER.readTree(payload);
+            JsonNode node = TREE_READER.readValue(payload);
             if (node == null || node.isMissingNode()) {
                 throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "payload holds only whitespace, not JSON");
             }

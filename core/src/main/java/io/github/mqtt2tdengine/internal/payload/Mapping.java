@@ -379,7 +379,7 @@ public final class Mapping {
             throw fail(DeadLetterReason.MISSING_FIELD, "primary-key timestamp '" + schema.columns().get(0).name()
                     + "' has no value", topic, null);
         }
-        return Row.of(schema, subTableName(values, topic, element), columns, tags);
+        return TrustedRows.create(schema, subTableName(values, topic, element), columns, tags);
     }
 
     private String subTableName(Object[] values, String topic, int element) {

@@ -2,6 +2,10 @@ package io.github.mqtt2tdengine.internal.payload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jayway.jsonpath.Configuration;
 import com.jayway.jsonpath.InvalidPathException;
 import com.jayway.jsonpath.JsonPath;
@@ -88,7 +92,8 @@ public final class PathCompiler {
                 if (i == start || Character.isDigit(path.charAt(start))) {
                     return null;
                 }
-                steps.add(path.substring(start, i));
+                // interned: Jackson interns field names, so the lookup's equals succeeds on identity
+                steps.add(path.substring(start, i).intern());
             } else if (c == '[') {
                 int close = path.indexOf(']', i);
                 if (close < 0) {
@@ -102,7 +107,7 @@ public final class PathCompiler {
                             || name.indexOf('\\') >= 0 || name.indexOf(',') >= 0) {
                         return null;
                     }
-                    steps.add(name);
+                    steps.add(name.intern());
                 } else if (!inner.isEmpty() && inner.length() <= 9 && inner.chars().allMatch(Character::isDigit)) {
                     steps.add(Integer.parseInt(inner));
                 } else {
@@ -123,27 +128,37 @@ public final class PathCompiler {
     /** Direct navigation for simple paths. */
     static final class SimplePath implements CompiledPath {
         private final String text;
-        private final Object[] steps;
+        /** Per step: the field name, or null for an array index. */
+        private final String[] names;
+        private final int[] indexes;
 
         SimplePath(String text, Object[] steps) {
             this.text = text;
-            this.steps = steps;
+            this.names = new String[steps.length];
+            this.indexes = new int[steps.length];
+            for (int i = 0; i < steps.length; i++) {
+                if (steps[i] instanceof String) {
+                    names[i] = (String) steps[i];
+                } else {
+                    indexes[i] = (Integer) steps[i];
+                }
+            }
         }
 
         @Override
         public JsonNode read(JsonNode root) {
+            // class checks rather than JsonNode's virtual isObject()/isArray(): this runs for every field of every
+            // message
             JsonNode node = root;
-            for (Object step : steps) {
-                if (node == null) {
-                    return null;
-                }
-                if (step instanceof String) {
-                    node = node.isObject() ? node.get((String) step) : null;
+            for (int i = 0; i < names.length && node != null; i++) {
+                String name = names[i];
+                if (name != null) {
+                    node = node instanceof ObjectNode ? ((ObjectNode) node).get(name) : null;
                 } else {
-                    node = node.isArray() ? node.get((Integer) step) : null;
+                    node = node instanceof ArrayNode ? ((ArrayNode) node).get(indexes[i]) : null;
                 }
             }
-            return node == null || node.isNull() || node.isMissingNode() ? null : node;
+            return node == null || node instanceof NullNode || node instanceof MissingNode ? null : node;
         }
 
         @Override

@@ -1,0 +1,110 @@
+package io.github.mqtt2tdengine.examples.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.mqtt2tdengine.internal.payload.JsonPayloadParser;
+import io.github.mqtt2tdengine.internal.payload.Mapping;
+import io.github.mqtt2tdengine.payload.TimePrecision;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Mapping alone, in messages per second on one thread: the library's mapping of the benchmark payload
+ * ({@link BenchPayload#spec()}: JSON parse, ten fields, type checks and conversions, sub-table name) next to B1's
+ * hand-written extraction of the same fields (Jackson {@code readTree} and {@code path(...)} navigation). Run with
+ * {@code java -cp examples/target/mqtt2tdengine-runner.jar org.openjdk.jmh.Main MappingBenchmark}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class MappingBenchmark {
+    private static final int MESSAGES = 1_000;
+    private static final Instant NOW = Instant.parse("2026-11-24T00:00:00Z");
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private byte[][] payloads;
+    private String[] topics;
+    private Mapping mapping;
+    private int next;
+
+    /** Builds the payloads and compiles the mapping. */
+    @Setup
+    public void setUp() {
+        Random random = new Random(7);
+        payloads = new byte[MESSAGES][];
+        topics = new String[MESSAGES];
+        for (int i = 0; i < MESSAGES; i++) {
+            payloads[i] = BenchPayload.payload(i, MESSAGES, random);
+            topics[i] = BenchPayload.topic(i);
+        }
+        mapping = new Mapping("bench", "#", BenchPayload.spec());
+    }
+
+    /**
+     * The library's mapping: payload to typed rows with their sub-table and tags.
+     *
+     * @return the rows
+     */
+    @Benchmark
+    public Object library() {
+        int i = next++ % MESSAGES;
+        return mapping.map(topics[i], payloads[i], 1, NOW, TimePrecision.MILLISECONDS);
+    }
+
+    /**
+     * For reference, the library's JSON parse alone (Jackson tree, trailing tokens and nesting depth checked): the
+     * floor under {@link #library()}.
+     *
+     * @return the tree
+     */
+    @Benchmark
+    public Object libraryParseOnly() {
+        int i = next++ % MESSAGES;
+        return JsonPayloadParser.INSTANCE.parseTree(payloads[i]);
+    }
+
+    /**
+     * For reference, a plain {@code ObjectMapper.readTree}: the floor under {@link #handWritten()}.
+     *
+     * @return the tree
+     * @throws IOException never for these payloads
+     */
+    @Benchmark
+    public Object plainParseOnly() throws IOException {
+        int i = next++ % MESSAGES;
+        return mapper.readTree(payloads[i]);
+    }
+
+    /**
+     * B1's hand-written extraction: the same fields with the same types, and the sub-table name.
+     *
+     * @return the values
+     * @throws IOException never for these payloads
+     */
+    @Benchmark
+    public Object handWritten() throws IOException {
+        int i = next++ % MESSAGES;
+        JsonNode n = mapper.readTree(payloads[i]);
+        JsonNode site = n.path("site");
+        int id = n.path("id").asInt();
+        return new Object[] {"d" + id, n.path("ts").asLong(), id, (float) n.path("current").asDouble(),
+            n.path("voltage").asInt(), (float) n.path("phase").asDouble(), (float) n.path("temperature").asDouble(),
+            n.path("power").asDouble(), n.path("status").asText(), site.path("location").asText(),
+            site.path("floor").asInt()};
+    }
+}

@@ -140,5 +140,13 @@ class RunnerConfigTest {
                 .hasMessage("unknown argument '--frobnicate'");
         assertThat(Runner.parse(new String[] {"--config", "x.json", "--dry-run", "--duration", "5"}).durationSeconds())
                 .isEqualTo(5);
+        assertThat(Runner.parse(new String[] {"--config", "x.json", "--sink", "discard"}).discard()).isTrue();
+        assertThatThrownBy(() -> Runner.parse(new String[] {"--config", "x.json", "--sink", "null"}))
+                .hasMessage("--sink must be 'discard' (map, batch and build statements, write nowhere), but was "
+                        + "'null'");
+        assertThatThrownBy(() -> Runner.parse(new String[] {"--sink", "discard"}))
+                .hasMessage("--sink needs --config FILE");
+        assertThatThrownBy(() -> Runner.parse(new String[] {"--config", "x.json", "--sink", "discard", "--check"}))
+                .hasMessage("--dry-run, --check and --sink discard exclude each other");
     }
 }

@@ -171,6 +171,26 @@ class RunnerIT {
     }
 
     @Test
+    void sinkDiscard_mapsAndBuildsStatementsWithoutADatabase_andReportsCpuPerMessage() throws Exception {
+        // the config's TDengine URL points nowhere: with --sink discard nothing connects to it
+        Path cfg = write("discard.json", config("jdbc:TAOS-RS://127.0.0.1:1/power", "it-discard", true));
+        Run run = start("discard", "--config", cfg.toString(), "--sink", "discard", "--max-messages", "2000");
+        await().atMost(Duration.ofSeconds(30)).until(() -> run.stdout().contains("started: pipeline 'it' (sink: "
+                + "discard)"));
+        try (Publisher pub = new Publisher(broker.port())) {
+            pub.publishRange("plant/m3/meters", 0, 2_000, 1, 7);
+        }
+        assertThat(exit(run, 60)).as(run.stderr()).isZero();
+        Matcher m = SUMMARY.matcher(run.stdout());
+        assertThat(m.find()).as(run.stdout()).isTrue();
+        assertThat(m.group()).isEqualTo("received=2000 rows=2000 written=2000 deadLettered=0 acked=2000");
+        Matcher figures = Pattern.compile("firstToLastMs=(\\d+) cpuUsPerMsg=([0-9.]+) msgsPerSec=([0-9.]+)")
+                .matcher(run.stdout());
+        assertThat(figures.find()).as(run.stdout()).isTrue();
+        assertThat(Double.parseDouble(figures.group(2))).as("CPU per message").isPositive();
+    }
+
+    @Test
     void processKilledMidStream_andStartedAgain_losesNothing() throws Exception {
         int total = 5_000;
         try (TDengineRestServer server = new TDengineRestServer()) {

@@ -1,0 +1,315 @@
+package io.github.mqtt2tdengine.examples.bench;
+
+import io.github.mqtt2tdengine.PipelineMetrics;
+import io.github.mqtt2tdengine.PipelineState;
+import io.github.mqtt2tdengine.SyncPipeline;
+import io.github.mqtt2tdengine.payload.TimePrecision;
+import io.github.mqtt2tdengine.spi.InboundMessage;
+import io.github.mqtt2tdengine.spi.MessageHandler;
+import io.github.mqtt2tdengine.spi.Transport;
+import io.github.mqtt2tdengine.tdengine.TDengineSink;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * The sink alone: writes N rows of the benchmark payload from memory through {@link TDengineSink} (and the
+ * pipeline's batching) to any JDBC URL, and prints rows/s, rows per statement and statement bytes. Runs unchanged
+ * against a real TDengine: {@code java -cp mqtt2tdengine-runner.jar io.github.mqtt2tdengine.examples.bench.SinkBenchmark
+ * --jdbc-url jdbc:TAOS-WS://host:6041 [--user root --password taosdata] [--database mqtt2td_bench] [--rows 200000]
+ * [--batch 1000] [--writers 1] [--mode sql]}. Exit 0 when every row was written, 1 otherwise, 2 for bad arguments.
+ */
+public final class SinkBenchmark {
+    private SinkBenchmark() {
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param args see the class comment
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out));
+    }
+
+    /**
+     * Runs the benchmark and returns the exit code.
+     *
+     * @param args see the class comment
+     * @param out where the table goes
+     * @return 0, 1 or 2
+     */
+    public static int run(String[] args, PrintStream out) {
+        String url = null;
+        String user = "root";
+        String password = "taosdata";
+        String database = "mqtt2td_bench";
+        long rows = 200_000;
+        int batch = 1_000;
+        int writers = 1;
+        String mode = "sql";
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--jdbc-url" -> url = args[++i];
+                    case "--user" -> user = args[++i];
+                    case "--password" -> password = args[++i];
+                    case "--database" -> database = args[++i];
+                    case "--rows" -> rows = Long.parseLong(args[++i]);
+                    case "--batch" -> batch = Integer.parseInt(args[++i]);
+                    case "--writers" -> writers = Integer.parseInt(args[++i]);
+                    case "--mode" -> mode = args[++i];
+                    default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+                }
+            }
+            if (url == null) {
+                throw new IllegalArgumentException("--jdbc-url is required");
+            }
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            out.println("error: " + e.getMessage());
+            out.println("usage: SinkBenchmark --jdbc-url URL [--user U] [--password P] [--database DB] [--rows N] "
+                    + "[--batch ROWS] [--writers N] [--mode sql|stmt]");
+            return 2;
+        }
+        if (mode.equals("stmt")) {
+            out.println("error: the parameter-binding (stmt) write mode is not built yet: it needs TDengine's "
+                    + "WebSocket stmt protocol, which no server here speaks (issue #4); only --mode sql runs");
+            return 2;
+        }
+        if (!mode.equals("sql")) {
+            out.println("error: --mode must be sql or stmt, but was '" + mode + "'");
+            return 2;
+        }
+        CountingDataSource ds = new CountingDataSource(url, user, password);
+        TDengineSink sink = TDengineSink.builder().dataSource(ds).database(database)
+                .createDatabase(TimePrecision.MILLISECONDS).build();
+        MemoryTransport transport = new MemoryTransport(rows);
+        SyncPipeline p = SyncPipeline.builder().name("sink-bench").source(transport).sink(sink)
+                .payload(BenchPayload.spec()).batching(batch, Duration.ofMillis(100)).writers(writers)
+                .maxInFlight(Math.max(10_000, batch * writers * 4)).build();
+        long t0 = System.nanoTime();
+        p.start();
+        long firstInsertBytes = ds.insertBytes.get();
+        long firstInserts = ds.inserts.get();
+        try {
+            while (p.metrics().acked() < rows && p.state() == PipelineState.RUNNING) {
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        p.close();
+        PipelineMetrics m = p.metrics();
+        long inserts = ds.inserts.get() - firstInserts;
+        long bytes = ds.insertBytes.get() - firstInsertBytes;
+        out.printf(Locale.ROOT, "sink benchmark: %s, database %s, %d rows of %d devices, batches of %d rows, %d "
+                + "writer(s)%n", stripQuery(url), database, rows, MemoryTransport.DEVICES, batch, writers);
+        out.println("| mode | rows written | seconds | rows/s | INSERT statements | rows/statement | "
+                + "bytes/statement | retries | state |");
+        out.println("|---|---|---|---|---|---|---|---|---|");
+        out.printf(Locale.ROOT, "| sql (multi-table INSERT) | %d | %.1f | %,.0f | %d | %.1f | %,.0f | %d | %s |%n",
+                m.rowsWritten(), seconds, m.rowsWritten() / seconds, inserts,
+                inserts > 0 ? (double) m.rowsWritten() / inserts : 0, inserts > 0 ? (double) bytes / inserts : 0,
+                m.retries(), m.state());
+        out.println("| stmt (parameter binding) | not built (issue #4) | | | | | | | |");
+        return m.rowsWritten() == rows && m.state() != PipelineState.FAILED ? 0 : 1;
+    }
+
+    private static String stripQuery(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
+    }
+
+    /** Messages from memory, as fast as the pipeline takes them; pauses when asked. */
+    static final class MemoryTransport implements Transport {
+        static final int DEVICES = 1_000;
+        private final long messages;
+        private volatile boolean paused;
+        private volatile boolean closed;
+        private Thread thread;
+
+        MemoryTransport(long messages) {
+            this.messages = messages;
+        }
+
+        @Override
+        public void start(MessageHandler handler) {
+            thread = new Thread(() -> {
+                Random random = new Random(7);
+                for (long n = 0; n < messages && !closed; n++) {
+                    while (paused && !closed) {
+                        Thread.onSpinWait();
+                        try {
+                            TimeUnit.MICROSECONDS.sleep(200);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    byte[] payload = BenchPayload.payload(n, DEVICES, random);
+                    String topic = BenchPayload.topic((int) (n % DEVICES));
+                    Instant now = Instant.now();
+                    handler.onMessage(new InboundMessage() {
+                        @Override
+                        public String topic() {
+                            return topic;
+                        }
+
+                        @Override
+                        public byte[] payload() {
+                            return payload;
+                        }
+
+                        @Override
+                        public int qos() {
+                            return 1;
+                        }
+
+                        @Override
+                        public Instant receivedAt() {
+                            return now;
+                        }
+
+                        @Override
+                        public void acknowledge() {
+                            // nothing to acknowledge: the messages come from memory
+                        }
+                    });
+                }
+            }, "sink-bench-source");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void pause() {
+            paused = true;
+        }
+
+        @Override
+        public void resume() {
+            paused = false;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    /** Connections from {@link DriverManager}, counting the INSERT statements executed and their bytes. */
+    static final class CountingDataSource implements DataSource {
+        final AtomicLong inserts = new AtomicLong();
+        final AtomicLong insertBytes = new AtomicLong();
+        private final String url;
+        private final String user;
+        private final String password;
+
+        CountingDataSource(String url, String user, String password) {
+            this.url = url;
+            this.user = user;
+            this.password = password;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            return counting(DriverManager.getConnection(url, user, password));
+        }
+
+        @Override
+        public Connection getConnection(String u, String p) throws SQLException {
+            return counting(DriverManager.getConnection(url, u, p));
+        }
+
+        private Connection counting(Connection c) {
+            return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                    forward(c, (method, result) -> result instanceof Statement s && method.getName()
+                            .equals("createStatement") ? countingStatement(s) : result));
+        }
+
+        private Statement countingStatement(Statement s) {
+            return (Statement) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Statement.class},
+                    (proxy, method, args) -> {
+                        if (args != null && args.length >= 1 && args[0] instanceof String sql
+                                && method.getName().startsWith("execute")
+                                && sql.regionMatches(true, 0, "INSERT", 0, 6)) {
+                            inserts.incrementAndGet();
+                            insertBytes.addAndGet(sql.length());
+                        }
+                        return invoke(s, method, args);
+                    });
+        }
+
+        private interface Wrap {
+            Object apply(Method method, Object result);
+        }
+
+        private static InvocationHandler forward(Object target, Wrap wrap) {
+            return (proxy, method, args) -> wrap.apply(method, invoke(target, method, args));
+        }
+
+        private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+            try {
+                return method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+            // not used
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+            DriverManager.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return DriverManager.getLoginTimeout();
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            throw new SQLFeatureNotSupportedException("no parent logger");
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            throw new SQLException("not a wrapper for " + iface);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) {
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "CountingDataSource{" + stripQuery(url) + "}";
+        }
+    }
+}

@@ -141,7 +141,7 @@ public final class Benchmark {
         if (!consumer.process.waitFor(Math.max(30, messages / 2_000), TimeUnit.SECONDS)) {
             consumer.process.toHandle().destroy(); // SIGTERM, streams kept open: the consumer prints its figures
         }
-        String line = consumer.await("received=", 60);
+        String line = consumer.await("firstToLastMs=", 60);
         consumer.process.waitFor(30, TimeUnit.SECONDS);
         Matcher m = FIGURES.matcher(line);
         if (!m.find()) {

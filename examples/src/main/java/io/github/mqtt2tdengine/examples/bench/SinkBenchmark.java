@@ -137,6 +137,14 @@ public final class SinkBenchmark {
         return q < 0 ? url : url.substring(0, q);
     }
 
+    /** A message from memory; nothing to acknowledge. */
+    record MemoryMessage(String topic, byte[] payload, int qos, Instant receivedAt) implements InboundMessage {
+        @Override
+        public void acknowledge() {
+            // the messages come from memory
+        }
+    }
+
     /** Messages from memory, as fast as the pipeline takes them; pauses when asked. */
     static final class MemoryTransport implements Transport {
         static final int DEVICES = 1_000;
@@ -165,32 +173,7 @@ public final class SinkBenchmark {
                     byte[] payload = BenchPayload.payload(n, DEVICES, random);
                     String topic = BenchPayload.topic((int) (n % DEVICES));
                     Instant now = Instant.now();
-                    handler.onMessage(new InboundMessage() {
-                        @Override
-                        public String topic() {
-                            return topic;
-                        }
-
-                        @Override
-                        public byte[] payload() {
-                            return payload;
-                        }
-
-                        @Override
-                        public int qos() {
-                            return 1;
-                        }
-
-                        @Override
-                        public Instant receivedAt() {
-                            return now;
-                        }
-
-                        @Override
-                        public void acknowledge() {
-                            // nothing to acknowledge: the messages come from memory
-                        }
-                    });
+                    handler.onMessage(new MemoryMessage(topic, payload, 1, now));
                 }
             }, "sink-bench-source");
             thread.setDaemon(true);

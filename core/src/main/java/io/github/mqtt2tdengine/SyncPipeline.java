@@ -290,8 +290,10 @@ public interface SyncPipeline extends AutoCloseable {
         }
 
         /**
-         * Bounds unacknowledged messages; at the bound the transport is paused (backpressure), nothing is dropped.
-         * Transports use it as MQTT receive maximum. Default {@value #DEFAULT_MAX_IN_FLIGHT}.
+         * Bounds unacknowledged messages; at the bound the transport is paused (backpressure), nothing is dropped,
+         * and it resumes at half the bound. {@code HiveMqTransport} pauses by no longer reading its connection, so the
+         * backlog stays in the broker; the messages of the socket reads under way are still delivered. Default
+         * {@value #DEFAULT_MAX_IN_FLIGHT}.
          *
          * @param max greater than 0
          * @return this builder

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,8 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>B0: a bare HiveMQ-client consumer that only counts (QoS 1: acknowledges each message at once).</li>
  *   <li>B1: B0 plus Jackson {@code readTree}, hand-written navigation to the same fields the library maps, and the
- *       same multi-row INSERT text built per batch of {@link #BATCH} rows; QoS 1 messages are acknowledged when
- *       their batch's statement is built. The callback runs on the client's own network thread.</li>
+ *       same multi-row INSERT text built per batch of {@link #BATCH} rows, or of what came within 100 ms; QoS 1
+ *       messages are acknowledged when their batch's statement is built. The callback runs on the client's own
+ *       network thread.</li>
  * </ul>
  * Prints {@code ready} once subscribed, and on exit (all messages, or SIGTERM) {@code received=N ...} with the
  * {@link CpuMeter} figures.
@@ -37,6 +40,7 @@ public final class BaselineConsumer {
     private final StringBuilder sql = new StringBuilder(BATCH * 200);
     private long statements;
     private long statementBytes;
+    private long firstPendingNanos;
 
     private BaselineConsumer(boolean b1, boolean manualAck) {
         this.b1 = b1;
@@ -61,6 +65,14 @@ public final class BaselineConsumer {
         client.publishes(MqttGlobalPublishFilter.ALL, c::onPublish, qos > 0);
         client.connect().join();
         client.subscribeWith().topicFilter(BenchPayload.TOPIC_PREFIX + "#").qos(MqttQos.fromCode(qos)).send().join();
+        if (b1) {
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "b1-batch-age");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.scheduleWithFixedDelay(c::flushIfOld, 50, 50, TimeUnit.MILLISECONDS);
+        }
         CpuMeter meter = CpuMeter.start(c.received::get);
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
@@ -86,7 +98,7 @@ public final class BaselineConsumer {
         System.exit(0);
     }
 
-    private void onPublish(Mqtt3Publish p) {
+    private synchronized void onPublish(Mqtt3Publish p) {
         if (!b1) {
             if (manualAck) {
                 p.acknowledge();
@@ -98,6 +110,9 @@ public final class BaselineConsumer {
             appendRow(mapper.readTree(p.getPayloadAsBytes()));
         } catch (IOException | RuntimeException e) {
             // a bad message: counted like the others, acknowledged with its batch
+        }
+        if (pending.isEmpty()) {
+            firstPendingNanos = System.nanoTime();
         }
         pending.add(p);
         received.incrementAndGet();
@@ -124,6 +139,13 @@ public final class BaselineConsumer {
 
     private static String escape(String s) {
         return s.indexOf('\'') < 0 && s.indexOf('\\') < 0 ? s : s.replace("\\", "\\\\").replace("'", "\\'");
+    }
+
+    /** Flushes a partial batch older than 100 ms, as the library's batch age does (a broker window may be smaller). */
+    private synchronized void flushIfOld() {
+        if (!pending.isEmpty() && System.nanoTime() - firstPendingNanos > TimeUnit.MILLISECONDS.toNanos(100)) {
+            flush();
+        }
     }
 
     private void flush() {

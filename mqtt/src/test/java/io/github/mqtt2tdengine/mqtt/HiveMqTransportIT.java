@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -492,6 +493,39 @@ class HiveMqTransportIT {
             sink.unblock();
             await().atMost(Duration.ofSeconds(60)).until(() -> seqs(sink).size() == total);
             assertThat(seqs(sink)).isEqualTo(range(0, total));
+        } finally {
+            own.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.1", "3.1.1", "5.0"})
+    void backlogLargerThanTheBound_atStart_subscribeStillCompletes(String version) throws Exception {
+        // the broker sends the session's backlog right after CONNACK, before the SUBACK: a pause then must not stop
+        // the transport from reading the SUBACK, or start() would time out
+        String id = "it-startpause-" + version.replace('.', '-');
+        String topic = "startpause/" + version;
+        Mosquitto own = Mosquitto.builder(Files.createDirectories(shared.resolve("startpause-" + version)))
+                .maxInflight(0).start();
+        try {
+            try (Publisher pub = new Publisher(own.port())) {
+                pub.subscribeSession(id, topic + "/#");
+                pub.publishRange(topic + "/m", 0, 3_000, 1, 10);
+            }
+            FakeSink sink = new FakeSink().block();
+            SyncPipeline p = SyncPipeline.builder().name("startpause").source(HiveMqTransport.builder()
+                    .endpoint("127.0.0.1:" + own.port()).protocolVersion(version).clientId(id).cleanSession(false)
+                    .subscribe(topic + "/#").connectTimeout(Duration.ofSeconds(2)).build())
+                    .sink(sink).payload(spec()).superTable("meters").subTableTemplate("d{id}")
+                    .batching(50, Duration.ofMillis(5)).maxInFlight(100).build();
+            pipelines.add(p);
+            p.start();
+            TimeUnit.SECONDS.sleep(5); // longer than the connect timeout the subscribe is awaited with
+            assertThat(p.state()).isEqualTo(PipelineState.RUNNING);
+            assertThat(p.metrics().connectionState()).isEqualTo(ConnectionState.CONNECTED);
+            sink.unblock();
+            await().atMost(Duration.ofSeconds(60)).until(() -> seqs(sink).size() == 3_000);
+            assertThat(seqs(sink)).isEqualTo(range(0, 3_000));
         } finally {
             own.close();
         }

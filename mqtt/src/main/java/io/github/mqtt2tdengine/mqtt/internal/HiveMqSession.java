@@ -77,6 +77,7 @@ public final class HiveMqSession extends SessionBase {
                 .addConnectedListener(ctx -> onConnected())
                 .addDisconnectedListener(this::onDisconnected);
         CompletableFuture<?> connected;
+        subscribing(true);
         if (settings.version().equals("5.0")) {
             client5 = builder.useMqttVersion5().buildAsync();
             // the network thread runs the handler: no HiveMQ callback queue that could drop QoS 0 messages
@@ -95,9 +96,13 @@ public final class HiveMqSession extends SessionBase {
             }
             connected = connect.send();
         }
-        await(connected, "connect");
-        connectedOnce = true;
-        await(subscribe(), "subscribe");
+        try {
+            await(connected, "connect");
+            connectedOnce = true;
+            await(subscribe(), "subscribe");
+        } finally {
+            subscribing(false);
+        }
         LOG.info("MQTT: client '{}' connected to {} (MQTT {}, clean session {}), subscribed to {}",
                 settings.clientId(), settings.endpoint(), settings.version(), settings.cleanSession(),
                 settings.subscriptions());
@@ -284,6 +289,9 @@ public final class HiveMqSession extends SessionBase {
     boolean holdReads(boolean hold) {
         if (noSocketControl) {
             return false;
+        }
+        if (hold && isSubscribing()) {
+            return true; // applied when the SUBACK came: see subscribing(false)
         }
         Object config;
         try {

@@ -69,12 +69,15 @@ public final class PahoSession extends SessionBase {
             options.setHttpsHostnameVerificationEnabled(settings.hostnameVerification());
         }
         client = newClient();
+        subscribing(true);
         try {
             client.connect(options).waitForCompletion(settings.connectTimeout().toMillis() + 2_000);
             subscribe();
         } catch (MqttException e) {
             closeQuietly(client);
             throw new TransportException(failure(e), e);
+        } finally {
+            subscribing(false);
         }
         state = ConnectionState.CONNECTED;
         h.onConnectionStateChanged(ConnectionState.CONNECTED, settings.endpoint());
@@ -188,11 +191,13 @@ public final class PahoSession extends SessionBase {
             return;
         }
         MqttAsyncClient old = client;
+        subscribing(true);
         try {
             client = newClient();
             closeQuietly(old);
             client.connect(options).waitForCompletion(settings.connectTimeout().toMillis() + 2_000);
             subscribe();
+            subscribing(false);
             LOG.info("MQTT: client '{}' reconnected to {} after {} attempt(s)", settings.clientId(), settings.endpoint(),
                     attempts);
             attempts = 0;
@@ -202,6 +207,7 @@ public final class PahoSession extends SessionBase {
                 h.onConnectionStateChanged(ConnectionState.CONNECTED, settings.endpoint());
             }
         } catch (MqttException | TransportException e) {
+            subscribing(false);
             scheduleReconnect(e instanceof MqttException ? failure((MqttException) e) : e.getMessage());
         }
     }

@@ -2,6 +2,7 @@ package io.github.mqtt2tdengine.mqtt.testing;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -10,8 +11,10 @@ import java.util.concurrent.TimeUnit;
 public final class Publisher implements AutoCloseable {
     public static final long BASE_TS = 1_764_000_000_000L;
     private final Mqtt5BlockingClient client;
+    private final int port;
 
     public Publisher(int port) {
+        this.port = port;
         client = MqttClient.builder().useMqttVersion5().identifier("test-publisher-" + System.nanoTime())
                 .serverHost("127.0.0.1").serverPort(port)
                 .automaticReconnect().initialDelay(50, TimeUnit.MILLISECONDS).maxDelay(500, TimeUnit.MILLISECONDS)
@@ -45,6 +48,18 @@ public final class Publisher implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Leaves a persistent session for {@code clientId} subscribed to {@code filter} at QoS 1 (MQTT 3.1.1, clean
+     * session false), so that what is published next waits in the broker for that client.
+     */
+    public void subscribeSession(String clientId, String filter) {
+        Mqtt3BlockingClient c = MqttClient.builder().useMqttVersion3().identifier(clientId).serverHost("127.0.0.1")
+                .serverPort(port).buildBlocking();
+        c.connectWith().cleanSession(false).send();
+        c.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send();
+        c.disconnect();
     }
 
     @Override

@@ -77,7 +77,6 @@ public final class HiveMqSession extends SessionBase {
                 .addConnectedListener(ctx -> onConnected())
                 .addDisconnectedListener(this::onDisconnected);
         CompletableFuture<?> connected;
-        subscribing(true);
         if (settings.version().equals("5.0")) {
             client5 = builder.useMqttVersion5().buildAsync();
             // the network thread runs the handler: no HiveMQ callback queue that could drop QoS 0 messages
@@ -96,12 +95,20 @@ public final class HiveMqSession extends SessionBase {
             }
             connected = connect.send();
         }
-        try {
-            await(connected, "connect");
-            connectedOnce = true;
-            await(subscribe(), "subscribe");
-        } finally {
-            subscribing(false);
+        await(connected, "connect");
+        connectedOnce = true;
+        CompletableFuture<?> subscribed = subscribe();
+        if (!awaitUnlessPaused(subscribed, "subscribe")) {
+            // reads are held, so the SUBACK waits behind unread messages: check it once reading resumes
+            LOG.info("MQTT: client '{}': the pipeline reached its in-flight bound before {} confirmed the subscription;"
+                    + " it is checked when reading resumes", settings.clientId(), settings.endpoint());
+            subscribed.whenComplete((r, e) -> {
+                if (e != null && !closing) {
+                    Throwable cause = Errors.unwrap(e);
+                    handler.onTransportFailed(cause instanceof TransportException ? cause
+                            : new TransportException(failure("subscribe", cause), cause));
+                }
+            });
         }
         LOG.info("MQTT: client '{}' connected to {} (MQTT {}, clean session {}), subscribed to {}",
                 settings.clientId(), settings.endpoint(), settings.version(), settings.cleanSession(),
@@ -186,10 +193,40 @@ public final class HiveMqSession extends SessionBase {
         return ack;
     }
 
+    /**
+     * Like {@link #await} but stops waiting, returning false, when the pipeline pauses first: reads are then held and
+     * the broker's answer waits behind unread messages.
+     */
+    private boolean awaitUnlessPaused(CompletableFuture<?> future, String step) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.connectTimeout().toMillis() + 2_000);
+        while (!future.isDone() && System.nanoTime() < deadline) {
+            if (paused()) {
+                return false;
+            }
+            try {
+                future.get(20, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // await below reports it
+                break;
+            } catch (ExecutionException e) {
+                break; // reported by await below
+            }
+        }
+        // done (returns or throws at once), or the deadline passed (times out at once), or interrupted
+        await(future, step, 1);
+        return true;
+    }
+
     private void await(CompletableFuture<?> future, String step) {
+        await(future, step, settings.connectTimeout().toMillis() + 2_000);
+    }
+
+    private void await(CompletableFuture<?> future, String step, long waitMillis) {
         long timeout = settings.connectTimeout().toMillis() + 2_000;
         try {
-            future.get(timeout, TimeUnit.MILLISECONDS);
+            future.get(waitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
@@ -289,9 +326,6 @@ public final class HiveMqSession extends SessionBase {
     boolean holdReads(boolean hold) {
         if (noSocketControl) {
             return false;
-        }
-        if (hold && isSubscribing()) {
-            return true; // applied when the SUBACK came: see subscribing(false)
         }
         Object config;
         try {

@@ -8,6 +8,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -69,15 +71,12 @@ public final class PahoSession extends SessionBase {
             options.setHttpsHostnameVerificationEnabled(settings.hostnameVerification());
         }
         client = newClient();
-        subscribing(true);
         try {
             client.connect(options).waitForCompletion(settings.connectTimeout().toMillis() + 2_000);
             subscribe();
         } catch (MqttException e) {
             closeQuietly(client);
             throw new TransportException(failure(e), e);
-        } finally {
-            subscribing(false);
         }
         state = ConnectionState.CONNECTED;
         h.onConnectionStateChanged(ConnectionState.CONNECTED, settings.endpoint());
@@ -111,14 +110,72 @@ public final class PahoSession extends SessionBase {
             qos[i] = settings.subscriptions().get(i).qos();
         }
         IMqttToken token = client.subscribe(filters, qos);
-        token.waitForCompletion(settings.connectTimeout().toMillis() + 2_000);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.connectTimeout().toMillis() + 2_000);
+        while (!token.isComplete()) {
+            if (paused()) {
+                // the callback thread waits, so Paho reads the SUBACK only when the pipeline has room again
+                LOG.info("MQTT: client '{}': the pipeline reached its in-flight bound before {} confirmed the "
+                        + "subscription; it is checked when reading resumes", settings.clientId(), settings.endpoint());
+                checkLater(token, filters);
+                return;
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT);
+            }
+            try {
+                token.waitForCompletion(20);
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttException.REASON_CODE_CLIENT_TIMEOUT) {
+                    throw e;
+                }
+            }
+        }
+        if (token.getException() != null) {
+            throw token.getException();
+        }
+        String refused = refused(token, filters);
+        if (refused != null) {
+            throw new MqttException(MqttException.REASON_CODE_SUBSCRIBE_FAILED, new IllegalStateException(
+                    "refused the subscription to '" + refused + "'"));
+        }
+    }
+
+    private static String refused(IMqttToken token, String[] filters) {
         int[] granted = token.getGrantedQos();
         for (int i = 0; granted != null && i < granted.length; i++) {
             if (granted[i] == 0x80) {
-                throw new MqttException(MqttException.REASON_CODE_SUBSCRIBE_FAILED, new IllegalStateException(
-                        "refused the subscription to '" + filters[Math.min(i, n - 1)] + "'"));
+                return filters[Math.min(i, filters.length - 1)];
             }
         }
+        return null;
+    }
+
+    /** Reports a subscription that fails after start returned; runs on Paho's callback thread. */
+    private void checkLater(IMqttToken token, String[] filters) {
+        AtomicBoolean checked = new AtomicBoolean();
+        Runnable check = () -> {
+            if (!token.isComplete() || !checked.compareAndSet(false, true) || closing) {
+                return;
+            }
+            String refused = token.getException() == null ? refused(token, filters) : null;
+            if (token.getException() != null || refused != null) {
+                handler.onTransportFailed(new TransportException("MQTT broker " + settings.endpoint() + " "
+                        + (refused != null ? "refused the subscription to '" + refused + "'"
+                                : "did not confirm the subscription: " + Errors.describe(token.getException()))));
+            }
+        };
+        token.setActionCallback(new IMqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken t) {
+                check.run();
+            }
+
+            @Override
+            public void onFailure(IMqttToken t, Throwable e) {
+                check.run();
+            }
+        });
+        check.run(); // it may have completed before the listener was set
     }
 
     private String failure(MqttException e) {
@@ -191,13 +248,11 @@ public final class PahoSession extends SessionBase {
             return;
         }
         MqttAsyncClient old = client;
-        subscribing(true);
         try {
             client = newClient();
             closeQuietly(old);
             client.connect(options).waitForCompletion(settings.connectTimeout().toMillis() + 2_000);
             subscribe();
-            subscribing(false);
             LOG.info("MQTT: client '{}' reconnected to {} after {} attempt(s)", settings.clientId(), settings.endpoint(),
                     attempts);
             attempts = 0;
@@ -207,7 +262,6 @@ public final class PahoSession extends SessionBase {
                 h.onConnectionStateChanged(ConnectionState.CONNECTED, settings.endpoint());
             }
         } catch (MqttException | TransportException e) {
-            subscribing(false);
             scheduleReconnect(e instanceof MqttException ? failure((MqttException) e) : e.getMessage());
         }
     }

@@ -22,12 +22,6 @@ abstract class SessionBase implements MqttSession {
     volatile ConnectionState state = ConnectionState.DISCONNECTED;
     /** Set once close begins. */
     volatile boolean closing;
-    /**
-     * Set while the session waits for a CONNACK and SUBACK: the broker may send a session's backlog before the SUBACK,
-     * and a pause then must not stop the session from reading it (start would time out), so reads go on until the
-     * subscription is confirmed.
-     */
-    private volatile boolean subscribing;
     private final Object pauseLock = new Object();
     private final Object readsLock = new Object();
     private volatile boolean paused;
@@ -73,7 +67,7 @@ abstract class SessionBase implements MqttSession {
      */
     final void awaitResume(BooleanSupplier current) {
         synchronized (pauseLock) {
-            while (paused && !closing && !subscribing && current.getAsBoolean()) {
+            while (paused && !closing && current.getAsBoolean()) {
                 try {
                     pauseLock.wait(500);
                 } catch (InterruptedException e) {
@@ -82,26 +76,6 @@ abstract class SessionBase implements MqttSession {
                 }
             }
         }
-    }
-
-    /**
-     * Marks the wait for a connection and its subscription: reads are not held meanwhile. When it ends, a pause
-     * requested in between takes effect.
-     *
-     * @param on true when connecting and subscribing begins, false when the SUBACK came (or the attempt failed)
-     */
-    final void subscribing(boolean on) {
-        subscribing = on;
-        if (on) {
-            wakePaused();
-        } else {
-            holdIfPaused();
-        }
-    }
-
-    /** Whether the session is waiting for its subscription to be confirmed. */
-    final boolean isSubscribing() {
-        return subscribing;
     }
 
     /** Wakes threads blocked in {@link #awaitResume}; called on close. */

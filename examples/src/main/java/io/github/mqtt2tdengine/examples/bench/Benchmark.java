@@ -122,7 +122,7 @@ public final class Benchmark {
         String readyPrefix;
         if (variant.equals("LIB")) {
             Path config = dir.resolve("runner-qos" + qos + ".json");
-            Files.writeString(config, runnerConfig(qos), StandardCharsets.UTF_8);
+            Files.writeString(config, runnerConfig(port, qos), StandardCharsets.UTF_8);
             command = List.of(RUNNER, "--config", config.toString(), "--sink", "discard", "--max-messages",
                     Long.toString(messages), "--log-level", "warn");
             readyPrefix = "started:";
@@ -151,7 +151,8 @@ public final class Benchmark {
                 Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)));
     }
 
-    private String runnerConfig(int qos) {
+    /** The runner's config for the library run: the mapping of {@link BenchPayload#spec()}, as JSON. */
+    static String runnerConfig(int port, int qos) {
         return """
                 {
                   "name": "bench",

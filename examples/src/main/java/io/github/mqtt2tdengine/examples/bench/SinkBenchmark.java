@@ -105,8 +105,6 @@ public final class SinkBenchmark {
                 .maxInFlight(Math.max(10_000, batch * writers * 4)).build();
         long t0 = System.nanoTime();
         p.start();
-        long firstInsertBytes = ds.insertBytes.get();
-        long firstInserts = ds.inserts.get();
         try {
             while (p.metrics().acked() < rows && p.state() == PipelineState.RUNNING) {
                 TimeUnit.MILLISECONDS.sleep(20);
@@ -117,8 +115,8 @@ public final class SinkBenchmark {
         double seconds = (System.nanoTime() - t0) / 1e9;
         p.close();
         PipelineMetrics m = p.metrics();
-        long inserts = ds.inserts.get() - firstInserts;
-        long bytes = ds.insertBytes.get() - firstInsertBytes;
+        long inserts = ds.inserts.get();
+        long bytes = ds.insertBytes.get();
         out.printf(Locale.ROOT, "sink benchmark: %s, database %s, %d rows of %d devices, batches of %d rows, %d "
                 + "writer(s)%n", stripQuery(url), database, rows, MemoryTransport.DEVICES, batch, writers);
         out.println("| mode | rows written | seconds | rows/s | INSERT statements | rows/statement | "

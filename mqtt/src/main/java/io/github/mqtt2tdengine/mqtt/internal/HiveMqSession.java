@@ -259,7 +259,10 @@ public final class HiveMqSession extends SessionBase {
 
     private void onConnected() {
         state = ConnectionState.CONNECTED;
-        holdIfPaused(); // a new connection starts reading: hold it as the pause asks
+        // a new connection starts reading: hold it as the pause asks. The client sets the connection config (and so
+        // the channel) before it calls this listener, on the network thread, before any PUBLISH of the connection is
+        // delivered
+        holdIfPaused();
         MessageHandler h = handler;
         if (connectedOnce) {
             LOG.info("MQTT: client '{}' reconnected to {}", settings.clientId(), settings.endpoint());
@@ -303,7 +306,6 @@ public final class HiveMqSession extends SessionBase {
     }
 
     private void deliver(String topic, int qos, byte[] payload, Runnable ack) {
-        holdIfPaused(); // the connection may be new since the pause
         if (droppedWhilePaused(topic, qos)) {
             ack.run();
             return;

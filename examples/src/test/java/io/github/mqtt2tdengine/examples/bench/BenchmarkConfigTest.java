@@ -1,0 +1,32 @@
+package io.github.mqtt2tdengine.examples.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.mqtt2tdengine.Preview;
+import io.github.mqtt2tdengine.SyncPipeline;
+import io.github.mqtt2tdengine.examples.RunnerConfig;
+import io.github.mqtt2tdengine.spi.FakeSink;
+import io.github.mqtt2tdengine.spi.FakeTransport;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The library run (the runner's JSON config) maps exactly what B1 and the JMH benchmark map (the Java spec). */
+class BenchmarkConfigTest {
+
+    @Test
+    void runnerConfig_mapsTheBenchmarkPayloadLikeTheJavaSpec() {
+        RunnerConfig c = RunnerConfig.parse(Benchmark.runnerConfig(1883, 1));
+        SyncPipeline fromJson = c.pipeline().source(c.mqtt().build()).sink(new FakeSink()).build();
+        SyncPipeline fromSpec = SyncPipeline.builder().name("bench").source(new FakeTransport()).sink(new FakeSink())
+                .payload(BenchPayload.spec()).build();
+        assertThat(fromJson.tables()).isEqualTo(fromSpec.tables());
+        Random random = new Random(7);
+        for (int n = 0; n < 50; n++) {
+            String payload = new String(BenchPayload.payload(n, 1_000, random), StandardCharsets.UTF_8);
+            Preview a = fromJson.preview(BenchPayload.topic(n), payload);
+            Preview b = fromSpec.preview(BenchPayload.topic(n), payload);
+            assertThat(a.rows()).as(payload).hasSize(1).isEqualTo(b.rows());
+        }
+    }
+}

@@ -766,8 +766,11 @@ public final class PayloadSpec {
         private static void claim(Map<String, String> seen, String name, String what) {
             String previous = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), what);
             if (previous != null) {
+                String way = previous.equals("receive-time column") ? "; rename the receive-time column with "
+                        + "receiveTimeColumn(\"received_at\"), or drop it with withoutReceiveTime() when a message "
+                        + "timestamp is the primary key" : "; names must differ in more than letter case";
                 throw new IllegalStateException("name '" + name + "' is used twice (" + previous + " and " + what
-                        + "); names must differ in more than letter case");
+                        + ")" + way);
             }
         }
     }

@@ -24,8 +24,9 @@ class PayloadSpecTest {
         assertThatThrownBy(() -> base().column("ID", "$.x", ColumnType.INT).build())
                 .hasMessage("name 'ID' is used twice (field and field); names must differ in more than letter case");
         assertThatThrownBy(() -> base().column("ts", "$.x", ColumnType.INT).build())
-                .hasMessage("name 'ts' is used twice (receive-time column and field); names must differ in more than "
-                        + "letter case");
+                .hasMessage("name 'ts' is used twice (receive-time column and field); rename the receive-time "
+                        + "column with receiveTimeColumn(\"received_at\"), or drop it with withoutReceiveTime() when a "
+                        + "message timestamp is the primary key");
     }
 
     @Test

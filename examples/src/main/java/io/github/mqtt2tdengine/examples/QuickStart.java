@@ -9,8 +9,9 @@ import io.github.mqtt2tdengine.tdengine.TDengineSink;
 import java.time.Duration;
 
 /**
- * The README quick start: a host application wiring a pipeline from an MQTT broker into TDengine. Compiled in CI;
- * change the broker and database addresses to run it.
+ * The README quick start: a host application wiring a pipeline from an MQTT broker into TDengine. Run in CI by
+ * {@code QuickStartIT} against a real mosquitto and the TDengine REST test server; set {@code MQTT_ENDPOINT},
+ * {@code MQTT_PASSWORD}, {@code TDENGINE_JDBC_URL} and {@code TD_PASSWORD} to point it at your own.
  */
 public final class QuickStart {
     private QuickStart() {
@@ -25,13 +26,14 @@ public final class QuickStart {
         SyncPipeline pipeline = SyncPipeline.builder()
                 .name("plant-a-meters")
                 .source(HiveMqTransport.builder()
-                        .serverHost("broker.internal").serverPort(1883)
+                        .endpoint(System.getenv().getOrDefault("MQTT_ENDPOINT", "broker.internal:1883"))
                         .clientId("mqtt2td-plant-a").cleanSession(false)          // persistent session
                         .credentials("ingest", System.getenv("MQTT_PASSWORD"))
                         .subscribe("plant-a/+/meters")                            // QoS 1, manual ack
                         .build())
                 .payload(PayloadSpec.json()
-                        .timestamp("ts", "$.ts", TimestampUnit.MILLISECONDS)      // message time is the key
+                        .withoutReceiveTime()                                     // the message time is the key:
+                        .timestamp("ts", "$.ts", TimestampUnit.MILLISECONDS)      // column ts, a replay is harmless
                         .column("current", "$.metrics.current", ColumnType.FLOAT)
                         .column("voltage", "$.metrics.voltage", ColumnType.INT)
                         .tag("location", "$.site.location", ColumnType.varchar(64))
@@ -40,7 +42,8 @@ public final class QuickStart {
                 .superTable("meters")
                 .subTableTemplate("meter_{device_id}")                            // one sub-table per device
                 .sink(TDengineSink.builder()
-                        .jdbcUrl("jdbc:TAOS-WS://tdengine:6041/power")
+                        .jdbcUrl(System.getenv().getOrDefault("TDENGINE_JDBC_URL",
+                                "jdbc:TAOS-WS://tdengine:6041/power"))
                         .credentials("writer", System.getenv("TD_PASSWORD"))
                         .build())
                 .batching(500, Duration.ofSeconds(1))                             // max rows, max age

@@ -2,6 +2,7 @@ package io.github.mqtt2tdengine.mqtt.internal;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientBuilder;
+import com.hivemq.client.mqtt.MqttClientExecutorConfig;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttClientSslConfigBuilder;
 import com.hivemq.client.mqtt.MqttClientTransportConfig;
@@ -32,6 +33,7 @@ import io.github.mqtt2tdengine.TransportException;
 import io.github.mqtt2tdengine.spi.ConnectionState;
 import io.github.mqtt2tdengine.spi.MessageHandler;
 import io.netty.channel.Channel;
+import io.netty.channel.MultithreadEventLoopGroup;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,6 +55,7 @@ public final class HiveMqSession extends SessionBase {
     private volatile boolean noSocketControl;
     private Mqtt5AsyncClient client5;
     private Mqtt3AsyncClient client3;
+    private MultithreadEventLoopGroup eventLoop;
 
     /**
      * Creates the session.
@@ -67,8 +70,11 @@ public final class HiveMqSession extends SessionBase {
     public void start(MessageHandler h) {
         this.handler = h;
         settings.logClientId(LOG);
+        // the session owns the client's network thread, so close() can end it (see ClientEventLoop)
+        eventLoop = ClientEventLoop.create("mqtt2td-mqtt-" + settings.clientId());
         MqttClientBuilder builder = MqttClient.builder()
                 .identifier(settings.clientId())
+                .executorConfig(MqttClientExecutorConfig.builder().nettyExecutor(eventLoop).build())
                 .transportConfig(transportConfig())
                 .automaticReconnect()
                 .initialDelay(settings.reconnectInitial().toMillis(), TimeUnit.MILLISECONDS)
@@ -370,6 +376,7 @@ public final class HiveMqSession extends SessionBase {
             LOG.debug("MQTT: disconnect of client '{}' from {}: {}", settings.clientId(), settings.endpoint(),
                     e.toString());
         }
+        ClientEventLoop.shutdown(eventLoop);
         state = ConnectionState.DISCONNECTED;
     }
 }

@@ -76,6 +76,7 @@ public final class PahoSession extends SessionBase {
             subscribe();
         } catch (MqttException e) {
             closeQuietly(client);
+            client = null; // closed: close() must not touch it again (Paho throws NullPointerException then)
             throw new TransportException(failure(e), e);
         }
         state = ConnectionState.CONNECTED;

@@ -14,12 +14,22 @@ public final class Publisher implements AutoCloseable {
     private final int port;
 
     public Publisher(int port) {
+        this(port, null, null);
+    }
+
+    /** A publisher that logs in with the given user and password (both null: anonymous). */
+    public Publisher(int port, String user, String password) {
         this.port = port;
         client = MqttClient.builder().useMqttVersion5().identifier("test-publisher-" + System.nanoTime())
                 .serverHost("127.0.0.1").serverPort(port)
                 .automaticReconnect().initialDelay(50, TimeUnit.MILLISECONDS).maxDelay(500, TimeUnit.MILLISECONDS)
                 .applyAutomaticReconnect().buildBlocking();
-        client.connect();
+        if (user == null) {
+            client.connect();
+        } else {
+            client.connectWith().simpleAuth().username(user).password(password.getBytes(StandardCharsets.UTF_8))
+                    .applySimpleAuth().send();
+        }
     }
 
     public static String payload(int seq, int devices) {

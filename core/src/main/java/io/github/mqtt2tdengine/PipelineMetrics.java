@@ -25,18 +25,23 @@ import java.util.Optional;
  *     cannot stop reading; {@code HiveMqTransport} drops none)
  * @param connectionState the transport's last reported connection state
  * @param lastError the last error message (a sink failure, a dead letter's reason), may be null
+ * @param fieldsNotFound per field name, the messages (or split elements) in which the field's JSONPath matched
+ *     nothing, so its value was NULL; fields never missed are left out. A field that misses
+ *     100 messages in a row is also logged
+ *     once at WARN with its path. {@code SyncPipeline.preview} calls count too.
  * @since 0.1.0
  */
 public record PipelineMetrics(PipelineState state, long received, long rowsMapped, long rowsFiltered, long rowsWritten,
         long batches, long retries, long deadLetters, Map<DeadLetterReason, Long> deadLettersByReason, long acked,
         long inFlight, long peakInFlight, long timestampCollisions, long ignoredWhileClosing, long droppedByTransport,
-        ConnectionState connectionState, String lastError) {
+        ConnectionState connectionState, String lastError, Map<String, Long> fieldsNotFound) {
 
     /**
      * Creates a snapshot.
      */
     public PipelineMetrics {
         deadLettersByReason = Map.copyOf(deadLettersByReason);
+        fieldsNotFound = Map.copyOf(fieldsNotFound);
     }
 
     /**

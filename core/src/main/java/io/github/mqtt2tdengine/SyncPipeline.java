@@ -7,6 +7,7 @@ import io.github.mqtt2tdengine.internal.payload.Names;
 import io.github.mqtt2tdengine.internal.payload.Router;
 import io.github.mqtt2tdengine.internal.payload.SubTableTemplate;
 import io.github.mqtt2tdengine.internal.payload.TopicFilter;
+import io.github.mqtt2tdengine.payload.Field;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.spi.Sink;
@@ -429,10 +430,54 @@ public interface SyncPipeline extends AutoCloseable {
             if (payload != null) {
                 mappings.add(mapping(DEFAULT_ROUTE, payload));
             }
+            List<String> subscribed = transport.topicFilters();
+            for (Map.Entry<String, PayloadSpec> route : routes) {
+                checkTopicLevels(subscribed, route.getKey(), route.getValue());
+            }
+            if (payload != null) {
+                checkTopicLevels(subscribed, DEFAULT_ROUTE, payload);
+            }
             Router router = new Router(name, mappings);
             return new DefaultSyncPipeline(new PipelineSettings(name, transport, sink, router, batchMaxRows,
                     batchMaxAge, batchIdle, maxInFlight, writers, retryInitialBackoff, retryMaxBackoff, maxRetries,
                     shutdownTimeout, deadLetterHandler, badMessagePolicy, List.copyOf(listeners)));
+        }
+
+        /** Fails when a field reads a topic level that no topic the transport subscribes to (and the route takes) has. */
+        private void checkTopicLevels(List<String> subscribed, String routeFilter, PayloadSpec spec) {
+            if (subscribed.isEmpty()) {
+                return;
+            }
+            int deepest = -1;
+            for (String f : subscribed) {
+                deepest = Math.max(deepest, deepestLevel(f));
+            }
+            int bound = Math.min(deepest, deepestLevel(routeFilter));
+            if (bound == Integer.MAX_VALUE) {
+                return;
+            }
+            for (Field field : spec.fields()) {
+                if (field.topicLevel() > bound) {
+                    throw new IllegalStateException("Pipeline '" + name + "': field '" + field.name() + "' reads topic "
+                            + "level " + field.topicLevel() + ", but the subscribed topic filters " + subscribed
+                            + (routeFilter.equals(DEFAULT_ROUTE) ? "" : " (route '" + routeFilter + "')")
+                            + " only take topics with levels 0.." + bound + "; levels count from 0 (in "
+                            + "plant/+/meters, level 1 is the '+')");
+                }
+            }
+        }
+
+        /** The deepest 0-based level a topic matching the filter can have; MAX_VALUE when it ends in '#'. */
+        private static int deepestLevel(String filter) {
+            String f = filter;
+            if (f.startsWith("$share/")) {
+                int slash = f.indexOf('/', "$share/".length());
+                f = slash < 0 ? f : f.substring(slash + 1);
+            }
+            if (f.equals("#") || f.endsWith("/#")) {
+                return Integer.MAX_VALUE;
+            }
+            return f.split("/", -1).length - 1;
         }
 
         private Mapping mapping(String filter, PayloadSpec spec) {

@@ -1,5 +1,7 @@
 package io.github.mqtt2tdengine.spi;
 
+import java.util.List;
+
 import io.github.mqtt2tdengine.TransportException;
 
 /**
@@ -48,6 +50,19 @@ public interface Transport extends AutoCloseable {
      * Lets the transport take messages again after {@link #pause()}. Never blocks; the default does nothing.
      */
     default void resume() {
+    }
+
+    /**
+     * Returns the topic filters this transport subscribes to, so that {@code SyncPipeline.Builder.build()} can check
+     * the mappings against them: a field read from a topic level that no subscribed topic can have fails at
+     * {@code build()} instead of dead-lettering every message. Called by the builder's thread, once; never blocks.
+     *
+     * @return the filters in MQTT syntax ({@code +}, {@code #}, {@code $share/group/...}); empty when unknown, which
+     *     skips the checks (the default)
+     * @since 0.1.0
+     */
+    default List<String> topicFilters() {
+        return List.of();
     }
 
     /**

@@ -19,6 +19,18 @@ public final class FakeTransport implements Transport {
     private final AtomicInteger closes = new AtomicInteger();
     private volatile boolean paused;
     private volatile RuntimeException startFailure;
+    private volatile List<String> topicFilters = List.of();
+
+    /** Makes {@link #topicFilters()} return these filters. */
+    public FakeTransport topicFilters(String... filters) {
+        this.topicFilters = List.of(filters);
+        return this;
+    }
+
+    @Override
+    public List<String> topicFilters() {
+        return topicFilters;
+    }
 
     /** Makes {@link #start} throw. */
     public FakeTransport failOnStart(RuntimeException e) {

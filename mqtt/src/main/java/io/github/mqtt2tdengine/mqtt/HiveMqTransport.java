@@ -5,6 +5,7 @@ import io.github.mqtt2tdengine.TransportException;
 import io.github.mqtt2tdengine.mqtt.internal.HiveMqSession;
 import io.github.mqtt2tdengine.mqtt.internal.MqttSession;
 import io.github.mqtt2tdengine.mqtt.internal.MqttSettings;
+import io.github.mqtt2tdengine.mqtt.internal.PahoCheck;
 import io.github.mqtt2tdengine.mqtt.internal.PahoSession;
 import io.github.mqtt2tdengine.spi.ConnectionState;
 import io.github.mqtt2tdengine.spi.MessageHandler;
@@ -103,6 +104,20 @@ public final class HiveMqTransport implements Transport {
         return settings.clientId();
     }
 
+    /**
+     * Returns the subscribed topic filters, for the pipeline builder's checks.
+     *
+     * @return the filters, in the order given
+     */
+    @Override
+    public List<String> topicFilters() {
+        List<String> filters = new ArrayList<>();
+        for (MqttSettings.Subscription s : settings.subscriptions()) {
+            filters.add(s.filter());
+        }
+        return List.copyOf(filters);
+    }
+
     @Override
     public void close() {
         MqttSession s = session;
@@ -114,6 +129,31 @@ public final class HiveMqTransport implements Transport {
     @Override
     public String toString() {
         return description;
+    }
+
+    /** The URL schemes {@link Builder#endpoint(String)} takes. */
+    private enum Scheme {
+        TCP(false, false, 1883), MQTT(false, false, 1883), SSL(true, false, 8883), TLS(true, false, 8883),
+        MQTTS(true, false, 8883), WS(false, true, 80), WSS(true, true, 443);
+
+        final boolean tls;
+        final boolean webSocket;
+        final int defaultPort;
+
+        Scheme(boolean tls, boolean webSocket, int defaultPort) {
+            this.tls = tls;
+            this.webSocket = webSocket;
+            this.defaultPort = defaultPort;
+        }
+
+        static Scheme of(String name) {
+            for (Scheme s : values()) {
+                if (s.name().equalsIgnoreCase(name)) {
+                    return s;
+                }
+            }
+            return null;
+        }
     }
 
     /** Builds a {@link HiveMqTransport}; mutable, not thread-safe, reusable. */
@@ -159,6 +199,7 @@ public final class HiveMqTransport implements Transport {
         private Duration reconnectInitial = DEFAULT_RECONNECT_INITIAL;
         private Duration reconnectMax = DEFAULT_RECONNECT_MAX;
         private int receiveMaximum = DEFAULT_RECEIVE_MAXIMUM;
+        private Scheme scheme;
 
         private Builder() {
         }
@@ -198,16 +239,44 @@ public final class HiveMqTransport implements Transport {
         }
 
         /**
-         * Sets host and port from the seed's "MQTT Server Endpoint": {@code 192.168.1.10:1883},
-         * {@code broker.local:8883}, {@code [::1]:1883}; without a port the default applies.
+         * Sets host and port from the "MQTT Server Endpoint" of the TDengine Cloud MQTT data source form:
+         * {@code 192.168.1.10:1883}, {@code broker.local:8883}, {@code [::1]:1883}; without a port the default
+         * applies. A URL form is taken with its meaning: {@code tcp://} and {@code mqtt://} plain TCP;
+         * {@code ssl://}, {@code tls://} and {@code mqtts://} TLS (with the JVM's trust store unless
+         * {@link #tls(TlsConfig)} says otherwise); {@code ws://} and {@code wss://} MQTT over WebSocket at the URL's
+         * path ({@code /mqtt} when it has none), default ports 80 and 443.
          *
-         * @param endpoint {@code host:port}
+         * @param endpoint {@code host:port} or {@code scheme://host:port[/path]}
          * @return this builder
-         * @throws IllegalArgumentException naming the endpoint when it cannot be read
+         * @throws IllegalArgumentException naming the endpoint when it cannot be read, with the forms it takes
          */
         public Builder endpoint(String endpoint) {
             Objects.requireNonNull(endpoint, "endpoint must not be null");
             String e = endpoint.trim();
+            Scheme scheme = null;
+            int sep = e.indexOf("://");
+            if (sep >= 0) {
+                String name = e.substring(0, sep).toLowerCase(java.util.Locale.ROOT);
+                scheme = Scheme.of(name);
+                if (scheme == null) {
+                    throw new IllegalArgumentException("endpoint '" + endpoint + "': unknown scheme '" + name
+                            + "'; write host:port, or a URL with tcp://, mqtt://, ssl://, tls://, mqtts://, ws:// or "
+                            + "wss://");
+                }
+                e = e.substring(sep + 3);
+                int slash = e.indexOf('/');
+                String path = slash < 0 ? "" : e.substring(slash);
+                e = slash < 0 ? e : e.substring(0, slash);
+                if (!scheme.webSocket && !path.isEmpty() && !path.equals("/")) {
+                    throw new IllegalArgumentException("endpoint '" + endpoint + "': a " + name + ":// endpoint has "
+                            + "no path; for MQTT over WebSocket write ws://host:port" + path);
+                }
+                if (scheme.webSocket) {
+                    webSocket(path.isEmpty() || path.equals("/") ? "/mqtt" : path);
+                } else {
+                    webSocket(null);
+                }
+            }
             String h;
             String p = null;
             if (e.startsWith("[")) {
@@ -236,6 +305,10 @@ public final class HiveMqTransport implements Transport {
                 throw new IllegalArgumentException("endpoint '" + endpoint + "' has no host");
             }
             serverHost(h);
+            this.scheme = scheme;
+            if (scheme != null && p == null) {
+                this.port = scheme.defaultPort;
+            }
             if (p != null) {
                 try {
                     serverPort(Integer.parseInt(p));
@@ -475,6 +548,25 @@ public final class HiveMqTransport implements Transport {
         public HiveMqTransport build() {
             if (subscriptions.isEmpty()) {
                 throw new IllegalStateException("at least one topic must be subscribed (subscribe(...) or topics(...))");
+            }
+            if (!cleanSession && clientId == null) {
+                throw new IllegalStateException("cleanSession(false) needs a fixed clientId(..): a generated id is new "
+                        + "at every start, so the broker would keep the old session, queueing messages for nobody "
+                        + "until it expires; set clientId(\"mqtt2td-<site>\"), or keep cleanSession(true)");
+            }
+            if (version == MqttProtocolVersion.V3_1 && !PahoCheck.present()) {
+                throw new IllegalStateException("MQTT 3.1 is spoken through Eclipse Paho, which is not on the class "
+                        + "path: add the dependency org.eclipse.paho:org.eclipse.paho.client.mqttv3 (its version is "
+                        + "managed by mqtt2tdengine-bom), or use protocolVersion(\"3.1.1\") or \"5.0\"");
+            }
+            TlsConfig tls = this.tls;
+            if (scheme != null && scheme.tls && tls == null) {
+                tls = TlsConfig.builder().build();
+            }
+            if (scheme != null && !scheme.tls && tls != null) {
+                throw new IllegalStateException("endpoint " + scheme.name().toLowerCase(java.util.Locale.ROOT)
+                        + "://" + host + " says plain TCP, but tls(..) is set; write ssl://, mqtts:// or wss://, or "
+                        + "host:port");
             }
             boolean generated = clientId == null;
             String id = generated ? "mqtt2td-" + String.format("%012x",

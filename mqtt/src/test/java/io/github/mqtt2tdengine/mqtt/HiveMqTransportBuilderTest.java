@@ -36,6 +36,57 @@ class HiveMqTransportBuilderTest {
         assertThatThrownBy(() -> HiveMqTransport.builder().endpoint(":1883")).hasMessage("endpoint ':1883' has no host");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "tcp://broker.local:1884      | HiveMqTransport{broker.local:1884, MQTT 5.0",
+        "mqtt://broker.local          | HiveMqTransport{broker.local:1883, MQTT 5.0",
+        "ssl://broker.local           | HiveMqTransport{broker.local:8883, MQTT 5.0",
+        "MQTTS://broker.local:8884    | HiveMqTransport{broker.local:8884, MQTT 5.0",
+        "tls://[::1]:8885             | HiveMqTransport{[::1]:8885, MQTT 5.0",
+        "ws://broker.local:8080/mqtt  | HiveMqTransport{ws://broker.local:8080/mqtt, MQTT 5.0",
+        "ws://broker.local:8080       | HiveMqTransport{ws://broker.local:8080/mqtt, MQTT 5.0",
+        "wss://broker.local/ws        | HiveMqTransport{wss://broker.local:443/ws, MQTT 5.0",
+    })
+    void endpoint_urlForms_takenWithTheirMeaning(String endpoint, String shown) {
+        HiveMqTransport t = HiveMqTransport.builder().endpoint(endpoint).subscribe("a").build();
+        assertThat(t.toString()).startsWith(shown);
+        boolean tls = endpoint.toLowerCase(java.util.Locale.ROOT).matches("(ssl|tls|mqtts|wss)://.*");
+        assertThat(t.toString()).as("TLS on for %s", endpoint).doesNotContain(tls ? "tls=null" : "tls=TlsConfig");
+    }
+
+    @Test
+    void endpoint_unknownSchemeOrPathOnTcp_namesTheFormsItTakes() {
+        assertThatThrownBy(() -> HiveMqTransport.builder().endpoint("http://broker:1883"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("endpoint 'http://broker:1883': unknown scheme 'http'; write host:port, or a URL with "
+                        + "tcp://, mqtt://, ssl://, tls://, mqtts://, ws:// or wss://");
+        assertThatThrownBy(() -> HiveMqTransport.builder().endpoint("tcp://broker:1883/mqtt"))
+                .hasMessage("endpoint 'tcp://broker:1883/mqtt': a tcp:// endpoint has no path; for MQTT over "
+                        + "WebSocket write ws://host:port/mqtt");
+        assertThatThrownBy(() -> HiveMqTransport.builder().endpoint("tcp://broker:1883").subscribe("a")
+                .tls(TlsConfig.builder().build()).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("endpoint tcp://broker says plain TCP, but tls(..) is set; write ssl://, mqtts:// or "
+                        + "wss://, or host:port");
+    }
+
+    @Test
+    void build_persistentSessionWithoutClientId_throwsNamingTheFix() {
+        assertThatThrownBy(() -> HiveMqTransport.builder().subscribe("a").cleanSession(false).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("cleanSession(false) needs a fixed clientId(..): a generated id is new at every start, "
+                        + "so the broker would keep the old session, queueing messages for nobody until it expires; "
+                        + "set clientId(\"mqtt2td-<site>\"), or keep cleanSession(true)");
+        assertThat(HiveMqTransport.builder().subscribe("a").cleanSession(false).clientId("site-a").build().clientId())
+                .isEqualTo("site-a");
+    }
+
+    @Test
+    void topicFilters_areTheSubscribedFilters() {
+        assertThat(HiveMqTransport.builder().topics("plant/+/meters::1,$share/g/alarms/#::0").build().topicFilters())
+                .containsExactly("plant/+/meters", "$share/g/alarms/#");
+    }
+
     @Test
     void topics_seedSyntax_parsesEachEntry() {
         assertThat(TopicSubscription.parseList("plant/+/meters::1, plant/alarms/#::0,$share/g/x::2,plain"))

@@ -10,6 +10,7 @@ import io.github.mqtt2tdengine.spi.Sink;
 import io.github.mqtt2tdengine.spi.SinkBatch;
 import io.github.mqtt2tdengine.spi.SinkContext;
 import io.github.mqtt2tdengine.spi.TableSchema;
+import io.github.mqtt2tdengine.tdengine.internal.ConnectProbe;
 import io.github.mqtt2tdengine.tdengine.internal.ErrorCodes;
 import io.github.mqtt2tdengine.tdengine.internal.InsertBuilder;
 import io.github.mqtt2tdengine.tdengine.internal.SchemaCheck;
@@ -296,6 +297,19 @@ public final class TDengineSink implements Sink {
                 : new RetriableSinkException(message, e);
     }
 
+    private static boolean hasCause(SQLException e) {
+        Throwable c = e.getCause();
+        return c != null && c != e && !(c instanceof SQLException);
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        for (int i = 0; i < 20 && root.getCause() != null && root.getCause() != root; i++) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
     private Connection connection() {
         long id = Thread.currentThread().getId();
         Connection c = connections.get(id);
@@ -317,7 +331,11 @@ public final class TDengineSink implements Sink {
                 c = DriverManager.getConnection(withoutDatabase(url), props);
             }
         } catch (SQLException e) {
-            throw failure("cannot connect", e);
+            // the driver does not always chain the cause (WebSocket: "can't create connection with any server"):
+            // a plain TCP connect tells whether the address is wrong, refused or unreachable
+            String probe = hasCause(e) ? "cause: " + rootCause(e) : dataSource == null ? ConnectProbe.describe(url)
+                    : "";
+            throw failure(probe.isEmpty() ? "cannot connect" : "cannot connect (" + probe + ")", e);
         }
         connections.put(id, c);
         return c;

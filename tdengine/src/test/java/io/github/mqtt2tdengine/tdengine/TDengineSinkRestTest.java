@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 
 /** The sink through the real TDengine JDBC driver (jdbc:TAOS-RS://) against the REST test server. */
 class TDengineSinkRestTest {
@@ -249,6 +251,23 @@ class TDengineSinkRestTest {
         assertThatThrownBy(p::start).isInstanceOf(SinkException.class)
                 .hasMessageContaining("Authentication failure")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong-secret"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TAOS-WS", "TAOS-RS"})
+    void connectFailure_messageCarriesTheRootCause(String kind) throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        TDengineSink sink = TDengineSink.builder().jdbcUrl("jdbc:" + kind + "://127.0.0.1:" + closed + "/power")
+                .credentials("root", "taosdata").build();
+        SyncPipeline p = pipeline(meters().build(), sink);
+        // WebSocket: the driver only logs the cause, the sink finds it with a TCP connect; REST: the driver's own
+        assertThatThrownBy(() -> sink.check(p.tables())).isInstanceOf(SinkException.class)
+                .hasMessageContaining("127.0.0.1:" + closed)
+                .hasMessageContaining("Connection refused")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("taosdata"));
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.github.mqtt2tdengine.Preview;
 import io.github.mqtt2tdengine.SinkException;
 import io.github.mqtt2tdengine.SyncPipeline;
 import io.github.mqtt2tdengine.TransportException;
+import io.github.mqtt2tdengine.internal.payload.Mapping;
 import io.github.mqtt2tdengine.internal.payload.MappedMessage;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.payload.TimestampCollisionPolicy;
@@ -24,7 +25,9 @@ import io.github.mqtt2tdengine.spi.TableSchema;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -117,7 +120,11 @@ public final class DefaultSyncPipeline implements SyncPipeline {
 
     @Override
     public PipelineMetrics metrics() {
-        return metrics.snapshot(state, inFlight.get());
+        Map<String, Long> notFound = new TreeMap<>();
+        for (Mapping m : settings.router().mappings()) {
+            m.addNotFound(notFound);
+        }
+        return metrics.snapshot(state, inFlight.get(), notFound);
     }
 
     @Override

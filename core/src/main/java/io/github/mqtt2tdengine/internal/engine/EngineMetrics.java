@@ -45,7 +45,7 @@ final class EngineMetrics {
         }
     }
 
-    PipelineMetrics snapshot(PipelineState state, long inFlight) {
+    PipelineMetrics snapshot(PipelineState state, long inFlight, Map<String, Long> fieldsNotFound) {
         Map<DeadLetterReason, Long> byReason = new EnumMap<>(DeadLetterReason.class);
         long total = 0;
         for (Map.Entry<DeadLetterReason, LongAdder> e : deadLetters.entrySet()) {
@@ -57,6 +57,7 @@ final class EngineMetrics {
         }
         return new PipelineMetrics(state, received.sum(), rowsMapped.sum(), rowsFiltered.sum(), rowsWritten.sum(),
                 batches.sum(), retries.sum(), total, byReason, acked.sum(), inFlight, peakInFlight.get(),
-                collisions.sum(), ignoredWhileClosing.sum(), droppedByTransport.sum(), connectionState, lastError);
+                collisions.sum(), ignoredWhileClosing.sum(), droppedByTransport.sum(), connectionState, lastError,
+                fieldsNotFound);
     }
 }

@@ -21,8 +21,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link PayloadSpec} compiled for one route: paths compiled once, column and tag positions fixed, the template
@@ -35,6 +39,9 @@ public final class Mapping {
     private static final int PATH = 3;
     private static final int LEVEL = 4;
 
+    /** Consecutive messages in which a JSONPath field matched nothing before one WARN says so: {@value}. */
+    public static final int NOT_FOUND_WARN_AFTER = 100;
+    private static final Logger LOG = LoggerFactory.getLogger(Mapping.class);
     private final String pipelineName;
     private final TopicFilter filter;
     private final PayloadSpec spec;
@@ -63,6 +70,11 @@ public final class Mapping {
         final boolean messageScope;
         int column = -1;
         int tag = -1;
+        /** Messages (or split elements) in which the path matched nothing. */
+        final LongAdder notFound = new LongAdder();
+        /** Consecutive misses; written by the mapping thread only, read for the one-time WARN. */
+        int missesInARow;
+        boolean warned;
 
         Source(String name, int kind, CompiledPath path, int level, ColumnType type, TimestampUnit unit,
                 boolean required, boolean messageScope) {
@@ -341,6 +353,7 @@ public final class Mapping {
                         if (s.required) {
                             throw new PayloadException(DeadLetterReason.MISSING_FIELD, "required value not found");
                         }
+                        notFound(s);
                         return null;
                     }
                     if (!s.path.definite() && v.isArray() && s.type.kind() != ColumnType.Kind.JSON) {
@@ -348,6 +361,7 @@ public final class Mapping {
                             if (s.required) {
                                 throw new PayloadException(DeadLetterReason.MISSING_FIELD, "required value not found");
                             }
+                            notFound(s);
                             return null;
                         }
                         if (v.size() > 1) {
@@ -356,11 +370,38 @@ public final class Mapping {
                         }
                         v = v.get(0);
                     }
+                    if (s.missesInARow != 0) {
+                        s.missesInARow = 0;
+                    }
                     return conversions.convert(v, s.type, s.unit, precision);
             }
         } catch (PayloadException e) {
             String row = element >= 0 ? " (element " + element + " of '" + split.text() + "')" : "";
             throw fail(e.reason(), s.where() + row + ": " + e.getMessage(), topic, e.getCause());
+        }
+    }
+
+    private void notFound(Source s) {
+        s.notFound.increment();
+        if (++s.missesInARow == NOT_FOUND_WARN_AFTER && !s.warned) {
+            s.warned = true;
+            LOG.warn("Pipeline '{}': {} matched nothing in the last {} messages, so every value is NULL; check the "
+                    + "path against a real payload with SyncPipeline.preview(topic, payload)", pipelineName,
+                    s.where(), NOT_FOUND_WARN_AFTER);
+        }
+    }
+
+    /**
+     * Adds, per field name, how many messages (or split elements) the field's JSONPath matched nothing in.
+     *
+     * @param into counts by field name; fields with a count of zero are left out
+     */
+    public void addNotFound(Map<String, Long> into) {
+        for (Source s : sources) {
+            long n = s.notFound.sum();
+            if (n > 0) {
+                into.merge(s.name, n, Long::sum);
+            }
         }
     }
 

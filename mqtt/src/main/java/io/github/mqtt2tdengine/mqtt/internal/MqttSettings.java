@@ -50,17 +50,13 @@ public record MqttSettings(String host, int port, String version, String clientI
     }
 
     /**
-     * Logs a generated client id at INFO, and at WARN when a persistent session depends on it.
+     * Logs a generated client id at INFO (a persistent session never has one: the builder refuses it).
      *
      * @param log the session's logger
      */
     public void logClientId(org.slf4j.Logger log) {
         if (clientIdGenerated) {
             log.info("MQTT: no client id set, using generated '{}'", clientId);
-            if (!cleanSession) {
-                log.warn("MQTT: cleanSession(false) with the generated client id '{}': after a restart a new id will "
-                        + "not find this session and its queued messages; set a fixed clientId", clientId);
-            }
         }
     }
 

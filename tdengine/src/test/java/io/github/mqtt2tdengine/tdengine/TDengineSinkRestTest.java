@@ -271,6 +271,18 @@ class TDengineSinkRestTest {
     }
 
     @Test
+    void webSocketUrl_atAnHttpServerWithoutWebSocket_failsWithTheHandshakeThroughTheDeclaredNettyModules() {
+        // the driver's WebSocket path (Netty bootstrap, HTTP codec, WebSocket handshaker) runs on the Netty modules
+        // the tdengine module declares instead of the driver's netty-all: a linkage error would surface here
+        TDengineSink sink = TDengineSink.builder().jdbcUrl("jdbc:TAOS-WS://127.0.0.1:" + server.port() + "/power")
+                .credentials("root", "taosdata").build();
+        SyncPipeline p = pipeline(meters().build(), sink);
+        assertThatThrownBy(() -> sink.check(p.tables())).isInstanceOf(SinkException.class)
+                .hasMessageContaining("cannot connect")
+                .hasMessageContaining("TCP connect to 127.0.0.1:" + server.port() + " succeeds");
+    }
+
+    @Test
     void topicAndQosColumns_andUnsignedTypes_roundTrip() {
         server.createDatabase("power", "ms");
         PayloadSpec spec = PayloadSpec.json().timestamp("ts", "$.ts", TimestampUnit.MILLISECONDS)

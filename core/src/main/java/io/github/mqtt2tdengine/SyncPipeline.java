@@ -230,7 +230,7 @@ public interface SyncPipeline extends AutoCloseable {
         }
 
         /**
-         * Sets the super table for mappings that do not name one (the seed's "Super Table Name").
+         * Sets the super table for mappings that do not name one ("Super Table Name" in the TDengine Cloud MQTT data source form).
          *
          * @param name at most 192 bytes, no '.', backquote or control characters
          * @return this builder
@@ -241,8 +241,8 @@ public interface SyncPipeline extends AutoCloseable {
         }
 
         /**
-         * Sets the sub-table name template for mappings that do not name one, for example {@code d{id}} (the seed's
-         * "STable Name").
+         * Sets the sub-table name template for mappings that do not name one, for example {@code d{id}} ("STable
+         * Name" in the TDengine Cloud MQTT data source form).
          *
          * @param template literal text and {@code {field}} placeholders
          * @return this builder

@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * How messages become rows: the seed's "MQTT Payload Parser" table (receive time {@code ts}, {@code topic},
+ * How messages become rows: the "MQTT Payload Parser" table of the TDengine Cloud MQTT data source form (receive time {@code ts}, {@code topic},
  * {@code qos}, custom fields, primary-key timestamp, sub-table name template, super table) and what comes next
  * (topic levels, row splitting, hooks, policies).
  *
@@ -370,7 +370,7 @@ public final class PayloadSpec {
         }
 
         /**
-         * Names the receive-time TIMESTAMP column (the seed's {@code ts} row); default
+         * Names the receive-time TIMESTAMP column (the {@code ts} row of the TDengine Cloud MQTT data source form); default
          * {@value #DEFAULT_RECEIVE_TIME_COLUMN}. It is the primary key unless a field is marked as one.
          *
          * @param column the column name

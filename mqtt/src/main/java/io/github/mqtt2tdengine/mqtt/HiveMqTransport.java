@@ -166,9 +166,9 @@ public final class HiveMqTransport implements Transport {
         public static final int DEFAULT_TLS_PORT = 8883;
         /** Protocol version when none is set: 5.0. */
         public static final MqttProtocolVersion DEFAULT_VERSION = MqttProtocolVersion.V5;
-        /** Keep-alive interval when none is set: 60 s (the seed's default). */
+        /** Keep-alive interval when none is set: 60 s (the default of the TDengine Cloud MQTT data source form). */
         public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(60);
-        /** Clean session when not set: {@value} (the seed's default). */
+        /** Clean session when not set: {@value} (the default of the TDengine Cloud MQTT data source form). */
         public static final boolean DEFAULT_CLEAN_SESSION = true;
         /** MQTT 5 session expiry of a persistent session when none is set: 1 day. */
         public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofDays(1);
@@ -334,7 +334,7 @@ public final class HiveMqTransport implements Transport {
         }
 
         /**
-         * Sets the protocol version from the seed's text: {@code 3.1}, {@code 3.1.1} or {@code 5.0}.
+         * Sets the protocol version as the TDengine Cloud MQTT data source form writes it: {@code 3.1}, {@code 3.1.1} or {@code 5.0}.
          *
          * @param version the version text
          * @return this builder
@@ -427,7 +427,7 @@ public final class HiveMqTransport implements Transport {
         }
 
         /**
-         * Subscribes to the seed's "Topic QoS Config": {@code plant/+/meters::1,plant/alarms/#::0}.
+         * Subscribes to the "Topic QoS Config" of the TDengine Cloud MQTT data source form: {@code plant/+/meters::1,plant/alarms/#::0}.
          *
          * @param config comma-separated {@code filter::qos} entries
          * @return this builder

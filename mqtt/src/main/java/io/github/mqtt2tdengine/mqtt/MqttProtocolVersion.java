@@ -20,7 +20,7 @@ public enum MqttProtocolVersion {
     }
 
     /**
-     * Returns the version as the seed writes it.
+     * Returns the version as the TDengine Cloud MQTT data source form writes it.
      *
      * @return {@code 3.1}, {@code 3.1.1} or {@code 5.0}
      */

@@ -457,7 +457,7 @@ public final class TDengineSink implements Sink {
         }
 
         /**
-         * Sets the target database (the seed's "Target DB"); overrides one in the URL.
+         * Sets the target database ("Target DB" in the TDengine Cloud MQTT data source form); overrides one in the URL.
          *
          * @param database the database name
          * @return this builder

@@ -103,6 +103,23 @@ class HostProjectIT {
         assertThat(b.output()).doesNotContain("Could not resolve");
     }
 
+    /** The README's dependency block (BOM import and the modules), as a host pastes it. */
+    static String readmeBlock() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int install = readme.indexOf("## Install and add the dependency");
+        int start = readme.indexOf("```xml\n", install) + 7;
+        return readme.substring(start, readme.indexOf("```", start));
+    }
+
+    @Test
+    void readmeDependencyBlock_isAHostThatConverges() throws Exception {
+        Path p = Files.createDirectories(dir.resolve("readme"));
+        Files.writeString(p.resolve("pom.xml"), pom("readme", readmeBlock().replace("0.1.0-SNAPSHOT", VERSION)));
+        Build b = maven(p, "validate");
+        assertThat(b.exit()).as(b.output()).isZero();
+        assertThat(readmeBlock()).contains("<artifactId>mqtt2tdengine-bom</artifactId>");
+    }
+
     private Path project(String name, boolean bom, boolean app, String... modules) throws IOException {
         Path p = Files.createDirectories(dir.resolve(name));
         StringBuilder deps = new StringBuilder();
@@ -117,7 +134,19 @@ class HostProjectIT {
                     <version>%s</version><type>pom</type><scope>import</scope>
                   </dependency></dependencies></dependencyManagement>
                 """.formatted(VERSION) : "";
-        String pom = """
+        String pom = pom(name, managed + "  <dependencies>\n" + deps + "  </dependencies>\n");
+        Files.writeString(p.resolve("pom.xml"), pom);
+        if (app && modules.length == 3) {
+            Path src = Files.createDirectories(p.resolve("src/main/java/host"));
+            try (var in = HostProjectIT.class.getResourceAsStream("/host/HostApp.java")) {
+                Files.write(src.resolve("HostApp.java"), in.readAllBytes());
+            }
+        }
+        return p;
+    }
+
+    private static String pom(String name, String dependencies) {
+        return """
                 <project xmlns="http://maven.apache.org/POM/4.0.0">
                   <modelVersion>4.0.0</modelVersion>
                   <groupId>example</groupId><artifactId>host-%s</artifactId><version>1</version>
@@ -125,8 +154,7 @@ class HostProjectIT {
                     <maven.compiler.release>17</maven.compiler.release>
                     <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
                   </properties>
-                %s  <dependencies>
-                %s  </dependencies>
+                %s
                   <build><plugins>
                     <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-enforcer-plugin</artifactId>
                       <version>3.5.0</version>
@@ -144,15 +172,7 @@ class HostProjectIT {
                       <version>3.4.2</version></plugin>
                   </plugins></build>
                 </project>
-                """.formatted(name, managed, deps);
-        Files.writeString(p.resolve("pom.xml"), pom);
-        if (app && modules.length == 3) {
-            Path src = Files.createDirectories(p.resolve("src/main/java/host"));
-            try (var in = HostProjectIT.class.getResourceAsStream("/host/HostApp.java")) {
-                Files.write(src.resolve("HostApp.java"), in.readAllBytes());
-            }
-        }
-        return p;
+                """.formatted(name, dependencies);
     }
 
     private Build maven(Path project, String... goals) throws Exception {

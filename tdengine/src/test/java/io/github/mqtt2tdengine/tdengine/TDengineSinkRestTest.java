@@ -82,6 +82,24 @@ class TDengineSinkRestTest {
     }
 
     @Test
+    void close_leavesNoNonDaemonThreadOfTheSinkOrDriver() {
+        server.createDatabase("power", "ms");
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        SyncPipeline p = pipeline(meters().build(), sink().build());
+        p.start();
+        List<FakeMessage> sent = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            sent.add(transport.publish("plant/meters", msg(i % 5, T0 + i, "")));
+        }
+        await().atMost(WAIT).until(() -> sent.stream().allMatch(FakeMessage::acked));
+        p.close();
+        await().pollInSameThread().atMost(WAIT).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet()
+                .stream().filter(t -> t.isAlive() && !t.isDaemon() && !before.contains(t)).map(Thread::getName)
+                .filter(n -> !n.equals("td-rest-test-server")))
+                .isEmpty());
+    }
+
+    @Test
     void start_createsSuperTable_readsPrecision_writesRowsThroughDriver() throws Exception {
         server.createDatabase("power", "us");
         SyncPipeline p = pipeline(meters().build(), sink().build());

@@ -116,7 +116,7 @@ public final class TDengineRestServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        executor = Executors.newFixedThreadPool(4);
+        executor = Executors.newFixedThreadPool(4, r -> new Thread(r, "td-rest-test-server"));
         server.setExecutor(executor);
         server.createContext("/rest/sql", this::handle);
         server.start();

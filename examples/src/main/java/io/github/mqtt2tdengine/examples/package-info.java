@@ -1,5 +1,5 @@
 /**
- * Runnable host-application samples: the demo {@link io.github.mqtt2tdengine.examples.Runner}, the README
+ * Runnable host-application samples: the {@link io.github.mqtt2tdengine.examples.Demo}, the README
  * {@link io.github.mqtt2tdengine.examples.QuickStart} and a custom sink.
  */
 package io.github.mqtt2tdengine.examples;

@@ -34,4 +34,10 @@ class ReadmeExamplesTest {
         String first = "SyncPipeline pipeline = SyncPipeline.builder()";
         assertThat(readmeBlock(first)).isEqualTo(compiled("QuickStart", first));
     }
+
+    @Test
+    void readmeConfigFileFromJava_isTheCompiledExample() throws Exception {
+        String first = "SyncPipeline pipeline = PipelineConfig.load(Path.of(\"meters.json\"))";
+        assertThat(readmeBlock(first)).isEqualTo(compiled("ConfigFileQuickStart", first));
+    }
 }

@@ -20,6 +20,7 @@ public final class ConfigException extends IllegalArgumentException {
      * Creates the exception.
      *
      * @param message one sentence naming the key and what is wrong, never a secret
+     * @since 0.1.0
      */
     public ConfigException(String message) {
         super(message);
@@ -30,6 +31,7 @@ public final class ConfigException extends IllegalArgumentException {
      *
      * @param message one sentence naming the key and what is wrong, never a secret
      * @param cause the cause, may be null
+     * @since 0.1.0
      */
     public ConfigException(String message, Throwable cause) {
         super(message, cause);

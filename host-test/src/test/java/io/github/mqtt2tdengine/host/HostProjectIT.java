@@ -54,7 +54,7 @@ class HostProjectIT {
         table.add("| host depends on | jars | MB |");
         table.add("|---|---|---|");
         String[][] hosts = {
-            {"core"}, {"core", "mqtt"}, {"core", "tdengine"}, {"core", "mqtt", "tdengine"},
+            {"core"}, {"core", "mqtt"}, {"core", "tdengine"}, {"core", "mqtt", "tdengine"}, {"runner"},
         };
         Classpath all = null;
         Path allProject = null;
@@ -69,6 +69,12 @@ class HostProjectIT {
                     cp.bytes() / 1_048_576.0));
             if (modules.length == 3) {
                 all = cp;
+            }
+            if (modules.length == 1 && modules[0].equals("runner")) {
+                assertThat(cp.names()).as("a library: no logging binding, no Paho").noneMatch(n -> n.startsWith(
+                        "logback")).noneMatch(n -> n.startsWith("org.eclipse.paho"));
+            }
+            if (modules.length == 3) {
                 allProject = project;
             }
         }

@@ -7,6 +7,7 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
+import io.github.mqtt2tdengine.runner.internal.CpuMeter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

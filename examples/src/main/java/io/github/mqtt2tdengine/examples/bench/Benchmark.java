@@ -1,6 +1,7 @@
 package io.github.mqtt2tdengine.examples.bench;
 
 import io.github.mqtt2tdengine.examples.DemoBroker;
+import io.github.mqtt2tdengine.runner.internal.CpuMeter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,14 +21,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The end-to-end benchmark: {@code java -cp mqtt2tdengine-runner.jar
+ * The end-to-end benchmark: {@code java -cp mqtt2tdengine-demo.jar
  * io.github.mqtt2tdengine.examples.bench.Benchmark [--quick]}. Starts its own broker (mosquitto when on PATH, else
  * HiveMQ CE embedded), then, in interleaved rounds, runs each consumer as its own process against the same load
  * published by a separate process:
  * <ul>
  *   <li>B0 and B1 ({@link BaselineConsumer});</li>
- *   <li>LIB: the runner with {@code --sink discard} (transport, mapping, batching, statements built, nothing
- *       sent).</li>
+ *   <li>LIB: the runner ({@code io.github.mqtt2tdengine.runner.Runner}, from this same classpath) with
+ *       {@code --sink discard} (transport, mapping, batching, statements built, nothing sent).</li>
  * </ul>
  * Each consumer measures itself with {@link CpuMeter}. Prints a table of medians over the rounds: msgs/s, consumer CPU
  * µs per message, ratios to B0 and B1, dropped messages and peak heap; then the memory scenario
@@ -37,7 +38,7 @@ public final class Benchmark {
     private static final Pattern FIGURES = Pattern.compile("received=(\\d+).*firstToLastMs=(\\d+) "
             + "cpuUsPerMsg=([0-9.]+) msgsPerSec=([0-9.]+) peakHeapMB=([0-9.]+)");
     private static final int DEVICES = 1_000;
-    private static final String RUNNER = "io.github.mqtt2tdengine.examples.Runner";
+    private static final String RUNNER = "io.github.mqtt2tdengine.runner.Runner";
 
     private final Path dir;
     private final int port;

@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Mapping alone, in messages per second on one thread: the library's mapping of the benchmark payload
  * ({@link BenchPayload#spec()}: JSON parse, ten fields, type checks and conversions, sub-table name) next to B1's
  * hand-written extraction of the same fields (Jackson {@code readTree} and {@code path(...)} navigation). Run with
- * {@code java -cp examples/target/mqtt2tdengine-runner.jar org.openjdk.jmh.Main MappingBenchmark}.
+ * {@code java -cp examples/target/mqtt2tdengine-demo.jar org.openjdk.jmh.Main MappingBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

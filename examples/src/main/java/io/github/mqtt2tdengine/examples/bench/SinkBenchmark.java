@@ -31,7 +31,7 @@ import javax.sql.DataSource;
 /**
  * The sink alone: writes N rows of the benchmark payload from memory through {@link TDengineSink} (and the
  * pipeline's batching) to any JDBC URL, and prints rows/s, rows per statement and statement bytes. Runs unchanged
- * against a real TDengine: {@code java -cp mqtt2tdengine-runner.jar io.github.mqtt2tdengine.examples.bench.SinkBenchmark
+ * against a real TDengine: {@code java -cp mqtt2tdengine-demo.jar io.github.mqtt2tdengine.examples.bench.SinkBenchmark
  * --jdbc-url jdbc:TAOS-WS://host:6041 [--user root --password taosdata] [--database mqtt2td_bench] [--rows 200000]
  * [--batch 1000] [--writers 1] [--mode sql]}. Exit 0 when every row was written, 1 otherwise, 2 for bad arguments.
  */

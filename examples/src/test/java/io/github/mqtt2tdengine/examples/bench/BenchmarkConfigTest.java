@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mqtt2tdengine.Preview;
 import io.github.mqtt2tdengine.SyncPipeline;
-import io.github.mqtt2tdengine.examples.RunnerConfig;
+import io.github.mqtt2tdengine.runner.PipelineConfig;
 import io.github.mqtt2tdengine.spi.FakeSink;
 import io.github.mqtt2tdengine.spi.FakeTransport;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +16,8 @@ class BenchmarkConfigTest {
 
     @Test
     void runnerConfig_mapsTheBenchmarkPayloadLikeTheJavaSpec() {
-        RunnerConfig c = RunnerConfig.parse(Benchmark.runnerConfig(1883, 1));
-        SyncPipeline fromJson = c.pipeline().source(c.mqtt().build()).sink(new FakeSink()).build();
+        SyncPipeline fromJson = PipelineConfig.parse(Benchmark.runnerConfig(1883, 1)).toPipelineBuilder()
+                .sink(new FakeSink()).build();
         SyncPipeline fromSpec = SyncPipeline.builder().name("bench").source(new FakeTransport()).sink(new FakeSink())
                 .payload(BenchPayload.spec()).build();
         assertThat(fromJson.tables()).isEqualTo(fromSpec.tables());

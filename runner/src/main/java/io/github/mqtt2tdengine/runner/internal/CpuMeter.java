@@ -1,4 +1,4 @@
-package io.github.mqtt2tdengine.examples.bench;
+package io.github.mqtt2tdengine.runner.internal;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
 /**
  * Measures a consumer from outside its hot path: a daemon thread samples the received count every 10 ms and records
  * the process CPU time and wall time at the first and the last sample where the count moved. Every consumer of the
- * benchmark (B0, B1, the runner) is measured by this same class, so their figures compare.
+ * benchmark (B0, B1, the runner) is measured by this same class, so their figures compare: the runner's summary line
+ * and the examples' benchmark both use it. Not API.
  */
 public final class CpuMeter {
     private static final com.sun.management.OperatingSystemMXBean OS =

@@ -1,37 +1,47 @@
-package io.github.mqtt2tdengine.examples;
+package io.github.mqtt2tdengine.runner;
 
 import io.github.mqtt2tdengine.PipelineMetrics;
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.SyncPipeline;
-import io.github.mqtt2tdengine.examples.bench.CpuMeter;
 import io.github.mqtt2tdengine.mqtt.HiveMqTransport;
-import io.github.mqtt2tdengine.payload.ColumnType;
-import io.github.mqtt2tdengine.payload.FieldTarget;
-import io.github.mqtt2tdengine.payload.PayloadSpec;
-import io.github.mqtt2tdengine.payload.TimePrecision;
-import io.github.mqtt2tdengine.payload.TimestampUnit;
+import io.github.mqtt2tdengine.runner.internal.CpuMeter;
 import io.github.mqtt2tdengine.spi.InboundMessage;
 import io.github.mqtt2tdengine.spi.MessageHandler;
 import io.github.mqtt2tdengine.tdengine.TDengineSink;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The runner ({@code java -jar examples/target/mqtt2tdengine-runner.jar}): with no arguments the demo, with
- * {@code --config FILE} the pipeline a config file describes. Exit codes: 0 clean stop, 2 bad config or arguments,
- * 1 runtime failure.
+ * The command-line runner ({@code java -jar runner/target/mqtt2tdengine-runner.jar --config FILE}): runs the pipeline
+ * a config file describes ({@link PipelineConfig}) until SIGINT/SIGTERM or a limit, then closes it gracefully and
+ * prints the summary. Exit codes: 0 clean stop, 2 bad config or arguments, 1 runtime failure. See {@link #main} for
+ * the arguments.
+ *
+ * <p>Logging: the runner jar carries logback as its SLF4J binding. Unless {@code -Dlogback.configurationFile} is
+ * given, the runner configures it with its own {@code io/github/mqtt2tdengine/runner/logback-runner.xml} (stderr,
+ * level from {@code --log-level} or the file's {@code logLevel}); the library jar has no {@code logback.xml}, so it
+ * never configures a host's logging.
+ *
+ * @since 0.1.0
  */
 public final class Runner {
-    static final String USAGE = "usage: java -jar mqtt2tdengine-runner.jar [--config FILE [--dry-run | --check | "
-            + "--sink discard]] [--max-messages N] [--duration SECONDS] [--log-level error|warn|info|debug|trace]";
+    /** The database the statements of {@code --dry-run} and {@code --sink discard} name without a tdengine section. */
+    static final String DRY_RUN_DATABASE = "mqtt2td";
+    /** The error without a tdengine section and without a flag that does without it. */
+    static final String NO_TDENGINE = "config has no tdengine section: add one, or run with --sink discard / --dry-run";
+    /** The runner's logback configuration, a classpath resource (not named logback.xml: never picked up by itself). */
+    static final String LOGBACK_CONFIG = "io/github/mqtt2tdengine/runner/logback-runner.xml";
+    static final String USAGE = String.join(System.lineSeparator(),
+            "usage: java -jar mqtt2tdengine-runner.jar --config FILE [--dry-run | --check | --sink discard]",
+            "       [--max-messages N] [--duration SECONDS] [--log-level error|warn|info|debug|trace]",
+            "The config's tdengine section may be left out with --sink discard and --dry-run (statements then name",
+            "database '" + DRY_RUN_DATABASE + "'), and with --check (which then checks MQTT only).");
     private static final long PROGRESS_EVERY_MS = 5_000;
 
     private static final CountDownLatch STOP = new CountDownLatch(1);
@@ -48,9 +58,15 @@ public final class Runner {
     }
 
     /**
-     * Runs the demo or a config file, then exits with 0, 1 or 2.
+     * Runs the pipeline of a config file, then exits the JVM with 0 (clean stop), 1 (runtime failure) or 2 (bad
+     * config or arguments; no arguments print the usage). Arguments: {@code --config FILE} (required) and at most one
+     * of {@code --dry-run} (print the statements instead of sending them), {@code --check} (validate, connect, compare
+     * the schema, exit) and {@code --sink discard} (map, batch and build statements, write nowhere); then
+     * {@code --max-messages N}, {@code --duration SECONDS} and {@code --log-level error|warn|info|debug|trace}.
+     * Blocks until the pipeline stops.
      *
-     * @param args see {@link #USAGE}
+     * @param args the command line
+     * @since 0.1.0
      */
     public static void main(String[] args) {
         Options options;
@@ -107,7 +123,7 @@ public final class Runner {
                 case "--duration" -> duration = positive(value(args, ++i, a), a);
                 case "--log-level" -> {
                     level = value(args, ++i, a).toLowerCase(Locale.ROOT);
-                    if (!List.of("error", "warn", "info", "debug", "trace").contains(level)) {
+                    if (!PipelineConfig.LOG_LEVELS.contains(level)) {
                         throw new ConfigException("--log-level must be error, warn, info, debug or trace, but was '"
                                 + level + "'");
                     }
@@ -118,6 +134,9 @@ public final class Runner {
         }
         if (config == null && (dryRun || check || discard)) {
             throw new ConfigException((dryRun ? "--dry-run" : check ? "--check" : "--sink") + " needs --config FILE");
+        }
+        if (config == null) {
+            throw new ConfigException("--config FILE is required");
         }
         if ((dryRun ? 1 : 0) + (check ? 1 : 0) + (discard ? 1 : 0) > 1) {
             throw new ConfigException("--dry-run, --check and --sink discard exclude each other");
@@ -153,21 +172,27 @@ public final class Runner {
      * @return 0, 1 or 2
      */
     static int run(Options o, PrintStream out, PrintStream err) {
-        if (o.config() == null) {
-            logLevel(o.logLevel() != null ? o.logLevel() : "warn");
-            return demo(o, out, err);
-        }
-        RunnerConfig config;
+        PipelineConfig config;
         SyncPipeline pipeline;
         TDengineSink sink;
         HiveMqTransport transport;
+        boolean hasTdengine;
         try {
             // the level must be set before the first logger exists, so before any library class is loaded
-            logLevel(o.logLevel() != null ? o.logLevel() : RunnerConfig.peekLogLevel(o.config()));
-            config = RunnerConfig.load(o.config());
+            configureLogging(o.logLevel() != null ? o.logLevel() : PipelineConfig.peekLogLevel(o.config()));
+            config = PipelineConfig.load(o.config());
+            Optional<TDengineSink.Builder> tdengine = config.tdengine();
+            hasTdengine = tdengine.isPresent();
+            if (!hasTdengine && !o.dryRun() && !o.discard() && !o.check()) {
+                err.println("error: " + NO_TDENGINE);
+                return 2;
+            }
             transport = config.mqtt().build();
-            sink = o.dryRun() ? config.tdengine().dryRun(out::println).build()
-                    : o.discard() ? config.tdengine().dryRun(sql -> { }).build() : config.tdengine().build();
+            // without a tdengine section, the statements (printed or discarded) need a database name only as text
+            TDengineSink.Builder sinkBuilder = tdengine.orElseGet(() -> TDengineSink.builder()
+                    .database(DRY_RUN_DATABASE));
+            sink = o.dryRun() ? sinkBuilder.dryRun(out::println).build()
+                    : o.discard() || tdengine.isEmpty() ? sinkBuilder.dryRun(sql -> { }).build() : sinkBuilder.build();
             pipeline = config.pipeline().source(transport).sink(sink).build();
         } catch (ConfigException e) {
             err.println("error: " + e.getMessage());
@@ -177,15 +202,20 @@ public final class Runner {
             return 2;
         }
         if (o.check()) {
-            return check(pipeline, transport, sink, out, err);
+            return check(pipeline, transport, hasTdengine ? sink : null, out, err);
         }
         return runPipeline(pipeline, o, out, err);
     }
 
-    private static void logLevel(String level) {
+    /** Sets the level for the runner's logback configuration, and that configuration unless the user named one. */
+    private static void configureLogging(String level) {
         System.setProperty("mqtt2td.log.level", level.toUpperCase(Locale.ROOT));
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+        }
     }
 
+    /** Checks the config, the broker and, when the config has a tdengine section ({@code sink} not null), TDengine. */
     private static int check(SyncPipeline pipeline, HiveMqTransport transport, TDengineSink sink, PrintStream out,
             PrintStream err) {
         int code = 0;
@@ -203,6 +233,10 @@ public final class Runner {
             code = 1;
         } finally {
             transport.close();
+        }
+        if (sink == null) {
+            out.println("tdengine: not checked: the config has no tdengine section");
+            return code;
         }
         try {
             for (String line : sink.check(pipeline.tables())) {
@@ -270,72 +304,5 @@ public final class Runner {
     static String summary(PipelineMetrics m) {
         return "received=" + m.received() + " rows=" + m.rowsMapped() + " written=" + m.rowsWritten()
                 + " deadLettered=" + m.deadLetters() + " acked=" + m.acked();
-    }
-
-    /** The demo: embedded broker, simulated fleet, pipeline into TDengine or a dry run. */
-    static int demo(Options o, PrintStream out, PrintStream err) {
-        String url = System.getenv("TDENGINE_JDBC_URL");
-        try (DemoBroker broker = new DemoBroker()) {
-            // HiveMQ CE embedded delivers QoS 1 to a manually acknowledging subscriber at ~50 msg/s here: fewer then
-            long messages = o.maxMessages() > 0 ? o.maxMessages() : broker.isMosquitto() ? 20_000 : 1_000;
-            out.println("demo: broker " + broker + " on 127.0.0.1:" + broker.port() + ", " + messages
-                    + " messages from 100 simulated meters (one malformed in every 500)");
-            AtomicLong printed = new AtomicLong();
-            TDengineSink sink = url != null && !url.isBlank()
-                    ? TDengineSink.builder().jdbcUrl(url).database("mqtt2td_demo")
-                            .createDatabase(TimePrecision.MILLISECONDS).build()
-                    : TDengineSink.builder().database("mqtt2td_demo").dryRun(sql -> {
-                        long n = printed.incrementAndGet();
-                        if (n <= 3) {
-                            out.println("[dry-run] " + (sql.length() > 300 ? sql.substring(0, 300) + "... ("
-                                    + sql.length() + " chars)" : sql));
-                        }
-                    }).build();
-            out.println(url != null && !url.isBlank() ? "demo: writing to TDengine database mqtt2td_demo"
-                    : "demo: TDENGINE_JDBC_URL is not set, so statements are printed (dry run), not written");
-            SyncPipeline pipeline = SyncPipeline.builder()
-                    .name("demo")
-                    .source(HiveMqTransport.builder().endpoint("127.0.0.1:" + broker.port())
-                            .clientId("mqtt2td-demo").topics("plant/+/meters::1").build())
-                    .payload(PayloadSpec.json()
-                            .receiveTimeColumn("ts")                                // seed row 1: receive time
-                            .topic(FieldTarget.COLUMN)                              // seed row 2: topic
-                            .qos(FieldTarget.COLUMN)                                // seed row 3: qos
-                            .timestamp("mts", "$.ts", TimestampUnit.MILLISECONDS)   // message time as primary key
-                            .tag("id", "$.id", ColumnType.INT)
-                            .column("current", "$.current", ColumnType.FLOAT)
-                            .column("voltage", "$.voltage", ColumnType.INT)
-                            .column("status", "$.status", ColumnType.varchar(8))
-                            .tag("location", "$.site.location", ColumnType.varchar(32))
-                            .build())
-                    .superTable("meters")
-                    .subTableTemplate("d{id}")                                      // seed: "STable Name" d{id}
-                    .sink(sink)
-                    .batching(1000, Duration.ofMillis(200))
-                    .deadLetterHandler(d -> { })                                    // counted in the summary
-                    .build();
-            pipeline.start();
-            long t0 = System.nanoTime();
-            new FleetPublisher(broker.port(), 100, messages, 500).run();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (pipeline.metrics().acked() < messages && System.nanoTime() < deadline
-                    && pipeline.state() == PipelineState.RUNNING && !STOP.await(100, TimeUnit.MILLISECONDS)) {
-                // wait for the last acknowledgements
-                continue;
-            }
-            pipeline.close();
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            PipelineMetrics m = pipeline.metrics();
-            out.printf(Locale.ROOT, "demo: %d messages in %.1f s (%.0f msg/s), %d statements, dead letters %s%n",
-                    m.received(), seconds, m.received() / seconds, printed.get(), m.deadLettersByReason());
-            out.println(summary(m));
-            return m.state() == PipelineState.FAILED || m.acked() < messages ? 1 : 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        } catch (RuntimeException e) {
-            err.println("error: demo failed: " + e.getMessage());
-            return 1;
-        }
     }
 }

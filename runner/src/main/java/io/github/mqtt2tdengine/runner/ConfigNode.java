@@ -1,6 +1,7 @@
-package io.github.mqtt2tdengine.examples;
+package io.github.mqtt2tdengine.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,14 +9,18 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * One object of the config file: typed getters that name the key's path in every error, and a check that no key was
- * left unread (unknown keys are errors, not silently ignored).
+ * left unread (unknown keys are errors, not silently ignored). Not API.
  */
 final class ConfigNode {
+    /** Keys whose values never appear in an error message. */
+    private static final Set<String> SECRET_KEYS = Set.of("password", "clientKey");
+
     private final String path;
     private final JsonNode node;
     private final Set<String> read = new HashSet<>();
@@ -54,7 +59,8 @@ final class ConfigNode {
             return fallback;
         }
         if (!v.isTextual()) {
-            throw new ConfigException(key(name) + " must be a string, but was " + describe(v));
+            throw new ConfigException(key(name) + " must be a string, but was " + (SECRET_KEYS.contains(name)
+                    ? "a " + v.getNodeType().name().toLowerCase(Locale.ROOT) : describe(v)));
         }
         return v.textValue();
     }
@@ -76,7 +82,7 @@ final class ConfigNode {
         Path file = Path.of(s.substring(1));
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ConfigException(key(name) + ": file '" + file + "' cannot be read: " + e, e);
         }
     }
@@ -135,7 +141,7 @@ final class ConfigNode {
         }
         List<String> names = new ArrayList<>();
         for (E e : type.getEnumConstants()) {
-            names.add(e.name().toLowerCase(java.util.Locale.ROOT));
+            names.add(e.name().toLowerCase(Locale.ROOT));
         }
         throw new ConfigException(key(name) + " must be one of " + names + ", but was '" + s + "'");
     }

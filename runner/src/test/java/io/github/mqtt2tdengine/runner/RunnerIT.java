@@ -1,4 +1,4 @@
-package io.github.mqtt2tdengine.examples;
+package io.github.mqtt2tdengine.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,16 +19,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The packaged runner jar, run as its own process against a real mosquitto and the REST test server. */
 class RunnerIT {
+    private static final Logger LOG = LoggerFactory.getLogger(RunnerIT.class);
     private static final Path JAR = Path.of("target", "mqtt2tdengine-runner.jar");
     private static final Pattern SUMMARY = Pattern.compile(
             "received=(\\d+) rows=(\\d+) written=(\\d+) deadLettered=(\\d+) acked=(\\d+)");
@@ -104,24 +111,18 @@ class RunnerIT {
                 """.formatted(broker.port(), clientId, clean, url);
     }
 
+    /** The same config without its tdengine section. */
+    private static String withoutTdengine(String clientId) {
+        String config = config("unused", clientId, true);
+        String withoutLine = config.replaceAll("(?m)^  \"tdengine\": .*\n", "");
+        assertThat(withoutLine).doesNotContain("tdengine").hasLineCount((int) config.lines().count() - 1);
+        return withoutLine;
+    }
+
     private static Path write(String name, String text) throws Exception {
         Path f = dir.resolve(name);
         Files.writeString(f, text, StandardCharsets.UTF_8);
         return f;
-    }
-
-    @Test
-    void demo_withoutArguments_endsWithTheSummary() throws Exception {
-        Run run = start("demo");
-        assertThat(exit(run, 180)).as(run.stderr()).isZero();
-        Matcher m = SUMMARY.matcher(run.stdout());
-        assertThat(m.find()).as(run.stdout()).isTrue();
-        long received = Long.parseLong(m.group(1));
-        assertThat(received).isPositive();
-        assertThat(Long.parseLong(m.group(5))).isEqualTo(received);
-        assertThat(Long.parseLong(m.group(4))).isEqualTo(received / 500);
-        assertThat(Long.parseLong(m.group(3))).isEqualTo(received - received / 500);
-        assertThat(run.stdout()).contains("CREATE STABLE IF NOT EXISTS `mqtt2td_demo`.`meters`");
     }
 
     @Test
@@ -219,8 +220,8 @@ class RunnerIT {
             second.process().destroy();
             assertThat(exit(second, 60)).as(second.stderr()).isZero();
             long duplicates = server.rowsInserted() - total;
-            System.out.printf("RELIABILITY runner SIGKILL and restart: published=%d written before kill=%d "
-                    + "committed distinct=%d lost=0 rewritten duplicates=%d%n", total, atKill,
+            LOG.info("RELIABILITY runner SIGKILL and restart: published={} written before kill={} "
+                    + "committed distinct={} lost=0 rewritten duplicates={}", total, atKill,
                     server.rowCount("power", "meters"), duplicates);
             assertThat(atKill).isLessThan(total);
         }
@@ -255,8 +256,88 @@ class RunnerIT {
                     .getBytes(StandardCharsets.UTF_8));
             assertThat(all).doesNotContain(mqttPassword).doesNotContain(tdPassword).doesNotContain(keyLine)
                     .doesNotContain(basicAuth).doesNotContain("PRIVATE KEY");
-            System.out.printf("RELIABILITY secrets at TRACE: %d bytes of log searched, no password, key or basic-auth "
-                    + "header found%n", all.length());
+            LOG.info("RELIABILITY secrets at TRACE: {} bytes of log searched, no password, key or basic-auth "
+                    + "header found", all.length());
+        }
+    }
+
+    @Test
+    void noArguments_printUsage_andExit2() throws Exception {
+        Run run = start("no-args");
+        assertThat(exit(run, 60)).isEqualTo(2);
+        assertThat(run.stderr()).startsWith("error: --config FILE is required" + System.lineSeparator()
+                + "usage: java -jar mqtt2tdengine-runner.jar --config FILE");
+        assertThat(run.stdout()).isEmpty();
+    }
+
+    @Test
+    void withoutTdengineSection_andWithoutFlag_exits2_andCheckChecksMqttOnly() throws Exception {
+        Path cfg = write("no-td.json", withoutTdengine("it-no-td"));
+        Run run = start("no-td", "--config", cfg.toString());
+        assertThat(exit(run, 60)).isEqualTo(2);
+        assertThat(run.stderr()).contains("error: config has no tdengine section: add one, or run with --sink discard "
+                + "/ --dry-run");
+        Run check = start("no-td-check", "--config", cfg.toString(), "--check");
+        assertThat(exit(check, 60)).as(check.stderr()).isZero();
+        assertThat(check.stdout()).contains("config: valid; pipeline 'it' writes [meters (")
+                .contains("mqtt: connected and subscribed: HiveMqTransport{127.0.0.1:" + broker.port())
+                .contains("tdengine: not checked: the config has no tdengine section");
+    }
+
+    @Test
+    void withoutTdengineSection_sinkDiscard_runs() throws Exception {
+        Path cfg = write("no-td-discard.json", withoutTdengine("it-no-td-discard"));
+        Run run = start("no-td-discard", "--config", cfg.toString(), "--sink", "discard", "--max-messages", "500");
+        await().atMost(Duration.ofSeconds(30)).until(() -> run.stdout().contains("started: pipeline 'it' (sink: "
+                + "discard)"));
+        try (Publisher pub = new Publisher(broker.port())) {
+            pub.publishRange("plant/m4/meters", 0, 500, 1, 7);
+        }
+        assertThat(exit(run, 60)).as(run.stderr()).isZero();
+        Matcher m = SUMMARY.matcher(run.stdout());
+        assertThat(m.find()).as(run.stdout()).isTrue();
+        assertThat(m.group()).isEqualTo("received=500 rows=500 written=500 deadLettered=0 acked=500");
+    }
+
+    @Test
+    void withoutTdengineSection_dryRun_namesThePlaceholderDatabase() throws Exception {
+        Path cfg = write("no-td-dry.json", withoutTdengine("it-no-td-dry"));
+        Run run = start("no-td-dry", "--config", cfg.toString(), "--dry-run", "--max-messages", "20");
+        try (Publisher pub = new Publisher(broker.port())) {
+            int seq = 0;
+            while (run.process().isAlive() && seq < 100_000) {
+                pub.publish("plant/m5/meters", Publisher.payload(seq++, 5), 1);
+                TimeUnit.MILLISECONDS.sleep(5);
+            }
+        }
+        assertThat(exit(run, 60)).as(run.stderr()).isZero();
+        assertThat(run.stdout()).contains("CREATE STABLE IF NOT EXISTS `mqtt2td`.`meters` (`ts` TIMESTAMP, `received` "
+                + "TIMESTAMP, `seq` BIGINT) TAGS (`id` INT)").contains("INSERT INTO `mqtt2td`.`d");
+        assertThat(SUMMARY.matcher(run.stdout()).find()).as(run.stdout()).isTrue();
+    }
+
+    @Test
+    void runnerJar_isSmall_withoutDemoBrokerOrJmh_andTheLibraryJarConfiguresNoLogging() throws Exception {
+        long bytes = Files.size(JAR);
+        LOG.info("runner jar: {} bytes ({} MB)", bytes, String.format(Locale.ROOT, "%.1f", bytes / 1e6));
+        assertThat(bytes).as("runner jar size").isLessThan(25_000_000L);
+        try (ZipFile jar = new ZipFile(JAR.toFile())) {
+            assertThat(jar.getEntry("io/github/mqtt2tdengine/runner/Runner.class")).isNotNull();
+            assertThat(jar.getEntry("ch/qos/logback/classic/Logger.class")).as("the runner's binding").isNotNull();
+            assertThat(jar.getEntry(Runner.LOGBACK_CONFIG)).isNotNull();
+            assertThat(jar.stream().map(ZipEntry::getName).filter(n -> n.startsWith("com/hivemq/embedded/")
+                    || n.startsWith("org/openjdk/jmh/") || n.startsWith("io/github/mqtt2tdengine/examples/")))
+                    .as("demo broker, JMH, examples").isEmpty();
+        }
+        Path library;
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            library = files.filter(p -> p.getFileName().toString().matches("mqtt2tdengine-runner-[^-]+(-SNAPSHOT)?\\.jar"))
+                    .findFirst().orElseThrow();
+        }
+        try (ZipFile jar = new ZipFile(library.toFile())) {
+            assertThat(jar.stream().map(ZipEntry::getName).filter(n -> n.startsWith("ch/qos/") || n.equals("logback.xml")
+                    || n.equals("logback-test.xml"))).as("binding or logging config in the library jar " + library)
+                    .isEmpty();
         }
     }
 

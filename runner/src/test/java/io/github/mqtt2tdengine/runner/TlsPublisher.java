@@ -1,4 +1,4 @@
-package io.github.mqtt2tdengine.examples;
+package io.github.mqtt2tdengine.runner;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;

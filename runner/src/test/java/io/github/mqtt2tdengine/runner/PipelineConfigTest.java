@@ -1,0 +1,218 @@
+package io.github.mqtt2tdengine.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.github.mqtt2tdengine.PipelineListener;
+import io.github.mqtt2tdengine.PipelineState;
+import io.github.mqtt2tdengine.Preview;
+import io.github.mqtt2tdengine.SyncPipeline;
+import io.github.mqtt2tdengine.spi.FakeSink;
+import io.github.mqtt2tdengine.spi.FakeTransport;
+import io.github.mqtt2tdengine.spi.Row;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineConfigTest {
+    static final String EXAMPLE = """
+            {
+              "name": "meters-sync",
+              "mqtt": {
+                "endpoint": "127.0.0.1:1883",
+                "protocolVersion": "5.0",
+                "clientId": "mqtt2td-plant-a",
+                "keepAliveSeconds": 60,
+                "cleanSession": true,
+                "topics": "plant/+/meters::1,plant/alarms/#::0",
+                "username": "ingest",
+                "password": "secret-pw"
+              },
+              "tdengine": { "url": "jdbc:TAOS-WS://127.0.0.1:6041", "database": "power", "user": "root",
+                            "password": "taosdata" },
+              "parser": {
+                "ts": "ts",
+                "topic": { "as": "tag", "name": "topic" },
+                "qos": { "as": "column", "name": "qos" },
+                "fields": [
+                  { "path": "$.id", "name": "id", "type": "INT", "as": "tag" },
+                  { "path": "$.current", "name": "current", "type": "FLOAT" },
+                  { "path": "$.ts", "name": "mts", "type": "TIMESTAMP", "primaryKey": true }
+                ],
+                "subTable": "d{id}",
+                "superTable": "meters"
+              },
+              "logLevel": "info"
+            }
+            """;
+
+    @Test
+    void example_fromTheIssue_buildsThePipeline() {
+        PipelineConfig c = PipelineConfig.parse(EXAMPLE);
+        assertThat(c.name()).isEqualTo("meters-sync");
+        assertThat(c.mqtt().build().toString()).isEqualTo("HiveMqTransport{127.0.0.1:1883, MQTT 5.0, clientId="
+                + "mqtt2td-plant-a, cleanSession=true, topics=[plant/+/meters::1, plant/alarms/#::0], credentials="
+                + "ingest/****, tls=null}");
+        assertThat(c.tdengine().orElseThrow().build().toString()).contains("database=power").contains("password=****")
+                .doesNotContain("taosdata");
+        SyncPipeline p = c.pipeline().source(c.mqtt().build()).sink(new FakeSink()).build();
+        Preview preview = p.preview("plant/m1/meters", "{\"id\":1,\"current\":2.5,\"ts\":1764000000123}");
+        Row row = preview.rows().get(0);
+        assertThat(row.subTable()).isEqualTo("d1");
+        assertThat(row.timestamp()).isEqualTo(1764000000123L);
+        assertThat(row.tag("topic")).isEqualTo("plant/m1/meters");
+        assertThat(row.column("qos")).isEqualTo(1L);
+        assertThat(p.tables().get(0).toString()).isEqualTo("meters ([mts TIMESTAMP, ts TIMESTAMP, qos TINYINT, "
+                + "current FLOAT]) TAGS ([topic VARCHAR(256), id INT])");
+    }
+
+    /** The config example of the README's "The runner" section. */
+    static String readmeExample() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int start = readme.indexOf("```json\n{\n  \"name\": \"meters-sync\"");
+        assertThat(start).as("the README's config example").isNotNegative();
+        return readme.substring(start + 8, readme.indexOf("```", start + 8));
+    }
+
+    @Test
+    void readmeExample_parses() throws Exception {
+        PipelineConfig c = PipelineConfig.parse(readmeExample());
+        assertThat(c.name()).isEqualTo("meters-sync");
+        assertThat(c.logLevel()).isEqualTo("info");
+        assertThat(c.tdengine()).isPresent();
+        assertThat(c.pipeline().source(c.mqtt().build()).sink(new FakeSink()).build().tables()).hasSize(1);
+        assertThat(c.toPipelineBuilder().build().tables()).hasSize(1);
+    }
+
+    @Test
+    void readmeExample_hostAddsItsOwnSinkAndListener_rowsArriveInItsSink(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("meters.json");
+        Files.writeString(file, readmeExample());
+        FakeTransport transport = new FakeTransport(); // stands in for the file's broker: a host may override anything
+        FakeSink sink = new FakeSink();
+        List<PipelineState> states = new CopyOnWriteArrayList<>();
+        SyncPipeline pipeline = PipelineConfig.load(file).toPipelineBuilder()
+                .source(transport)
+                .sink(sink)
+                .listener(new PipelineListener() {
+                    @Override
+                    public void onStateChanged(PipelineState previous, PipelineState current) {
+                        states.add(current);
+                    }
+                })
+                .build();
+        pipeline.start();
+        transport.publish("plant/m7/meters", "{\"id\":7,\"current\":1.5,\"ts\":1764000000123}");
+        transport.publish("plant/m8/meters", "{\"id\":8,\"current\":2.5,\"ts\":1764000000456}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> transport.ackedCount() == 2);
+        pipeline.close();
+        assertThat(sink.rows()).extracting(Row::subTable).containsExactly("d7", "d8");
+        Row row = sink.rows().get(0);
+        assertThat(row.superTable()).isEqualTo("meters");
+        assertThat(row.timestamp()).isEqualTo(1764000000123L);
+        assertThat(row.tag("device")).isEqualTo("m7");
+        assertThat(row.tag("topic")).isEqualTo("plant/m7/meters");
+        assertThat(row.column("current")).isEqualTo(1.5f);
+        assertThat(states).containsExactly(PipelineState.STARTING, PipelineState.RUNNING, PipelineState.CLOSING,
+                PipelineState.CLOSED);
+    }
+
+    @Test
+    void withoutTdengineSection_tdengineIsEmpty_andBuildWithoutSinkFails() {
+        PipelineConfig c = PipelineConfig.parse(withoutTdengine());
+        assertThat(c.tdengine()).isEmpty();
+        assertThatThrownBy(() -> c.toPipelineBuilder().build()).isInstanceOf(IllegalStateException.class)
+                .hasMessage("sink must be set");
+        SyncPipeline p = c.toPipelineBuilder().sink(new FakeSink()).build();
+        assertThat(p.name()).isEqualTo("meters-sync");
+        assertThat(p.tables()).hasSize(1);
+    }
+
+    @Test
+    void builders_areNewOnEveryCall_soAHostMayChangeThem() {
+        PipelineConfig c = PipelineConfig.parse(EXAMPLE);
+        assertThat(c.mqtt()).isNotSameAs(c.mqtt());
+        c.mqtt().clientId("changed-by-a-host");
+        assertThat(c.mqtt().build().toString()).contains("clientId=mqtt2td-plant-a");
+        c.tdengine().orElseThrow().database("other");
+        assertThat(c.tdengine().orElseThrow().build().toString()).contains("database=power");
+        c.pipeline().name("changed");
+        c.toPipelineBuilder().name("changed");
+        assertThat(c.pipeline().sink(new FakeSink()).source(new FakeTransport()).build().name())
+                .isEqualTo("meters-sync");
+        assertThat(c.toPipelineBuilder().build().name()).isEqualTo("meters-sync");
+    }
+
+    @Test
+    void parse_nullText_throwsNullPointerException() {
+        assertThatThrownBy(() -> PipelineConfig.parse(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("json must not be null");
+        assertThatThrownBy(() -> PipelineConfig.load(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("file must not be null");
+    }
+
+    @Test
+    void load_missingFile_namesTheFile(@TempDir Path dir) {
+        Path missing = dir.resolve("missing.json");
+        assertThatThrownBy(() -> PipelineConfig.load(missing)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("config file '" + missing + "' cannot be read: ");
+    }
+
+    @Test
+    void secretOfTheWrongType_isNotShownInTheError() {
+        assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("\"secret-pw\"", "123456789")))
+                .isInstanceOf(ConfigException.class).hasMessage("mqtt.password must be a string, but was a number");
+    }
+
+    static String withoutTdengine() {
+        int from = EXAMPLE.indexOf("  \"tdengine\"");
+        int to = EXAMPLE.indexOf("  \"parser\"");
+        return EXAMPLE.substring(0, from) + EXAMPLE.substring(to);
+    }
+
+    @Test
+    void unknownKeys_areErrorsNamingThePath() {
+        assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("\"keepAliveSeconds\"", "\"keepAlive\"")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("unknown key mqtt.keepAlive (see the README's configuration table)");
+        assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("\"primaryKey\": true", "\"primary\": true")))
+                .hasMessage("unknown key parser.fields[2].primary (see the README's configuration table)");
+    }
+
+    @Test
+    void badValues_nameTheField() {
+        assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("plant/alarms/#::0", "plant/alarms/#::7")))
+                .hasMessage("mqtt.topics: topic QoS config entry 'plant/alarms/#::7': QoS of topic filter "
+                        + "'plant/alarms/#' must be 0, 1 or 2, but was 7");
+        assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("\"FLOAT\"", "\"FLOATY\"")))
+                .hasMessageStartingWith("parser.fields[1].type: unknown column type 'FLOATY'");
+        assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("\"keepAliveSeconds\": 60",
+                "\"keepAliveSeconds\": \"sixty\""))).hasMessage("mqtt.keepAliveSeconds must be a whole number, but "
+                + "was \"sixty\"");
+        assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("\"d{id}\"", "\"d{device}\"")))
+                .hasMessage("parser: subTableTemplate references unknown field 'device'; known fields: [topic, qos, "
+                        + "id, current, mts]");
+        assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("jdbc:TAOS-WS", "jdbc:mysql")))
+                .hasMessage("tdengine.url: jdbcUrl must start with jdbc:TAOS-WS://, jdbc:TAOS-RS:// or jdbc:TAOS://, "
+                        + "but was 'jdbc:mysql://127.0.0.1:6041'");
+        assertThatThrownBy(() -> PipelineConfig.parse("{\"mqtt\": 1}")).hasMessage("mqtt must be an object, but was 1");
+        assertThatThrownBy(() -> PipelineConfig.parse("{")).hasMessageStartingWith("config is not valid JSON: ");
+    }
+
+    @Test
+    void tlsMaterial_fromAtFile(@TempDir Path dir) throws Exception {
+        Path ca = dir.resolve("ca.pem");
+        Files.writeString(ca, "not a certificate");
+        String config = EXAMPLE.replace("\"password\": \"secret-pw\"", "\"password\": \"secret-pw\", \"tls\": "
+                + "{\"enabled\": true, \"ca\": \"@" + ca + "\"}");
+        assertThatThrownBy(() -> PipelineConfig.parse(config))
+                .hasMessage("mqtt.tls: TLS CA certificate is not PEM: no -----BEGIN CERTIFICATE----- block found");
+        assertThatThrownBy(() -> PipelineConfig.parse(config.replace("@" + ca, "@" + dir.resolve("missing.pem"))))
+                .hasMessageStartingWith("mqtt.tls.ca: file '" + dir.resolve("missing.pem") + "' cannot be read: ");
+    }
+}

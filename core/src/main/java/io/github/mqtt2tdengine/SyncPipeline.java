@@ -230,7 +230,8 @@ public interface SyncPipeline extends AutoCloseable {
         }
 
         /**
-         * Sets the super table for mappings that do not name one ("Super Table Name" in the TDengine Cloud MQTT data source form).
+         * Sets the super table for mappings that do not name one ("Super Table Name" in the TDengine Cloud MQTT data
+         * source form).
          *
          * @param name at most 192 bytes, no '.', backquote or control characters
          * @return this builder

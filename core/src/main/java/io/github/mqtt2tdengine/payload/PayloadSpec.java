@@ -17,9 +17,9 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * How messages become rows: the "MQTT Payload Parser" table of the TDengine Cloud MQTT data source form (receive time {@code ts}, {@code topic},
- * {@code qos}, custom fields, primary-key timestamp, sub-table name template, super table) and what comes next
- * (topic levels, row splitting, hooks, policies).
+ * How messages become rows: the "MQTT Payload Parser" table of the TDengine Cloud MQTT data source form (receive
+ * time {@code ts}, {@code topic}, {@code qos}, custom fields, primary-key timestamp, sub-table name template, super
+ * table) and what comes next (topic levels, row splitting, hooks, policies).
  *
  * <p>Immutable; build with {@link #json()}. Column order in the super table: the primary-key timestamp, the receive
  * time (when it is not the key), {@code topic} and {@code qos} when they are columns, then custom columns in the
@@ -370,7 +370,8 @@ public final class PayloadSpec {
         }
 
         /**
-         * Names the receive-time TIMESTAMP column (the {@code ts} row of the TDengine Cloud MQTT data source form); default
+         * Names the receive-time TIMESTAMP column (the {@code ts} row of the TDengine Cloud MQTT data source form);
+         * default
          * {@value #DEFAULT_RECEIVE_TIME_COLUMN}. It is the primary key unless a field is marked as one.
          *
          * @param column the column name

@@ -24,7 +24,8 @@ import io.github.mqtt2tdengine.payload.TimePrecision;
  *       exponential backoff and acknowledges nothing meanwhile.</li>
  *   <li>Any other exception fails the pipeline; nothing more is acknowledged, so the broker redelivers.</li>
  *   <li>A crash or a retry after a partial write can deliver the same rows twice, so sinks must tolerate duplicates.
- *       TDengine keeps one row per (sub-table, timestamp), so replays of rows with payload timestamps are harmless.</li>
+ *       TDengine keeps one row per (sub-table, timestamp), so replays of rows with payload timestamps are
+ * harmless.</li>
  * </ol>
  *
  * @since 0.1.0

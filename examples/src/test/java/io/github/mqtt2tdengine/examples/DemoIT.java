@@ -3,12 +3,17 @@ package io.github.mqtt2tdengine.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,25 +26,59 @@ class DemoIT {
     @TempDir
     Path dir;
 
-    @Test
-    void demo_withoutArguments_endsWithTheSummary() throws Exception {
+    private record Run(int exit, String stdout, String stderr) {
+    }
+
+    private Run demo(String tdengineUrl) throws Exception {
         Path out = dir.resolve("demo.out");
         Path err = dir.resolve("demo.err");
-        Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString())).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", JAR.toString())).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().remove("TDENGINE_JDBC_URL");
+        if (tdengineUrl != null) {
+            pb.environment().put("TDENGINE_JDBC_URL", tdengineUrl);
+        }
+        Process p = pb.start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("demo did not stop in 180 s; stdout: " + Files.readString(out));
         }
-        String stdout = Files.readString(out, StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(Files.readString(err, StandardCharsets.UTF_8)).isZero();
-        Matcher m = SUMMARY.matcher(stdout);
-        assertThat(m.find()).as(stdout).isTrue();
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private static long[] summary(Run run) {
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        Matcher m = SUMMARY.matcher(run.stdout());
+        assertThat(m.find()).as(run.stdout()).isTrue();
         long received = Long.parseLong(m.group(1));
         assertThat(received).isPositive();
         assertThat(Long.parseLong(m.group(5))).isEqualTo(received);
         assertThat(Long.parseLong(m.group(4))).isEqualTo(received / 500);
         assertThat(Long.parseLong(m.group(3))).isEqualTo(received - received / 500);
-        assertThat(stdout).contains("CREATE STABLE IF NOT EXISTS `mqtt2td_demo`.`meters`");
+        return new long[] {received, Long.parseLong(m.group(3))};
+    }
+
+    @Test
+    void demo_withoutTdengine_isADryRunEndingWithTheSummary() throws Exception {
+        Run run = demo(null);
+        summary(run);
+        assertThat(run.stdout()).contains("CREATE STABLE IF NOT EXISTS `mqtt2td_demo`.`meters`");
+    }
+
+    @Test
+    void demo_withARealTdengine_writesEveryGoodMessage() throws Exception {
+        String url = System.getenv("TDENGINE_JDBC_URL");
+        Assumptions.assumeTrue(url != null && !url.isBlank(), "TDENGINE_JDBC_URL is not set: no real TDengine "
+                + "(scripts/test starts an installed one)");
+        Run run = demo(url);
+        long written = summary(run)[1];
+        assertThat(run.stdout()).contains("demo: writing to TDengine database mqtt2td_demo");
+        // every good message has its own (device, timestamp): the database holds exactly what was written
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM `mqtt2td_demo`.`meters`")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(written);
+        }
     }
 }

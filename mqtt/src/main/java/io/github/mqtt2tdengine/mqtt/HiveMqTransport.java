@@ -334,7 +334,8 @@ public final class HiveMqTransport implements Transport {
         }
 
         /**
-         * Sets the protocol version as the TDengine Cloud MQTT data source form writes it: {@code 3.1}, {@code 3.1.1} or {@code 5.0}.
+         * Sets the protocol version as the TDengine Cloud MQTT data source form writes it: {@code 3.1}, {@code 3.1.1}
+         * or {@code 5.0}.
          *
          * @param version the version text
          * @return this builder
@@ -427,7 +428,8 @@ public final class HiveMqTransport implements Transport {
         }
 
         /**
-         * Subscribes to the "Topic QoS Config" of the TDengine Cloud MQTT data source form: {@code plant/+/meters::1,plant/alarms/#::0}.
+         * Subscribes to the "Topic QoS Config" of the TDengine Cloud MQTT data source form: {@code
+         * plant/+/meters::1,plant/alarms/#::0}.
          *
          * @param config comma-separated {@code filter::qos} entries
          * @return this builder

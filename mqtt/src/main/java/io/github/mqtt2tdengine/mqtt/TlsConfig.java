@@ -10,7 +10,8 @@ import java.util.Objects;
 
 /**
  * TLS settings of the MQTT connection: the CA that signs the broker's certificate and, for mutual TLS, the client
- * certificate and private key, each as PEM contents (as the TDengine Cloud MQTT data source form takes them) or a file path. PEM material is checked
+ * certificate and private key, each as PEM contents (as the TDengine Cloud MQTT data source form takes them) or a file
+ * path. PEM material is checked
  * when built. Immutable; {@link #toString()} hides the key.
  *
  * @since 0.1.0

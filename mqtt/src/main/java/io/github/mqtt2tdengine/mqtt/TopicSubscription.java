@@ -37,7 +37,8 @@ public final class TopicSubscription {
     }
 
     /**
-     * Parses the "Topic QoS Config" of the TDengine Cloud MQTT data source form: {@code topic::qos,topic2::qos}; an entry without {@code ::qos} gets QoS 1.
+     * Parses the "Topic QoS Config" of the TDengine Cloud MQTT data source form: {@code topic::qos,topic2::qos}; an
+     * entry without {@code ::qos} gets QoS 1.
      *
      * @param config the list
      * @return the subscriptions in order

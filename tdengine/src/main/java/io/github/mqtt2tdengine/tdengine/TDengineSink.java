@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -60,6 +61,10 @@ public final class TDengineSink implements Sink {
     private final Consumer<String> dryRun;
     private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
     private volatile InsertBuilder inserts;
+    /** Connections whose current database is the target: INSERTs there name tables without the database. */
+    private final Set<Connection> bound = ConcurrentHashMap.newKeySet();
+    /** Set once open() has made sure the database exists: from then on new connections are bound to it. */
+    private volatile boolean databaseReady;
     private volatile TimePrecision precision = TimePrecision.MILLISECONDS;
     private volatile String pipelineName = "?";
 
@@ -124,6 +129,8 @@ public final class TDengineSink implements Sink {
             closeConnection();
             throw failure("cannot prepare database `" + database + "`", e);
         }
+        databaseReady = true;
+        bind(c);
         LOG.info("Pipeline '{}': TDengine {} database `{}` (precision {}) ready, super tables {}", pipelineName,
                 safeUrl(), database, precision.sqlName(), context.tables().stream().map(TableSchema::superTable)
                         .toList());
@@ -256,7 +263,7 @@ public final class TDengineSink implements Sink {
         }
         Connection c = connection();
         try (Statement st = c.createStatement()) {
-            write(st, batch, all);
+            write(st, batch, all, !bound.contains(c));
         } catch (SQLException e) {
             closeConnection();
             throw failure("cannot write batch " + batch.sequence(), e);
@@ -264,8 +271,8 @@ public final class TDengineSink implements Sink {
     }
 
     /** Writes some rows; on a data error splits them in halves until the bad rows stand alone, then rejects those. */
-    private void write(Statement st, SinkBatch batch, int[] positions) throws SQLException {
-        InsertBuilder.Result built = inserts.build(batch.rows(), positions);
+    private void write(Statement st, SinkBatch batch, int[] positions, boolean qualified) throws SQLException {
+        InsertBuilder.Result built = inserts.build(batch.rows(), positions, qualified);
         for (InsertBuilder.Rejected r : built.rejected()) {
             batch.reject(r.row(), r.reason());
         }
@@ -284,8 +291,8 @@ public final class TDengineSink implements Sink {
                 LOG.debug("Pipeline '{}': batch {}: {} on a statement of {} rows; splitting it", pipelineName,
                         batch.sequence(), ErrorCodes.describe(e), rows.length);
                 int half = rows.length / 2;
-                write(st, batch, java.util.Arrays.copyOfRange(rows, 0, half));
-                write(st, batch, java.util.Arrays.copyOfRange(rows, half, rows.length));
+                write(st, batch, java.util.Arrays.copyOfRange(rows, 0, half), qualified);
+                write(st, batch, java.util.Arrays.copyOfRange(rows, half, rows.length), qualified);
             }
         }
     }
@@ -338,12 +345,42 @@ public final class TDengineSink implements Sink {
             throw failure(probe.isEmpty() ? "cannot connect" : "cannot connect (" + probe + ")", e);
         }
         connections.put(id, c);
+        if (databaseReady) {
+            bind(c);
+        }
         return c;
+    }
+
+    /**
+     * Binds a connection to the target database when that is safe, so that INSERTs can name tables without it (the
+     * native client logs a warning line for every database-qualified table clause of an INSERT). A connection the
+     * sink opened gets {@code USE db}; a connection from the host's {@code DataSource} is never changed, only used
+     * unqualified when it is already bound to the database. Either way the current database is checked with
+     * {@code SELECT DATABASE()}; on any doubt (REST is stateless, an old server, an error) names stay qualified.
+     */
+    private void bind(Connection c) {
+        try (Statement st = c.createStatement()) {
+            if (dataSource == null) {
+                st.execute("USE " + ident(database));
+            }
+            try (ResultSet rs = st.executeQuery("SELECT DATABASE()")) {
+                if (rs.next() && database.equals(rs.getString(1))) {
+                    bound.add(c);
+                    return;
+                }
+            }
+            LOG.debug("Pipeline '{}': TDengine connection not bound to `{}`: table names stay qualified",
+                    pipelineName, database);
+        } catch (SQLException e) {
+            LOG.debug("Pipeline '{}': TDengine connection cannot be bound to `{}` ({}): table names stay qualified",
+                    pipelineName, database, e.toString());
+        }
     }
 
     private void closeConnection() {
         Connection c = connections.remove(Thread.currentThread().getId());
         if (c != null) {
+            bound.remove(c);
             try {
                 c.close();
             } catch (SQLException e) {
@@ -362,6 +399,7 @@ public final class TDengineSink implements Sink {
             }
         }
         connections.clear();
+        bound.clear();
     }
 
     private String safeUrl() {

@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * Builds multi-table multi-row INSERT statements: {@code INSERT INTO `db`.`d1` USING `db`.`st` (`tag`, ...) TAGS (...)
  * (`ts`, ...) VALUES (...)(...) `db`.`d2` USING ...}, each under a maximum length in bytes. Rows of one sub-table keep
- * their order. Not API; may change in any release.
+ * their order. On a connection bound to the database ({@code USE db}) the names are written unqualified
+ * ({@code `d1` USING `st`}): the native TDengine client logs a warning line for every database-qualified table clause.
+ * Not API; may change in any release.
  */
 public final class InsertBuilder {
     private static final String INSERT = "INSERT INTO ";
@@ -59,13 +61,26 @@ public final class InsertBuilder {
     }
 
     /**
-     * Builds statements for some rows of a batch.
+     * Builds statements for some rows of a batch, with database-qualified names.
      *
      * @param rows the batch
      * @param positions which of them, in order
      * @return statements and rejected rows
      */
     public Result build(List<Row> rows, int[] positions) {
+        return build(rows, positions, true);
+    }
+
+    /**
+     * Builds statements for some rows of a batch.
+     *
+     * @param rows the batch
+     * @param positions which of them, in order
+     * @param qualified whether table names carry the database ({@code `db`.`t`}); false only for a connection whose
+     *     current database is the target
+     * @return statements and rejected rows
+     */
+    public Result build(List<Row> rows, int[] positions, boolean qualified) {
         Map<String, List<Integer>> bySubTable = new LinkedHashMap<>();
         for (int p : positions) {
             bySubTable.computeIfAbsent(rows.get(p).subTable(), k -> new ArrayList<>()).add(p);
@@ -79,7 +94,7 @@ public final class InsertBuilder {
         for (List<Integer> group : bySubTable.values()) {
             String header;
             try {
-                header = header(rows.get(group.get(0)));
+                header = header(rows.get(group.get(0)), qualified);
             } catch (IllegalArgumentException e) {
                 for (int p : group) {
                     rejected.add(new Rejected(p, e.getMessage()));
@@ -126,11 +141,18 @@ public final class InsertBuilder {
         return new Result(statements, rejected);
     }
 
-    private String header(Row row) {
+    private String header(Row row, boolean qualified) {
         TableSchema schema = row.schema();
         StringBuilder sb = new StringBuilder(128);
-        sb.append(Sql.qualified(database, row.subTable())).append(" USING ")
-                .append(Sql.qualified(database, schema.superTable())).append(" (");
+        if (qualified) {
+            sb.append(Sql.qualified(database, row.subTable())).append(" USING ")
+                    .append(Sql.qualified(database, schema.superTable())).append(" (");
+        } else {
+            Sql.appendIdentifier(sb, row.subTable());
+            sb.append(" USING ");
+            Sql.appendIdentifier(sb, schema.superTable());
+            sb.append(" (");
+        }
         List<SchemaColumn> tags = schema.tags();
         for (int i = 0; i < tags.size(); i++) {
             if (i > 0) {

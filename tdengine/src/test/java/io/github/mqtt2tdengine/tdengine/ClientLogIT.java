@@ -1,0 +1,107 @@
+package io.github.mqtt2tdengine.tdengine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.mqtt2tdengine.SyncPipeline;
+import io.github.mqtt2tdengine.payload.ColumnType;
+import io.github.mqtt2tdengine.payload.PayloadSpec;
+import io.github.mqtt2tdengine.payload.TimePrecision;
+import io.github.mqtt2tdengine.payload.TimestampUnit;
+import io.github.mqtt2tdengine.spi.FakeTransport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The native TDengine client logs a warning line for every database-qualified table clause of an INSERT ("table name
+ * is specified in sql, ignore the table name in bind param"): ~144 bytes per row, a disk-filling hazard. The sink binds
+ * its connections to the database and writes unqualified names, so 100,000 rows must leave the client log (almost)
+ * unchanged. Needs a real server over the native connection ({@code jdbc:TAOS://}); skipped otherwise.
+ */
+class ClientLogIT {
+    private static final String URL = System.getenv("TDENGINE_JDBC_URL");
+    /** What 100,000 rows may add to the client log: a few lines of connection chatter, never a line per row. */
+    private static final long MAX_GROWTH_BYTES = 8 * 1024;
+
+    private static Path logDir() {
+        String dir = System.getenv("TAOS_LOG_DIR");
+        return Path.of(dir != null && !dir.isBlank() ? dir : "/var/log/taos");
+    }
+
+    private static long logBytes() throws IOException {
+        Path dir = logDir();
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("taoslog")).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        }
+    }
+
+    @Test
+    void write100kRows_nativeConnection_clientLogGrowsByLessThanAFewKb() throws Exception {
+        Assumptions.assumeTrue(URL != null && URL.startsWith("jdbc:TAOS://"), "needs TDENGINE_JDBC_URL with a "
+                + "native connection (jdbc:TAOS://): the client log is the native client's (scripts/test starts an "
+                + "installed TDengine)");
+        String db = "mqtt2td_log_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
+        FakeTransport transport = new FakeTransport();
+        SyncPipeline p = SyncPipeline.builder().name("log").source(transport)
+                .sink(TDengineSink.builder().jdbcUrl(URL).database(db).createDatabase(TimePrecision.MILLISECONDS)
+                        .build())
+                .payload(PayloadSpec.json().timestamp("ts", "$.ts", TimestampUnit.MILLISECONDS).withoutReceiveTime()
+                        .column("v", "$.v", ColumnType.DOUBLE).tag("id", "$.id", ColumnType.INT).build())
+                .superTable("meters").subTableTemplate("d{id}").batching(1000, Duration.ofMillis(50))
+                .maxInFlight(20_000).build();
+        int rows = 100_000;
+        long t0 = System.currentTimeMillis() - rows;
+        try {
+            p.start();
+            // warm-up: the connection's own log lines (connect, USE) are not what is measured
+            transport.publish("plant/meters", "{\"id\":0,\"ts\":" + (t0 - 1) + ",\"v\":0}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> p.metrics().acked() == 1);
+            long before = logBytes();
+            for (int i = 0; i < rows; i++) {
+                transport.publish("plant/meters", "{\"id\":" + (i % 1000) + ",\"ts\":" + (t0 + i) + ",\"v\":" + i
+                        + "}");
+                if (i % 10_000 == 9_999) {
+                    int sent = i + 1;
+                    await().atMost(Duration.ofSeconds(120)).until(() -> p.metrics().acked() >= sent - 10_000);
+                }
+            }
+            await().atMost(Duration.ofSeconds(120)).until(() -> p.metrics().acked() == rows + 1);
+            // the client writes its log asynchronously: the growth must stay small for a while, not just now
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> logBytes() - before < MAX_GROWTH_BYTES);
+            long growth = logBytes() - before;
+            LoggerFactory.getLogger(ClientLogIT.class).info("ClientLogIT: client log {} grew by {} bytes for {} rows",
+                    logDir(), growth, rows);
+            try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM `" + db + "`.`meters`")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(rows + 1);
+            }
+        } finally {
+            p.close();
+            try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS `" + db + "`");
+            }
+        }
+    }
+}

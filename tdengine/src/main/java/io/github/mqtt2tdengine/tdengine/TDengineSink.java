@@ -351,27 +351,46 @@ public final class TDengineSink implements Sink {
         return c;
     }
 
+    private static String currentDatabase(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT DATABASE()")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
     /**
      * Binds a connection to the target database when that is safe, so that INSERTs can name tables without it (the
      * native client logs a warning line for every database-qualified table clause of an INSERT). A connection the
-     * sink opened gets {@code USE db}; a connection from the host's {@code DataSource} is never changed, only used
-     * unqualified when it is already bound to the database. Either way the current database is checked with
-     * {@code SELECT DATABASE()}; on any doubt (REST is stateless, an old server, an error) names stay qualified.
+     * sink opened gets {@code USE db}. A connection from the host's {@code DataSource} gets it only when it has no
+     * current database; one bound to another database is left as it is, with qualified names. Either way the current database is checked with
+     * {@code SELECT DATABASE()}; on any doubt (REST, which is stateless; a DataSource bound elsewhere; an error) names
+     * stay qualified.
      */
     private void bind(Connection c) {
+        if (url != null && url.startsWith("jdbc:TAOS-RS:")) {
+            return; // REST is stateless (the driver emulates USE in the URL path, and fails on quoted names)
+        }
         try (Statement st = c.createStatement()) {
-            if (dataSource == null) {
-                st.execute("USE " + ident(database));
-            }
-            try (ResultSet rs = st.executeQuery("SELECT DATABASE()")) {
-                if (rs.next() && database.equals(rs.getString(1))) {
-                    bound.add(c);
+            boolean use = dataSource == null;
+            if (!use) {
+                String current = currentDatabase(st);
+                if (current != null && !current.equals(database)) {
+                    LOG.debug("Pipeline '{}': the DataSource's connection is bound to `{}`, not `{}`: table names stay "
+                            + "qualified", pipelineName, current, database);
                     return;
                 }
+                use = current == null;
+            }
+            if (use) {
+                st.execute("USE " + ident(database));
+            }
+            if (database.equals(currentDatabase(st))) {
+                bound.add(c);
+                return;
             }
             LOG.debug("Pipeline '{}': TDengine connection not bound to `{}`: table names stay qualified",
                     pipelineName, database);
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
+            // RuntimeException: drivers answer statements they emulate with unchecked errors; qualified names work
             LOG.debug("Pipeline '{}': TDengine connection cannot be bound to `{}` ({}): table names stay qualified",
                     pipelineName, database, e.toString());
         }

@@ -115,4 +115,62 @@ class TDengineSinkIT {
             assertThat(i).isEqualTo(hostile.size());
         }
     }
+
+    /** A host's pool whose connections are bound to another database (its own default), or to none. */
+    private static javax.sql.DataSource dataSource(String useFirst) {
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(TDengineSinkIT.class.getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("getConnection")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    Connection c = DriverManager.getConnection(URL);
+                    if (useFirst != null) {
+                        try (Statement st = c.createStatement()) {
+                            st.execute("USE `" + useFirst + "`");
+                        }
+                    }
+                    return c;
+                });
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void dataSource_boundToAnotherDatabaseOrNone_rowsLandInTheTarget_andTheHostsBindingIsKept(boolean boundElsewhere)
+            throws Exception {
+        String db = database(TimePrecision.MILLISECONDS);
+        String other = boundElsewhere ? database(TimePrecision.MILLISECONDS) : null;
+        if (other != null) {
+            try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+                st.execute("CREATE DATABASE IF NOT EXISTS `" + other + "`");
+                st.execute("CREATE STABLE `" + other + "`.`st` (ts TIMESTAMP, v INT) TAGS (id INT)");
+            }
+        }
+        FakeTransport transport = new FakeTransport();
+        javax.sql.DataSource ds = dataSource(other);
+        SyncPipeline pipeline = SyncPipeline.builder().name("it").source(transport)
+                .sink(TDengineSink.builder().dataSource(ds).database(db).createDatabase(TimePrecision.MILLISECONDS)
+                        .build())
+                .payload(PayloadSpec.json().timestamp("ts", "$.ts", TimestampUnit.MILLISECONDS).withoutReceiveTime()
+                        .column("v", "$.v", ColumnType.INT).tag("id", "$.id", ColumnType.INT).build())
+                .superTable("st").subTableTemplate("d{id}").batching(100, Duration.ofMillis(20)).build();
+        pipeline.start();
+        List<FakeMessage> sent = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            sent.add(transport.publish("t", "{\"id\":" + (i % 5) + ",\"ts\":" + (T0 + i) + ",\"v\":" + i + "}"));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> sent.stream().allMatch(FakeMessage::acked));
+        pipeline.close();
+        try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM `" + db + "`.`st`")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(50);
+            }
+            if (other != null) {
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM `" + other + "`.`st`")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getLong(1)).as("nothing written to the host's own database").isZero();
+                }
+            }
+        }
+    }
 }

@@ -10,13 +10,11 @@ import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.payload.TimestampUnit;
 import io.github.mqtt2tdengine.tdengine.TDengineSink;
+import io.github.mqtt2tdengine.runner.internal.ProcessExit;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,10 +27,7 @@ public final class Demo {
     static final String USAGE = "usage: java -jar mqtt2tdengine-demo.jar [--max-messages N] "
             + "[--log-level error|warn|info|debug|trace]";
 
-    private static final CountDownLatch STOP = new CountDownLatch(1);
-    private static final CountDownLatch DONE = new CountDownLatch(1);
-    private static final AtomicBoolean HOOK = new AtomicBoolean();
-    private static final AtomicInteger EXIT = new AtomicInteger(1);
+    private static final ProcessExit PROCESS = new ProcessExit();
 
     private Demo() {
     }
@@ -64,23 +59,8 @@ public final class Demo {
         }
         // before the first logger exists (logback.xml reads it)
         System.setProperty("mqtt2td.log.level", level.toUpperCase(Locale.ROOT));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            HOOK.set(true);
-            STOP.countDown();
-            try {
-                DONE.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            System.out.flush();
-            Runtime.getRuntime().halt(EXIT.get());
-        }, "mqtt2td-demo-shutdown"));
-        int code = run(maxMessages, System.out, System.err);
-        EXIT.set(code);
-        DONE.countDown();
-        if (!HOOK.get()) {
-            System.exit(code);
-        }
+        // System.out is flushed by the work's own println before it returns; the hook halts with its code
+        PROCESS.runAndExit("mqtt2td-demo-shutdown", () -> run(maxMessages, System.out, System.err));
     }
 
     /** The demo: embedded broker, simulated fleet, pipeline into TDengine or a dry run. */
@@ -131,7 +111,7 @@ public final class Demo {
             new FleetPublisher(broker.port(), 100, messages, 500).run();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (pipeline.metrics().acked() < messages && System.nanoTime() < deadline
-                    && pipeline.state() == PipelineState.RUNNING && !STOP.await(100, TimeUnit.MILLISECONDS)) {
+                    && pipeline.state() == PipelineState.RUNNING && !PROCESS.awaitStop(100)) {
                 // wait for the last acknowledgements
                 continue;
             }

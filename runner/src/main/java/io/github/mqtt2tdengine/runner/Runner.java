@@ -5,6 +5,7 @@ import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.SyncPipeline;
 import io.github.mqtt2tdengine.mqtt.HiveMqTransport;
 import io.github.mqtt2tdengine.runner.internal.CpuMeter;
+import io.github.mqtt2tdengine.runner.internal.ProcessExit;
 import io.github.mqtt2tdengine.spi.InboundMessage;
 import io.github.mqtt2tdengine.spi.MessageHandler;
 import io.github.mqtt2tdengine.tdengine.TDengineSink;
@@ -12,10 +13,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The command-line runner ({@code java -jar runner/target/mqtt2tdengine-runner.jar --config FILE}): runs the pipeline
@@ -44,10 +42,7 @@ public final class Runner {
             "database '" + DRY_RUN_DATABASE + "'), and with --check (which then checks MQTT only).");
     private static final long PROGRESS_EVERY_MS = 5_000;
 
-    private static final CountDownLatch STOP = new CountDownLatch(1);
-    private static final CountDownLatch DONE = new CountDownLatch(1);
-    private static final AtomicBoolean HOOK = new AtomicBoolean();
-    private static final AtomicInteger EXIT = new AtomicInteger(1);
+    private static final ProcessExit PROCESS = new ProcessExit();
 
     private Runner() {
     }
@@ -78,23 +73,8 @@ public final class Runner {
             System.exit(2);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            HOOK.set(true);
-            STOP.countDown();
-            try {
-                DONE.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            System.out.flush();
-            Runtime.getRuntime().halt(EXIT.get());
-        }, "mqtt2td-runner-shutdown"));
-        int code = run(options, System.out, System.err);
-        EXIT.set(code);
-        DONE.countDown();
-        if (!HOOK.get()) {
-            System.exit(code);
-        }
+        // System.out is flushed by the work's own println before it returns; the hook halts with its code
+        PROCESS.runAndExit("mqtt2td-runner-shutdown", () -> run(options, System.out, System.err));
     }
 
     static Options parse(String[] args) {
@@ -264,7 +244,7 @@ public final class Runner {
         long lastReceived = 0;
         try {
             while (true) {
-                if (STOP.await(200, TimeUnit.MILLISECONDS)) {
+                if (PROCESS.awaitStop(200)) {
                     break;
                 }
                 PipelineMetrics m = pipeline.metrics();

@@ -60,7 +60,8 @@ public final class Demo {
         // before the first logger exists (logback.xml reads it)
         System.setProperty("mqtt2td.log.level", level.toUpperCase(Locale.ROOT));
         // System.out is flushed by the work's own println before it returns; the hook halts with its code
-        PROCESS.runAndExit("mqtt2td-demo-shutdown", () -> run(maxMessages, System.out, System.err));
+        long messages = maxMessages;
+        PROCESS.runAndExit("mqtt2td-demo-shutdown", () -> run(messages, System.out, System.err));
     }
 
     /** The demo: embedded broker, simulated fleet, pipeline into TDengine or a dry run. */

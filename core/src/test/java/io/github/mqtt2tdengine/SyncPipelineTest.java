@@ -140,6 +140,8 @@ class SyncPipelineTest {
         FakeMessage m = transport.publish("plant/1", "{\"id\":1,\"v\":1}");
 
         await().atMost(WAIT).until(() -> pipeline.state() == PipelineState.FAILED);
+        // the listener hears of it right after the state changes, on the failing thread
+        await().atMost(WAIT).until(() -> !failures.isEmpty() && states.contains("RUNNING->FAILED"));
         assertThat(failures).singleElement().satisfies(e -> assertThat(e).hasMessage("disk on fire"));
         assertThat(m.acked()).isFalse();
         await().atMost(WAIT).until(() -> transport.closes() == 1);
@@ -158,7 +160,7 @@ class SyncPipelineTest {
         started(builder());
         transport.publish("plant/1", "{\"id\":1,\"v\":1}");
 
-        await().atMost(WAIT).until(() -> pipeline.state() == PipelineState.FAILED);
+        await().atMost(WAIT).until(() -> pipeline.state() == PipelineState.FAILED && !failures.isEmpty());
         assertThat(failures).singleElement().satisfies(e -> {
             assertThat(e).isInstanceOf(SinkException.class)
                     .hasMessage("Pipeline 'test': sink threw java.lang.IllegalStateException writing batch 1");
@@ -172,7 +174,7 @@ class SyncPipelineTest {
         started(builder().maxRetries(2));
         FakeMessage m = transport.publish("plant/1", "{\"id\":1,\"v\":1}");
 
-        await().atMost(WAIT).until(() -> pipeline.state() == PipelineState.FAILED);
+        await().atMost(WAIT).until(() -> pipeline.state() == PipelineState.FAILED && !failures.isEmpty());
         assertThat(sink.attempts()).isEqualTo(3);
         assertThat(failures).singleElement().satisfies(e -> assertThat(e)
                 .hasMessage("Pipeline 'test': batch 1 of 1 rows still failed after 2 retries"));

@@ -513,7 +513,8 @@ public final class TDengineSink implements Sink {
      * Binds a connection to the target database when that is safe, so that INSERTs can name tables without it (the
      * native client logs a warning line for every database-qualified table clause of an INSERT). A connection the
      * sink opened gets {@code USE db}. A connection from the host's {@code DataSource} gets it only when it has no
-     * current database; one bound to another database is left as it is, with qualified names. Either way the current database is checked with
+     * current database; one bound to another database is left as it is, with qualified names. Either way the current
+     * database is checked with
      * {@code SELECT DATABASE()}; on any doubt (REST, which is stateless; a DataSource bound elsewhere; an error) names
      * stay qualified.
      */

@@ -4,6 +4,8 @@ import io.github.mqtt2tdengine.PipelineMetrics;
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.SyncPipeline;
 import io.github.mqtt2tdengine.payload.TimePrecision;
+import io.github.mqtt2tdengine.payload.PayloadSpec;
+import io.github.mqtt2tdengine.payload.TagChangePolicy;
 import io.github.mqtt2tdengine.spi.InboundMessage;
 import io.github.mqtt2tdengine.spi.MessageHandler;
 import io.github.mqtt2tdengine.spi.Transport;
@@ -64,6 +66,8 @@ public final class SinkBenchmark {
         int batch = 1_000;
         int writers = 1;
         String mode = "sql";
+        TagChangePolicy tagChange = PayloadSpec.DEFAULT_TAG_CHANGE_POLICY;
+        int known = TDengineSink.Builder.DEFAULT_KNOWN_SUB_TABLES;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -75,6 +79,8 @@ public final class SinkBenchmark {
                     case "--batch" -> batch = Integer.parseInt(args[++i]);
                     case "--writers" -> writers = Integer.parseInt(args[++i]);
                     case "--mode" -> mode = args[++i];
+                    case "--tag-change" -> tagChange = TagChangePolicy.valueOf(args[++i].toUpperCase(Locale.ROOT));
+                    case "--known-sub-tables" -> known = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                 }
             }
@@ -84,7 +90,8 @@ public final class SinkBenchmark {
         } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
             out.println("error: " + e.getMessage());
             out.println("usage: SinkBenchmark --jdbc-url URL [--user U] [--password P] [--database DB] [--rows N] "
-                    + "[--batch ROWS] [--writers N] [--mode sql|stmt]");
+                    + "[--batch ROWS] [--writers N] [--mode sql|stmt] [--tag-change update|ignore] "
+                    + "[--known-sub-tables N]");
             return 2;
         }
         if (mode.equals("stmt")) {
@@ -98,10 +105,11 @@ public final class SinkBenchmark {
         }
         CountingDataSource ds = new CountingDataSource(url, user, password);
         TDengineSink sink = TDengineSink.builder().dataSource(ds).database(database)
-                .createDatabase(TimePrecision.MILLISECONDS).build();
+                .createDatabase(TimePrecision.MILLISECONDS).knownSubTables(known).build();
         MemoryTransport transport = new MemoryTransport(rows);
         SyncPipeline p = SyncPipeline.builder().name("sink-bench").source(transport).sink(sink)
-                .payload(BenchPayload.spec()).batching(batch, Duration.ofMillis(100)).writers(writers)
+                .payload(BenchPayload.spec().toBuilder().tagChangePolicy(tagChange).build())
+                .batching(batch, Duration.ofMillis(100)).writers(writers)
                 .maxInFlight(Math.max(10_000, batch * writers * 4)).build();
         long t0 = System.nanoTime();
         p.start();

@@ -38,6 +38,11 @@ public final class PayloadSpec {
     public static final ColumnType DEFAULT_TOPIC_TYPE = ColumnType.varchar(256);
     /** Name of the QoS column or tag when none is set: {@value}. */
     public static final String DEFAULT_QOS_NAME = "qos";
+    /**
+     * Tag change policy when none is set: {@link TagChangePolicy#UPDATE} (its cost when no tag changes is within the
+     * benchmark's noise; see the README).
+     */
+    public static final TagChangePolicy DEFAULT_TAG_CHANGE_POLICY = TagChangePolicy.UPDATE;
     /** Largest payload mapped when none is set: {@value} bytes (1 MiB); larger ones are dead-lettered. */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
     /** Replacement for forbidden characters in sub-table names when none is set: {@value}. */
@@ -60,6 +65,7 @@ public final class PayloadSpec {
     private final TableNamePolicy tableNamePolicy;
     private final char nameReplacement;
     private final StringOverflowPolicy stringOverflowPolicy;
+    private final TagChangePolicy tagChangePolicy;
     private final NonFiniteNumberPolicy nonFiniteNumberPolicy;
     private final int maxPayloadBytes;
 
@@ -81,6 +87,7 @@ public final class PayloadSpec {
         tableNamePolicy = b.tableNamePolicy;
         nameReplacement = b.nameReplacement;
         stringOverflowPolicy = b.stringOverflowPolicy;
+        tagChangePolicy = b.tagChangePolicy;
         nonFiniteNumberPolicy = b.nonFiniteNumberPolicy;
         maxPayloadBytes = b.maxPayloadBytes;
     }
@@ -127,6 +134,7 @@ public final class PayloadSpec {
         b.tableNamePolicy = tableNamePolicy;
         b.nameReplacement = nameReplacement;
         b.stringOverflowPolicy = stringOverflowPolicy;
+        b.tagChangePolicy = tagChangePolicy;
         b.nonFiniteNumberPolicy = nonFiniteNumberPolicy;
         b.maxPayloadBytes = maxPayloadBytes;
         return b;
@@ -295,6 +303,16 @@ public final class PayloadSpec {
     }
 
     /**
+     * Returns what happens when a message brings other tag values than its sub-table has.
+     *
+     * @return the policy
+     * @since 0.1.0
+     */
+    public TagChangePolicy tagChangePolicy() {
+        return tagChangePolicy;
+    }
+
+    /**
      * Returns the policy for NaN and infinite numbers.
      *
      * @return the policy
@@ -326,13 +344,15 @@ public final class PayloadSpec {
                 && Objects.equals(transform, s.transform) && collisionPolicy == s.collisionPolicy
                 && tableNamePolicy == s.tableNamePolicy && nameReplacement == s.nameReplacement
                 && stringOverflowPolicy == s.stringOverflowPolicy && nonFiniteNumberPolicy == s.nonFiniteNumberPolicy
+                && tagChangePolicy == s.tagChangePolicy
                 && maxPayloadBytes == s.maxPayloadBytes;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(parser, receiveTimeColumn, topicTarget, topicName, topicType, qosTarget, qosName, fields,
-                splitPath, superTable, subTableTemplate, collisionPolicy, tableNamePolicy, maxPayloadBytes);
+                splitPath, superTable, subTableTemplate, collisionPolicy, tableNamePolicy, maxPayloadBytes,
+                tagChangePolicy);
     }
 
     @Override
@@ -362,6 +382,7 @@ public final class PayloadSpec {
         private TableNamePolicy tableNamePolicy = TableNamePolicy.REPLACE;
         private char nameReplacement = DEFAULT_NAME_REPLACEMENT;
         private StringOverflowPolicy stringOverflowPolicy = StringOverflowPolicy.REJECT;
+        private TagChangePolicy tagChangePolicy = DEFAULT_TAG_CHANGE_POLICY;
         private NonFiniteNumberPolicy nonFiniteNumberPolicy = NonFiniteNumberPolicy.REJECT;
         private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
 
@@ -668,6 +689,22 @@ public final class PayloadSpec {
          */
         public Builder stringOverflowPolicy(StringOverflowPolicy policy) {
             this.stringOverflowPolicy = Objects.requireNonNull(policy, "policy must not be null");
+            return this;
+        }
+
+        /**
+         * Sets what happens when a message brings other tag values than its sub-table already has; default
+         * {@link #DEFAULT_TAG_CHANGE_POLICY}. TDengine itself keeps a sub-table's first tags and silently ignores
+         * new ones ({@link TagChangePolicy#IGNORE}); {@link TagChangePolicy#UPDATE} makes the TDengine sink run
+         * {@code ALTER TABLE ... SET TAG} before the rows (a tag comparison per sub-table and batch when nothing
+         * changes; see the README's figures).
+         *
+         * @param policy the policy
+         * @return this builder
+         * @since 0.1.0
+         */
+        public Builder tagChangePolicy(TagChangePolicy policy) {
+            this.tagChangePolicy = Objects.requireNonNull(policy, "policy must not be null");
             return this;
         }
 

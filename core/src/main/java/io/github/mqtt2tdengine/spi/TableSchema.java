@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine.spi;
 
+import io.github.mqtt2tdengine.payload.TagChangePolicy;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,6 +13,18 @@ public final class TableSchema {
     private final String superTable;
     private final List<SchemaColumn> columns;
     private final List<SchemaColumn> tags;
+    private final TagChangePolicy tagChangePolicy;
+
+    /**
+     * Creates a schema whose tags keep the values they were created with ({@link TagChangePolicy#IGNORE}).
+     *
+     * @param superTable the super table name (unquoted)
+     * @param columns the columns, the first being the TIMESTAMP primary key
+     * @param tags the tags, at least one
+     */
+    public TableSchema(String superTable, List<SchemaColumn> columns, List<SchemaColumn> tags) {
+        this(superTable, columns, tags, TagChangePolicy.IGNORE);
+    }
 
     /**
      * Creates a schema.
@@ -19,14 +32,28 @@ public final class TableSchema {
      * @param superTable the super table name (unquoted)
      * @param columns the columns, the first being the TIMESTAMP primary key
      * @param tags the tags, at least one
+     * @param tagChangePolicy what a sink does when a row brings other tag values than its sub-table has
+     * @since 0.1.0
      */
-    public TableSchema(String superTable, List<SchemaColumn> columns, List<SchemaColumn> tags) {
+    public TableSchema(String superTable, List<SchemaColumn> columns, List<SchemaColumn> tags,
+            TagChangePolicy tagChangePolicy) {
+        this.tagChangePolicy = Objects.requireNonNull(tagChangePolicy, "tagChangePolicy must not be null");
         this.superTable = Objects.requireNonNull(superTable, "superTable must not be null");
         this.columns = List.copyOf(columns);
         this.tags = List.copyOf(tags);
         if (this.columns.isEmpty()) {
             throw new IllegalArgumentException("super table '" + superTable + "' needs at least a timestamp column");
         }
+    }
+
+    /**
+     * Returns what a sink does when a row brings other tag values than its existing sub-table has.
+     *
+     * @return the policy
+     * @since 0.1.0
+     */
+    public TagChangePolicy tagChangePolicy() {
+        return tagChangePolicy;
     }
 
     /**
@@ -92,12 +119,13 @@ public final class TableSchema {
             return false;
         }
         TableSchema other = (TableSchema) o;
-        return superTable.equals(other.superTable) && columns.equals(other.columns) && tags.equals(other.tags);
+        return superTable.equals(other.superTable) && columns.equals(other.columns) && tags.equals(other.tags)
+                && tagChangePolicy == other.tagChangePolicy;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(superTable, columns, tags);
+        return Objects.hash(superTable, columns, tags, tagChangePolicy);
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.github.mqtt2tdengine.payload.NonFiniteNumberPolicy;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.payload.StringOverflowPolicy;
 import io.github.mqtt2tdengine.payload.TableNamePolicy;
+import io.github.mqtt2tdengine.payload.TagChangePolicy;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.payload.TimestampCollisionPolicy;
 import io.github.mqtt2tdengine.payload.TimestampUnit;
@@ -452,6 +453,8 @@ public final class PipelineConfig {
                     StringOverflowPolicy.REJECT));
             b.nonFiniteNumberPolicy(policies.enumValue("nonFiniteNumber", NonFiniteNumberPolicy.class,
                     NonFiniteNumberPolicy.REJECT));
+            b.tagChangePolicy(policies.enumValue("tagChange", TagChangePolicy.class,
+                    PayloadSpec.DEFAULT_TAG_CHANGE_POLICY));
             policies.noUnknownKeys();
         }
         Integer maxPayload = p.integer("maxPayloadBytes", null);

@@ -3,6 +3,7 @@ package io.github.mqtt2tdengine.tdengine;
 import io.github.mqtt2tdengine.RetriableSinkException;
 import io.github.mqtt2tdengine.Secret;
 import io.github.mqtt2tdengine.SinkException;
+import io.github.mqtt2tdengine.payload.TagChangePolicy;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.spi.Row;
 import io.github.mqtt2tdengine.spi.SchemaColumn;
@@ -15,6 +16,7 @@ import io.github.mqtt2tdengine.tdengine.internal.ErrorCodes;
 import io.github.mqtt2tdengine.tdengine.internal.InsertBuilder;
 import io.github.mqtt2tdengine.tdengine.internal.SchemaCheck;
 import io.github.mqtt2tdengine.tdengine.internal.Sql;
+import io.github.mqtt2tdengine.tdengine.internal.SubTables;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -58,6 +60,8 @@ public final class TDengineSink implements Sink {
     private final TimePrecision createDatabase;
     private final SchemaPolicy schemaPolicy;
     private final int maxSqlBytes;
+    private final int knownSubTables;
+    private volatile SubTables subTables = new SubTables(0);
     private final Consumer<String> dryRun;
     private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
     private volatile InsertBuilder inserts;
@@ -77,6 +81,7 @@ public final class TDengineSink implements Sink {
         this.createDatabase = b.createDatabase;
         this.schemaPolicy = b.schemaPolicy;
         this.maxSqlBytes = b.maxSqlBytes;
+        this.knownSubTables = b.knownSubTables;
         this.dryRun = b.dryRun;
     }
 
@@ -101,7 +106,8 @@ public final class TDengineSink implements Sink {
     @Override
     public void open(SinkContext context) {
         this.pipelineName = context.pipelineName();
-        this.inserts = new InsertBuilder(database, maxSqlBytes);
+        this.subTables = new SubTables(knownSubTables);
+        this.inserts = new InsertBuilder(database, maxSqlBytes, subTables);
         if (dryRun != null) {
             if (createDatabase != null) {
                 dryRun.accept("CREATE DATABASE IF NOT EXISTS " + ident(database) + " PRECISION '"
@@ -129,11 +135,46 @@ public final class TDengineSink implements Sink {
             closeConnection();
             throw failure("cannot prepare database `" + database + "`", e);
         }
+        loadSubTables(c, context.tables());
         databaseReady = true;
         bind(c);
         LOG.info("Pipeline '{}': TDengine {} database `{}` (precision {}) ready, super tables {}", pipelineName,
                 safeUrl(), database, precision.sqlName(), context.tables().stream().map(TableSchema::superTable)
                         .toList());
+    }
+
+    /**
+     * Loads the names of the sub-tables that exist already, so that INSERTs into them need no USING clause and a
+     * sub-table not found is known not to exist. Their tags are not read: under {@code TagChangePolicy.UPDATE} the
+     * first write to each sets them once.
+     */
+    private void loadSubTables(Connection c, List<TableSchema> tables) {
+        if (knownSubTables == 0) {
+            return;
+        }
+        int loaded = 0;
+        try (Statement st = c.createStatement()) {
+            for (TableSchema table : tables) {
+                StringBuilder sql = new StringBuilder("SELECT table_name FROM information_schema.ins_tables WHERE "
+                        + "db_name = ");
+                Sql.appendString(sql, database).append(" AND stable_name = ");
+                Sql.appendString(sql, table.superTable()).append(" LIMIT ").append(knownSubTables - loaded + 1);
+                try (ResultSet rs = st.executeQuery(sql.toString())) {
+                    while (rs.next()) {
+                        subTables.remember(rs.getString(1), SubTables.UNKNOWN_TAGS);
+                        loaded++;
+                    }
+                }
+            }
+            subTables.complete(loaded <= knownSubTables);
+        } catch (SQLException | RuntimeException e) {
+            // RuntimeException: a driver's emulation of a statement; without the list every INSERT keeps USING
+            subTables.complete(false);
+            LOG.debug("Pipeline '{}': TDengine: existing sub-tables not loaded ({}); INSERTs name their super table "
+                    + "until each sub-table was written once", pipelineName, e.toString());
+        }
+        LOG.debug("Pipeline '{}': TDengine: {} existing sub-tables known at start (complete: {})", pipelineName,
+                subTables.size(), subTables.complete());
     }
 
     private TimePrecision readPrecision(Statement st) throws SQLException {
@@ -258,6 +299,7 @@ public final class TDengineSink implements Sink {
             }
             for (InsertBuilder.Statement s : built.statements()) {
                 dryRun.accept(s.sql());
+                s.created().forEach(subTables::remember);
             }
             return;
         }
@@ -270,8 +312,109 @@ public final class TDengineSink implements Sink {
         }
     }
 
+    /**
+     * Under {@code TagChangePolicy.UPDATE}, sets the tags of known sub-tables whose latest row brings other tag values
+     * ({@code ALTER TABLE ... SET TAG}), before their rows are written.
+     *
+     * @return the positions still to write (rows of a sub-table whose tags cannot be set are rejected)
+     */
+    private int[] updateTags(Statement st, SinkBatch batch, int[] positions, boolean qualified) throws SQLException {
+        List<Row> rows = batch.rows();
+        Map<String, Integer> last = null;
+        for (int p : positions) {
+            Row row = rows.get(p);
+            if (row.schema().tagChangePolicy() == TagChangePolicy.UPDATE && subTables.exists(row.subTable())) {
+                if (last == null) {
+                    last = new java.util.LinkedHashMap<>();
+                }
+                last.put(row.subTable(), p);
+            }
+        }
+        if (last == null) {
+            return positions;
+        }
+        java.util.Set<String> failed = null;
+        for (Map.Entry<String, Integer> e : last.entrySet()) {
+            Row row = rows.get(e.getValue());
+            String tags;
+            try {
+                tags = InsertBuilder.tags(row);
+            } catch (IllegalArgumentException ex) {
+                continue; // the INSERT rejects the row with the reason
+            }
+            if (tags.equals(subTables.tags(e.getKey()))) {
+                continue;
+            }
+            String alter = Sql.alterTags(qualified ? database : null, row);
+            try {
+                st.executeUpdate(alter);
+                subTables.remember(e.getKey(), tags);
+                LOG.debug("Pipeline '{}': TDengine: tags of `{}` set to ({})", pipelineName, e.getKey(), tags);
+            } catch (SQLException ex) {
+                if (ErrorCodes.isTableMissing(ex)) {
+                    subTables.forget(e.getKey()); // dropped: the INSERT creates it with these tags
+                    continue;
+                }
+                if (ErrorCodes.classify(ex) != ErrorCodes.Kind.DATA) {
+                    throw ex;
+                }
+                if (failed == null) {
+                    failed = new java.util.HashSet<>();
+                }
+                failed.add(e.getKey());
+                String reason = "tags of sub-table '" + e.getKey() + "' cannot be updated: " + ErrorCodes.describe(ex);
+                for (int p : positions) {
+                    if (rows.get(p).subTable().equals(e.getKey())) {
+                        batch.reject(p, reason);
+                    }
+                }
+            }
+        }
+        if (failed == null) {
+            return positions;
+        }
+        java.util.Set<String> skip = failed;
+        return java.util.Arrays.stream(positions).filter(p -> !skip.contains(rows.get(p).subTable())).toArray();
+    }
+
+    /** Remembers the sub-tables a committed statement created, and (registry incomplete) sets tags it may have kept. */
+    private void created(Statement st, SinkBatch batch, InsertBuilder.Statement s, boolean qualified) {
+        boolean mayHaveExisted = !subTables.complete();
+        for (Map.Entry<String, String> e : s.created().entrySet()) {
+            if (mayHaveExisted && updates(batch, s, e.getKey())) {
+                // the sub-table may have existed with other tags, which USING keeps silently: set them once. The
+                // rows are committed already: a failure here is logged, not retried (the next change retries it)
+                try {
+                    st.executeUpdate(Sql.alterTags(qualified ? database : null, lastRow(batch, s, e.getKey())));
+                } catch (SQLException ex) {
+                    LOG.warn("Pipeline '{}': TDengine: tags of sub-table `{}` not updated: {}", pipelineName,
+                            e.getKey(), ErrorCodes.describe(ex));
+                    continue;
+                }
+            }
+            subTables.remember(e.getKey(), e.getValue());
+        }
+    }
+
+    private static Row lastRow(SinkBatch batch, InsertBuilder.Statement s, String subTable) {
+        Row last = null;
+        for (int p : s.rows()) {
+            Row row = batch.rows().get(p);
+            if (row.subTable().equals(subTable)) {
+                last = row;
+            }
+        }
+        return last;
+    }
+
+    private static boolean updates(SinkBatch batch, InsertBuilder.Statement s, String subTable) {
+        Row row = lastRow(batch, s, subTable);
+        return row != null && row.schema().tagChangePolicy() == TagChangePolicy.UPDATE;
+    }
+
     /** Writes some rows; on a data error splits them in halves until the bad rows stand alone, then rejects those. */
     private void write(Statement st, SinkBatch batch, int[] positions, boolean qualified) throws SQLException {
+        positions = updateTags(st, batch, positions, qualified);
         InsertBuilder.Result built = inserts.build(batch.rows(), positions, qualified);
         for (InsertBuilder.Rejected r : built.rejected()) {
             batch.reject(r.row(), r.reason());
@@ -279,7 +422,16 @@ public final class TDengineSink implements Sink {
         for (InsertBuilder.Statement s : built.statements()) {
             try {
                 st.executeUpdate(s.sql());
+                created(st, batch, s, qualified);
             } catch (SQLException e) {
+                if (ErrorCodes.isTableMissing(e) && !s.existing().isEmpty()) {
+                    // a sub-table this sink knew was dropped behind its back: write these rows again with USING
+                    LOG.info("Pipeline '{}': TDengine: a known sub-table of {} no longer exists; writing with USING",
+                            pipelineName, s.existing());
+                    s.existing().forEach(subTables::forget);
+                    write(st, batch, s.rows(), qualified);
+                    continue;
+                }
                 if (ErrorCodes.classify(e) != ErrorCodes.Kind.DATA) {
                     throw e;
                 }
@@ -456,6 +608,8 @@ public final class TDengineSink implements Sink {
     public static final class Builder {
         /** Largest INSERT statement when not set: {@value} bytes (TDengine's default limit is 1 MiB). */
         public static final int DEFAULT_MAX_SQL_BYTES = 1_000_000;
+        /** Sub-tables remembered as existing when not set: {@value}. */
+        public static final int DEFAULT_KNOWN_SUB_TABLES = 100_000;
 
         private String url;
         private DataSource dataSource;
@@ -465,6 +619,7 @@ public final class TDengineSink implements Sink {
         private TimePrecision createDatabase;
         private SchemaPolicy schemaPolicy = SchemaPolicy.CHECK;
         private int maxSqlBytes = DEFAULT_MAX_SQL_BYTES;
+        private int knownSubTables = DEFAULT_KNOWN_SUB_TABLES;
         private Consumer<String> dryRun;
 
         private Builder() {
@@ -561,6 +716,25 @@ public final class TDengineSink implements Sink {
                 throw new IllegalArgumentException("maxSqlBytes must be at least 1024, but was " + bytes);
             }
             this.maxSqlBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Sets how many sub-tables the sink remembers as existing (with the tags it last wrote), default
+         * {@value #DEFAULT_KNOWN_SUB_TABLES}. An INSERT into a known sub-table leaves out its
+         * {@code USING ... TAGS} clause (shorter statements, less parsing); under {@code TagChangePolicy.UPDATE} the
+         * tags are compared against it. The sub-tables that exist at start are loaded (names only). Past the bound,
+         * new sub-tables keep the USING clause (always correct). About 200 bytes of heap per sub-table; 0 turns it
+         * off.
+         *
+         * @param count 0 or more
+         * @return this builder
+         */
+        public Builder knownSubTables(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("knownSubTables must be 0 or more, but was " + count);
+            }
+            this.knownSubTables = count;
             return this;
         }
 

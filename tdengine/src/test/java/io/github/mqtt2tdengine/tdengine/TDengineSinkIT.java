@@ -7,6 +7,7 @@ import io.github.mqtt2tdengine.DeadLetter;
 import io.github.mqtt2tdengine.SyncPipeline;
 import io.github.mqtt2tdengine.payload.ColumnType;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
+import io.github.mqtt2tdengine.payload.TagChangePolicy;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.payload.TimestampUnit;
 import io.github.mqtt2tdengine.spi.FakeTransport;
@@ -171,6 +172,75 @@ class TDengineSinkIT {
                     assertThat(rs.getLong(1)).as("nothing written to the host's own database").isZero();
                 }
             }
+        }
+    }
+
+    private static List<Object> tagsOf(String db, String table) throws Exception {
+        try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT TAGS `id`, `location` FROM `" + db + "`.`st` WHERE tbname = '"
+                        + table + "'")) {
+            assertThat(rs.next()).as("sub-table %s exists", table).isTrue();
+            return List.of(rs.getInt(1), rs.getString(2));
+        }
+    }
+
+    private static SyncPipeline tagged(FakeTransport transport, String db, TagChangePolicy policy) {
+        return SyncPipeline.builder().name("it").source(transport)
+                .sink(TDengineSink.builder().jdbcUrl(URL).database(db).createDatabase(TimePrecision.MILLISECONDS)
+                        .build())
+                .payload(PayloadSpec.json().timestamp("ts", "$.ts", TimestampUnit.MILLISECONDS).withoutReceiveTime()
+                        .column("v", "$.v", ColumnType.INT).tag("id", "$.id", ColumnType.INT)
+                        .tag("location", "$.loc", ColumnType.varchar(32)).tagChangePolicy(policy).build())
+                .superTable("st").subTableTemplate("d{id}").batching(100, Duration.ofMillis(20)).build();
+    }
+
+    private static String msg(int id, long ts, String loc) {
+        return "{\"id\":" + id + ",\"ts\":" + ts + ",\"v\":1,\"loc\":\"" + loc + "\"}";
+    }
+
+    @org.junit.jupiter.api.Test
+    void tagChanges_updateSetsTheLatestTags_ignoreKeepsTheFirst_droppedSubTableIsCreatedAgain() throws Exception {
+        String db = database(TimePrecision.MILLISECONDS);
+        FakeTransport t1 = new FakeTransport();
+        SyncPipeline update = tagged(t1, db, TagChangePolicy.UPDATE);
+        update.start();
+        List<FakeMessage> sent = new ArrayList<>();
+        sent.add(t1.publish("t", msg(1, T0, "hall-1")));
+        sent.add(t1.publish("t", msg(2, T0, "hall-2")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> sent.stream().allMatch(FakeMessage::acked));
+        sent.add(t1.publish("t", msg(1, T0 + 1, "hall-9")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> sent.stream().allMatch(FakeMessage::acked));
+        assertThat(tagsOf(db, "d1")).containsExactly(1, "hall-9");
+        // dropped by someone else: the sink knew it, its INSERT without USING fails, it writes again with USING
+        try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE `" + db + "`.`d2`");
+        }
+        sent.add(t1.publish("t", msg(2, T0 + 2, "hall-2")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> sent.stream().allMatch(FakeMessage::acked));
+        assertThat(update.metrics().retries()).isZero();
+        update.close();
+        assertThat(tagsOf(db, "d2")).containsExactly(2, "hall-2");
+
+        // a new pipeline finds d1 at start (names only), so its first write under UPDATE sets the tags once
+        FakeTransport t2 = new FakeTransport();
+        SyncPipeline again = tagged(t2, db, TagChangePolicy.UPDATE);
+        again.start();
+        FakeMessage moved = t2.publish("t", msg(1, T0 + 3, "hall-4"));
+        await().atMost(Duration.ofSeconds(30)).until(moved::acked);
+        again.close();
+        assertThat(tagsOf(db, "d1")).containsExactly(1, "hall-4");
+
+        FakeTransport t3 = new FakeTransport();
+        SyncPipeline ignore = tagged(t3, db, TagChangePolicy.IGNORE);
+        ignore.start();
+        FakeMessage ignored = t3.publish("t", msg(1, T0 + 4, "hall-5"));
+        await().atMost(Duration.ofSeconds(30)).until(ignored::acked);
+        ignore.close();
+        assertThat(tagsOf(db, "d1")).as("IGNORE keeps what the sub-table has").containsExactly(1, "hall-4");
+        try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM `" + db + "`.`st`")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(5); // d1: 4 rows, d2: 1 row after the drop
         }
     }
 }

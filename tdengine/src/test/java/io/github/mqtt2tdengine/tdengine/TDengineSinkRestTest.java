@@ -13,6 +13,7 @@ import io.github.mqtt2tdengine.payload.ColumnType;
 import io.github.mqtt2tdengine.payload.FieldTarget;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.payload.TimePrecision;
+import io.github.mqtt2tdengine.payload.TagChangePolicy;
 import io.github.mqtt2tdengine.payload.TimestampUnit;
 import io.github.mqtt2tdengine.spi.FakeTransport;
 import io.github.mqtt2tdengine.spi.FakeTransport.FakeMessage;
@@ -97,6 +98,59 @@ class TDengineSinkRestTest {
                 .stream().filter(t -> t.isAlive() && !t.isDaemon() && !before.contains(t)).map(Thread::getName)
                 .filter(n -> !n.equals("td-rest-test-server")))
                 .isEmpty());
+    }
+
+    @Test
+    void knownSubTables_laterStatementsOmitUsing_andTagChangesFollowThePolicy() {
+        server.createDatabase("power", "ms");
+        SyncPipeline update = pipeline(meters().build(), sink().build());
+        update.start();
+        List<FakeMessage> sent = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            sent.add(transport.publish("plant/meters", msg(i, T0 + i, "")));
+        }
+        await().atMost(WAIT).until(() -> sent.stream().allMatch(FakeMessage::acked));
+        int before = server.inserts().size();
+        // d1 moves to another hall; d2 sends the same tags again
+        sent.add(transport.publish("plant/meters", msg(1, T0 + 10, "").replace("hall-1", "hall-9")));
+        sent.add(transport.publish("plant/meters", msg(2, T0 + 11, "")));
+        await().atMost(WAIT).until(() -> sent.stream().allMatch(FakeMessage::acked));
+        assertThat(server.inserts().subList(before, server.inserts().size())).isNotEmpty()
+                .allSatisfy(sql -> assertThat(sql).doesNotContain("USING"));
+        assertThat(server.tags("power", "d1")).containsEntry("location", "hall-9");
+        assertThat(server.tags("power", "d2")).containsEntry("location", "hall-2");
+        assertThat(server.tagUpdates()).isEqualTo(1);
+        assertThat(server.rowCount("power", "meters")).isEqualTo(6);
+        update.close();
+
+        FakeTransport other = new FakeTransport();
+        SyncPipeline ignore = pipeline(meters().tagChangePolicy(TagChangePolicy.IGNORE).build(), sink().build(),
+                other);
+        ignore.start();
+        FakeMessage moved = other.publish("plant/meters", msg(3, T0 + 20, "").replace("hall-3", "hall-7"));
+        await().atMost(WAIT).until(moved::acked);
+        assertThat(server.tags("power", "d3")).as("IGNORE keeps TDengine's first tags").containsEntry("location",
+                "hall-3");
+        assertThat(server.tagUpdates()).isEqualTo(1);
+    }
+
+    @Test
+    void knownSubTable_droppedBehindTheSinksBack_isCreatedAgainWithoutLosingRows() {
+        server.createDatabase("power", "ms");
+        SyncPipeline p = pipeline(meters().build(), sink().build());
+        p.start();
+        FakeMessage first = transport.publish("plant/meters", msg(5, T0, ""));
+        await().atMost(WAIT).until(first::acked);
+        server.dropTable("power", "d5");
+        List<FakeMessage> sent = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            sent.add(transport.publish("plant/meters", msg(i % 2 == 0 ? 5 : 6, T0 + i, "")));
+        }
+        await().atMost(WAIT).until(() -> sent.stream().allMatch(FakeMessage::acked));
+        assertThat(deadLetters).isEmpty();
+        assertThat(server.rows("power", "d5")).containsOnlyKeys(T0 + 2);
+        assertThat(server.rows("power", "d6")).containsOnlyKeys(T0 + 1, T0 + 3);
+        assertThat(p.metrics().retries()).isZero();
     }
 
     @Test
@@ -210,7 +264,8 @@ class TDengineSinkRestTest {
         for (int i = 0; i < hostile.size(); i++) {
             assertThat(rows.get(T0 + i).get("text")).as("row %d", i).isEqualTo(hostile.get(i));
         }
-        assertThat(server.tags("power", "d1").get("location")).isEqualTo(hostile.get(0));
+        // tagChangePolicy UPDATE (the default): the sub-table has the latest message's tags, set by ALTER TABLE
+        assertThat(server.tags("power", "d1").get("location")).isEqualTo(hostile.get((hostile.size() - 1) % 5));
         assertThat(server.tableNames("power")).containsExactly("d1");
         try (Connection c = DriverManager.getConnection(server.url("power"), "root", "taosdata");
                 Statement st = c.createStatement();

@@ -164,7 +164,7 @@ public final class Mapping {
             all.add(qos);
         }
         this.sources = all.toArray(new Source[0]);
-        this.schema = new TableSchema(superTable, columns, tags);
+        this.schema = new TableSchema(superTable, columns, tags, spec.tagChangePolicy());
 
         SubTableTemplate t = SubTableTemplate.parse(template);
         this.templateText = t.text();

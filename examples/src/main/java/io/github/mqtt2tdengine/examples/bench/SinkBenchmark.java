@@ -4,6 +4,8 @@ import io.github.mqtt2tdengine.PipelineMetrics;
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.SyncPipeline;
 import io.github.mqtt2tdengine.payload.TimePrecision;
+import io.github.mqtt2tdengine.payload.PayloadSpec;
+import io.github.mqtt2tdengine.payload.TagChangePolicy;
 import io.github.mqtt2tdengine.spi.InboundMessage;
 import io.github.mqtt2tdengine.spi.MessageHandler;
 import io.github.mqtt2tdengine.spi.Transport;
@@ -64,6 +66,9 @@ public final class SinkBenchmark {
         int batch = 1_000;
         int writers = 1;
         String mode = "sql";
+        TagChangePolicy tagChange = PayloadSpec.DEFAULT_TAG_CHANGE_POLICY;
+        int known = TDengineSink.Builder.DEFAULT_KNOWN_SUB_TABLES;
+        boolean baseline = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -75,6 +80,9 @@ public final class SinkBenchmark {
                     case "--batch" -> batch = Integer.parseInt(args[++i]);
                     case "--writers" -> writers = Integer.parseInt(args[++i]);
                     case "--mode" -> mode = args[++i];
+                    case "--tag-change" -> tagChange = TagChangePolicy.valueOf(args[++i].toUpperCase(Locale.ROOT));
+                    case "--known-sub-tables" -> known = Integer.parseInt(args[++i]);
+                    case "--baseline" -> baseline = true;
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                 }
             }
@@ -84,7 +92,8 @@ public final class SinkBenchmark {
         } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
             out.println("error: " + e.getMessage());
             out.println("usage: SinkBenchmark --jdbc-url URL [--user U] [--password P] [--database DB] [--rows N] "
-                    + "[--batch ROWS] [--writers N] [--mode sql|stmt]");
+                    + "[--batch ROWS] [--writers N] [--mode sql|stmt] [--tag-change update|ignore] "
+                    + "[--known-sub-tables N] [--baseline]");
             return 2;
         }
         if (mode.equals("stmt")) {
@@ -98,10 +107,11 @@ public final class SinkBenchmark {
         }
         CountingDataSource ds = new CountingDataSource(url, user, password);
         TDengineSink sink = TDengineSink.builder().dataSource(ds).database(database)
-                .createDatabase(TimePrecision.MILLISECONDS).build();
+                .createDatabase(TimePrecision.MILLISECONDS).knownSubTables(known).build();
         MemoryTransport transport = new MemoryTransport(rows);
         SyncPipeline p = SyncPipeline.builder().name("sink-bench").source(transport).sink(sink)
-                .payload(BenchPayload.spec()).batching(batch, Duration.ofMillis(100)).writers(writers)
+                .payload(BenchPayload.spec().toBuilder().tagChangePolicy(tagChange).build())
+                .batching(batch, Duration.ofMillis(100)).writers(writers)
                 .maxInFlight(Math.max(10_000, batch * writers * 4)).build();
         long t0 = System.nanoTime();
         p.start();
@@ -126,8 +136,103 @@ public final class SinkBenchmark {
                 m.rowsWritten(), seconds, m.rowsWritten() / seconds, inserts,
                 inserts > 0 ? (double) m.rowsWritten() / inserts : 0, inserts > 0 ? (double) bytes / inserts : 0,
                 m.retries(), m.state());
-        out.println("| stmt (parameter binding) | not built (issue #4) | | | | | | | |");
-        return m.rowsWritten() == rows && m.state() != PipelineState.FAILED ? 0 : 1;
+        out.println("| stmt (parameter binding) | not built yet | | | | | | | |");
+        int code = m.rowsWritten() == rows && m.state() != PipelineState.FAILED ? 0 : 1;
+        if (baseline) {
+            double library = m.rowsWritten() / seconds;
+            for (boolean using : new boolean[] {true, false}) {
+                double[] twin = handWritten(url, user, password, database + (using ? "_hw_using" : "_hw_known"), rows,
+                        batch, writers, using);
+                out.printf(Locale.ROOT, "| hand-written JDBC, %s | %d | %.1f | %,.0f | %d | %.1f | | | library ÷ "
+                        + "hand-written: %.2f |%n", using ? "INSERT ... USING every time" : "sub-tables known, no USING",
+                        (long) twin[0], twin[1], twin[0] / twin[1], (long) twin[2], twin[0] / twin[2],
+                        library / (twin[0] / twin[1]));
+            }
+        }
+        return code;
+    }
+
+    /**
+     * The hand-written twin: the same messages (JSON parsed with Jackson), the same multi-table INSERT text built with
+     * a StringBuilder, the same batch size and writer count (devices partitioned), one connection per writer bound to
+     * the database. With {@code using} every table clause carries {@code USING ... TAGS}; without, only a sub-table's
+     * first.
+     *
+     * @return rows, seconds, statements
+     */
+    static double[] handWritten(String url, String user, String password, String database, long rows, int batch,
+            int writers, boolean using) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE IF NOT EXISTS `" + database + "` PRECISION 'ms'");
+            st.execute("CREATE STABLE IF NOT EXISTS `" + database + "`.`meters` (`ts` TIMESTAMP, `current` FLOAT, "
+                    + "`voltage` INT, `phase` FLOAT, `temperature` FLOAT, `power` DOUBLE, `status` VARCHAR(8)) TAGS "
+                    + "(`id` INT, `location` VARCHAR(32), `floor` INT)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("hand-written baseline cannot prepare " + database + ": " + e, e);
+        }
+        AtomicLong statements = new AtomicLong();
+        AtomicLong written = new AtomicLong();
+        long t0 = System.nanoTime();
+        Thread[] threads = new Thread[writers];
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            threads[w] = new Thread(() -> {
+                Random random = new Random(7);
+                java.util.Set<Integer> created = new java.util.HashSet<>();
+                try (Connection c = DriverManager.getConnection(url, user, password);
+                        Statement st = c.createStatement()) {
+                    st.execute("USE `" + database + "`");
+                    StringBuilder sql = new StringBuilder(1 << 18).append("INSERT INTO ");
+                    int inBatch = 0;
+                    for (long n = 0; n < rows; n++) {
+                        byte[] payload = BenchPayload.payload(n, MemoryTransport.DEVICES, random);
+                        int device = (int) (n % MemoryTransport.DEVICES);
+                        if (device % writers != writer) {
+                            continue;
+                        }
+                        com.fasterxml.jackson.databind.JsonNode m = json.readTree(payload);
+                        com.fasterxml.jackson.databind.JsonNode site = m.get("site");
+                        sql.append("`d").append(device).append('`');
+                        if (using || created.add(device)) {
+                            sql.append(" USING `meters` (`id`,`location`,`floor`) TAGS (").append(device).append(",'")
+                                    .append(site.get("location").textValue()).append("',")
+                                    .append(site.get("floor").intValue()).append(')');
+                        }
+                        sql.append(" (`ts`,`current`,`voltage`,`phase`,`temperature`,`power`,`status`) VALUES (")
+                                .append(m.get("ts").longValue()).append(',').append(m.get("current").doubleValue())
+                                .append(',').append(m.get("voltage").intValue()).append(',')
+                                .append(m.get("phase").doubleValue()).append(',')
+                                .append(m.get("temperature").doubleValue()).append(',')
+                                .append(m.get("power").doubleValue()).append(",'").append(m.get("status").textValue())
+                                .append("') ");
+                        if (++inBatch == batch) {
+                            st.executeUpdate(sql.toString());
+                            statements.incrementAndGet();
+                            written.addAndGet(inBatch);
+                            sql.setLength("INSERT INTO ".length());
+                            inBatch = 0;
+                        }
+                    }
+                    if (inBatch > 0) {
+                        st.executeUpdate(sql.toString());
+                        statements.incrementAndGet();
+                        written.addAndGet(inBatch);
+                    }
+                } catch (SQLException | java.io.IOException e) {
+                    throw new IllegalStateException("hand-written baseline failed: " + e, e);
+                }
+            }, "sink-bench-hand-written-" + w);
+            threads[w].start();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return new double[] {written.get(), (System.nanoTime() - t0) / 1e9, statements.get()};
     }
 
     private static String stripQuery(String url) {

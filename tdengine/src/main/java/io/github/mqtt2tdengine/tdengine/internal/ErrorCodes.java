@@ -59,6 +59,17 @@ public final class ErrorCodes {
     }
 
     /**
+     * Returns whether the error says a table does not exist (an INSERT without USING into a dropped sub-table).
+     *
+     * @param e the error
+     * @return true for TDengine's "Table does not exist" (0x2603; the REST test server's 0x2662 too)
+     */
+    public static boolean isTableMissing(SQLException e) {
+        int code = e.getErrorCode() & 0xffff;
+        return code == 0x2603 || code == 0x2662;
+    }
+
+    /**
      * Describes an error without the SQL text the driver puts into its message (it holds payload values and can be a
      * megabyte long).
      *

@@ -20,14 +20,17 @@ public final class InsertBuilder {
 
     private final String database;
     private final int maxBytes;
+    private final SubTables known;
 
     /**
      * One statement and the batch positions of its rows.
      *
      * @param sql the statement
      * @param rows positions in the batch, in statement order
+     * @param created sub-tables written with a {@code USING ... TAGS} clause, with their tags as SQL literal text
+     * @param existing sub-tables written without one, because the registry knows they exist
      */
-    public record Statement(String sql, int[] rows) {
+    public record Statement(String sql, int[] rows, Map<String, String> created, List<String> existing) {
     }
 
     /**
@@ -55,9 +58,40 @@ public final class InsertBuilder {
      * @param maxBytes the largest statement in UTF-8 bytes
      */
     public InsertBuilder(String database, int maxBytes) {
+        this(database, maxBytes, new SubTables(0));
+    }
+
+    /**
+     * Creates a builder that leaves out the {@code USING ... TAGS} clause of sub-tables the registry knows.
+     *
+     * @param database the target database
+     * @param maxBytes the largest statement in UTF-8 bytes
+     * @param known the sub-tables known to exist
+     */
+    public InsertBuilder(String database, int maxBytes, SubTables known) {
         Sql.checkIdentifier(database);
         this.database = database;
         this.maxBytes = maxBytes;
+        this.known = known;
+    }
+
+    /**
+     * Renders a row's tags as the SQL literal list of a {@code TAGS (...)} clause.
+     *
+     * @param row the row
+     * @return for example {@code 1,'hall-1'}
+     * @throws IllegalArgumentException when a value cannot be written in SQL
+     */
+    public static String tags(Row row) {
+        List<SchemaColumn> tags = row.schema().tags();
+        StringBuilder sb = new StringBuilder(64);
+        for (int i = 0; i < tags.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Sql.appendLiteral(sb, row.tag(i), tags.get(i).type());
+        }
+        return sb.toString();
     }
 
     /**
@@ -90,11 +124,21 @@ public final class InsertBuilder {
         StringBuilder sql = new StringBuilder(Math.min(maxBytes, 1 << 16)).append(INSERT);
         int bytes = INSERT.length();
         List<Integer> inStatement = new ArrayList<>();
+        Map<String, String> created = new LinkedHashMap<>();
+        List<String> existing = new ArrayList<>();
         StringBuilder piece = new StringBuilder(256);
         for (List<Integer> group : bySubTable.values()) {
+            // the group's last row carries its tags: the latest message's values create the sub-table
+            Row tagRow = rows.get(group.get(group.size() - 1));
+            String subTable = tagRow.subTable();
+            boolean exists = known.exists(subTable);
             String header;
+            String tags = null;
             try {
-                header = header(rows.get(group.get(0)), qualified);
+                if (!exists) {
+                    tags = tags(tagRow);
+                }
+                header = header(tagRow, qualified, tags);
             } catch (IllegalArgumentException e) {
                 for (int p : group) {
                     rejected.add(new Rejected(p, e.getMessage()));
@@ -119,16 +163,24 @@ public final class InsertBuilder {
                 }
                 int need = rowBytes + (headerWritten ? 0 : headerBytes);
                 if (bytes + need > maxBytes && !inStatement.isEmpty()) {
-                    statements.add(new Statement(sql.toString(), toArray(inStatement)));
+                    statements.add(new Statement(sql.toString(), toArray(inStatement), Map.copyOf(created),
+                            List.copyOf(existing)));
                     sql.setLength(INSERT.length());
                     bytes = INSERT.length();
                     inStatement.clear();
+                    created.clear();
+                    existing.clear();
                     headerWritten = false;
                     need = rowBytes + headerBytes;
                 }
                 if (!headerWritten) {
                     sql.append(header);
                     headerWritten = true;
+                    if (exists) {
+                        existing.add(subTable);
+                    } else {
+                        created.put(subTable, tags);
+                    }
                 }
                 sql.append(piece);
                 bytes += need;
@@ -136,38 +188,39 @@ public final class InsertBuilder {
             }
         }
         if (!inStatement.isEmpty()) {
-            statements.add(new Statement(sql.toString(), toArray(inStatement)));
+            statements.add(new Statement(sql.toString(), toArray(inStatement), Map.copyOf(created),
+                    List.copyOf(existing)));
         }
         return new Result(statements, rejected);
     }
 
-    private String header(Row row, boolean qualified) {
+    /** The table clause: with {@code USING ... TAGS (tags)} when tags are given, without for a known sub-table. */
+    private String header(Row row, boolean qualified, String tags) {
         TableSchema schema = row.schema();
         StringBuilder sb = new StringBuilder(128);
         if (qualified) {
-            sb.append(Sql.qualified(database, row.subTable())).append(" USING ")
-                    .append(Sql.qualified(database, schema.superTable())).append(" (");
+            sb.append(Sql.qualified(database, row.subTable()));
         } else {
             Sql.appendIdentifier(sb, row.subTable());
+        }
+        if (tags != null) {
             sb.append(" USING ");
-            Sql.appendIdentifier(sb, schema.superTable());
+            if (qualified) {
+                sb.append(Sql.qualified(database, schema.superTable()));
+            } else {
+                Sql.appendIdentifier(sb, schema.superTable());
+            }
             sb.append(" (");
-        }
-        List<SchemaColumn> tags = schema.tags();
-        for (int i = 0; i < tags.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
+            List<SchemaColumn> tagColumns = schema.tags();
+            for (int i = 0; i < tagColumns.size(); i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                Sql.appendIdentifier(sb, tagColumns.get(i).name());
             }
-            Sql.appendIdentifier(sb, tags.get(i).name());
+            sb.append(") TAGS (").append(tags).append(')');
         }
-        sb.append(") TAGS (");
-        for (int i = 0; i < tags.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            Sql.appendLiteral(sb, row.tag(i), tags.get(i).type());
-        }
-        sb.append(") (");
+        sb.append(" (");
         List<SchemaColumn> columns = schema.columns();
         for (int i = 0; i < columns.size(); i++) {
             if (i > 0) {

@@ -166,4 +166,31 @@ public final class Sql {
         }
         return bytes;
     }
+
+    /**
+     * Builds {@code ALTER TABLE `db`.`sub` SET TAG `a`=1, `b`='x'} from a row's sub-table and tags.
+     *
+     * @param database the database to qualify the name with, or null for an unqualified name
+     * @param row the row whose tags the sub-table gets
+     * @return the statement
+     * @throws IllegalArgumentException when a value cannot be written in SQL
+     */
+    public static String alterTags(String database, io.github.mqtt2tdengine.spi.Row row) {
+        StringBuilder sb = new StringBuilder(128).append("ALTER TABLE ");
+        if (database != null) {
+            sb.append(qualified(database, row.subTable()));
+        } else {
+            appendIdentifier(sb, row.subTable());
+        }
+        sb.append(" SET TAG ");
+        java.util.List<io.github.mqtt2tdengine.spi.SchemaColumn> tags = row.schema().tags();
+        for (int i = 0; i < tags.size(); i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            appendIdentifier(sb, tags.get(i).name()).append('=');
+            appendLiteral(sb, row.tag(i), tags.get(i).type());
+        }
+        return sb.toString();
+    }
 }

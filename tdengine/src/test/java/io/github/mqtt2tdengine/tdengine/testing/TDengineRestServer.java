@@ -48,6 +48,7 @@ public final class TDengineRestServer implements AutoCloseable {
     private final Map<String, Db> databases = new HashMap<>();
     private final AtomicInteger http5xx = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong rowsInserted = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong tagUpdates = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicInteger failNext = new AtomicInteger();
     private volatile int failNextCode;
     private volatile String failNextDesc;
@@ -166,6 +167,16 @@ public final class TDengineRestServer implements AutoCloseable {
     }
 
     /** Rows applied by INSERTs, duplicates (same sub-table and timestamp) included. */
+    /** Drops a sub-table, as another client would behind the sink's back. */
+    public synchronized void dropTable(String database, String table) {
+        databases.get(database).tables.remove(table);
+    }
+
+    /** How many ALTER TABLE ... SET TAG statements changed tags. */
+    public long tagUpdates() {
+        return tagUpdates.get();
+    }
+
     public long rowsInserted() {
         return rowsInserted.get();
     }
@@ -346,6 +357,9 @@ public final class TDengineRestServer implements AutoCloseable {
             }
         }
         if (t.accept("ALTER")) {
+            if (t.accept("TABLE")) {
+                return alterTags(t, defaultDb);
+            }
             t.expect("STABLE");
             String[] q = t.qualifiedName(defaultDb);
             STable st = requireStable(requireDb(q[0]), q[1]);
@@ -380,6 +394,28 @@ public final class TDengineRestServer implements AutoCloseable {
             return insert(t, defaultDb);
         }
         throw new SqlError(0x2600, "syntax error near '" + t.peek().text() + "'");
+    }
+
+    private JsonNode alterTags(SqlTokens t, String defaultDb) {
+        // ALTER TABLE `db`.`sub` SET TAG `a`=1, `b`='x' (several tags at once, as TDengine 3.3.7.5 takes them)
+        String[] q = t.qualifiedName(defaultDb);
+        Table table = requireDb(q[0]).tables.get(q[1]);
+        if (table == null) {
+            throw new SqlError(0x2603, "Table does not exist");
+        }
+        t.expect("SET");
+        t.expect("TAG");
+        Map<String, Object> changed = new LinkedHashMap<>();
+        do {
+            String name = t.name();
+            Col c = table.stable.tags.stream().filter(k -> k.name().equalsIgnoreCase(name)).findFirst()
+                    .orElseThrow(() -> new SqlError(0x2605, "Invalid tag name: " + name));
+            t.expect("=");
+            changed.put(c.name(), value(t.next(), c));
+        } while (t.accept(","));
+        table.tags.putAll(changed);
+        tagUpdates.incrementAndGet();
+        return affected(0);
     }
 
     private static void ifNotExists(SqlTokens t) {
@@ -441,6 +477,25 @@ public final class TDengineRestServer implements AutoCloseable {
 
     private JsonNode select(String sql, SqlTokens t, String defaultDb) {
         String lower = sql.toLowerCase(Locale.ROOT);
+        if (lower.contains("information_schema.ins_tables")) {
+            // SELECT table_name FROM information_schema.ins_tables WHERE db_name = 'db' AND stable_name = 'st' LIMIT n
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("db_name = '([^']*)' AND stable_name = "
+                    + "'([^']*)'(?: LIMIT (\\d+))?").matcher(sql);
+            if (!m.find()) {
+                throw new SqlError(0x2600, "syntax error near ins_tables");
+            }
+            Db db = databases.get(m.group(1));
+            List<List<Object>> rows = new ArrayList<>();
+            if (db != null) {
+                long limit = m.group(3) == null ? Long.MAX_VALUE : Long.parseLong(m.group(3));
+                for (Table table : db.tables.values()) {
+                    if (table.stable.name.equals(m.group(2)) && rows.size() < limit) {
+                        rows.add(List.of(table.name));
+                    }
+                }
+            }
+            return result(List.of(new Col("table_name", "VARCHAR", 192)), rows);
+        }
         if (lower.contains("information_schema.ins_databases")) {
             int q = sql.lastIndexOf('\'');
             int p = sql.lastIndexOf('\'', q - 1);
@@ -510,18 +565,29 @@ public final class TDengineRestServer implements AutoCloseable {
             if (target[1].indexOf('.') >= 0) {
                 throw new SqlError(0x2617, "The table name cannot contain '.'");
             }
-            t.expect("USING");
-            String[] using = t.qualifiedName(defaultDb);
-            STable st = requireStable(requireDb(using[0]), using[1]);
-            List<Col> tagCols = st.tags;
-            if (t.peek().is("(")) {
-                tagCols = columnList(t, st.tags, "tag");
-            }
-            t.expect("TAGS");
-            List<Object> tagValues = literals(t, tagCols);
+            STable st;
             Map<String, Object> tags = new LinkedHashMap<>();
-            for (int i = 0; i < tagCols.size(); i++) {
-                tags.put(tagCols.get(i).name(), tagValues.get(i));
+            if (t.accept("USING")) {
+                String[] using = t.qualifiedName(defaultDb);
+                st = requireStable(requireDb(using[0]), using[1]);
+                List<Col> tagCols = st.tags;
+                if (t.peek().is("(")) {
+                    tagCols = columnList(t, st.tags, "tag");
+                }
+                t.expect("TAGS");
+                List<Object> tagValues = literals(t, tagCols);
+                for (int i = 0; i < tagCols.size(); i++) {
+                    tags.put(tagCols.get(i).name(), tagValues.get(i));
+                }
+            } else {
+                // an existing sub-table, no USING clause: a real server answers 0x2603 when it does not exist (and
+                // fails the whole statement)
+                Table existing = db.tables.get(target[1]);
+                if (existing == null) {
+                    throw new SqlError(0x2603, "Table does not exist");
+                }
+                st = existing.stable;
+                tags = existing.tags;
             }
             List<Col> cols = st.columns;
             if (t.peek().is("(")) {

@@ -1,12 +1,14 @@
 package io.github.mqtt2tdengine;
 
 import io.github.mqtt2tdengine.spi.ConnectionState;
+import java.time.Duration;
 
 /**
  * Receives a pipeline's lifecycle events; every method has an empty default.
  *
  * <p>Methods are called on library threads (the thread that changed the state: the caller of {@code start()} or
- * {@code close()}, a writer thread, a transport thread) and must not block. If one throws, the exception is logged
+ * {@code close()}, a writer thread, a transport thread, the watch thread {@code mqtt2td-<name>-watch}) and must not
+ * block. If one throws, the exception is logged
  * at WARN and ignored.
  *
  * @since 0.1.0
@@ -46,5 +48,28 @@ public interface PipelineListener {
      * @param deadLetter the dead letter
      */
     default void onDeadLetter(DeadLetter deadLetter) {
+    }
+
+    /**
+     * Called once when the sink stalls: one call of {@code Sink.write} has been running longer than the pipeline's
+     * {@code stallWarning} (the database may be unreachable or slow; rows wait and nothing is acknowledged). Not
+     * called again, however many writes or writers stall meanwhile, until {@link #onSinkRecovered(Duration)}. Called on
+     * the pipeline's watch thread {@code mqtt2td-<name>-watch}, never on the blocked writer thread.
+     *
+     * @param elapsed how long the write had been running
+     * @since 0.1.0
+     */
+    default void onSinkStalled(Duration elapsed) {
+    }
+
+    /**
+     * Called once after {@link #onSinkStalled(Duration)}, when every writer that stalled has committed a batch again.
+     * Called on the watch thread, or on the thread calling {@code close()} for a stall that ends while it drains. Not
+     * called when the pipeline fails, or closes while a writer is still stalled.
+     *
+     * @param stalledFor from the start of the first write that stalled to the commit that ended the stall
+     * @since 0.1.0
+     */
+    default void onSinkRecovered(Duration stalledFor) {
     }
 }

@@ -14,6 +14,11 @@ import java.util.Optional;
  * @param rowsWritten rows the sink committed
  * @param batches batches the sink committed
  * @param retries retriable sink failures (each followed by a retry)
+ * @param stalledWrites calls of {@code Sink.write} that ran longer than the pipeline's {@code stallWarning} (each
+ *     logged once at WARN); a call still under way counts once it passes the threshold
+ * @param writeStalledMillis how long the longest {@code Sink.write} call under way has been running, in milliseconds,
+ *     once it runs longer than {@code stallWarning}; 0 while no call is under way or every one is shorter. Growing
+ *     means the database is unreachable or slow: rows wait and nothing is acknowledged
  * @param deadLetters messages dead-lettered, all reasons
  * @param deadLettersByReason messages dead-lettered per reason (reasons with a count above zero)
  * @param acked messages acknowledged (committed, dead-lettered, or without rows)
@@ -32,9 +37,10 @@ import java.util.Optional;
  * @since 0.1.0
  */
 public record PipelineMetrics(PipelineState state, long received, long rowsMapped, long rowsFiltered, long rowsWritten,
-        long batches, long retries, long deadLetters, Map<DeadLetterReason, Long> deadLettersByReason, long acked,
-        long inFlight, long peakInFlight, long timestampCollisions, long ignoredWhileClosing, long droppedByTransport,
-        ConnectionState connectionState, String lastError, Map<String, Long> fieldsNotFound) {
+        long batches, long retries, long stalledWrites, long writeStalledMillis, long deadLetters,
+        Map<DeadLetterReason, Long> deadLettersByReason, long acked, long inFlight, long peakInFlight,
+        long timestampCollisions, long ignoredWhileClosing, long droppedByTransport, ConnectionState connectionState,
+        String lastError, Map<String, Long> fieldsNotFound) {
 
     /**
      * Creates a snapshot.

@@ -140,6 +140,13 @@ public interface SyncPipeline extends AutoCloseable {
         public static final int DEFAULT_MAX_RETRIES = -1;
         /** How long {@code close()} waits for in-flight messages when not set: 30 s. */
         public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+        /**
+         * How long one {@code Sink.write} may run before it is logged at WARN and shown in the metrics, when not set:
+         * 5 s.
+         *
+         * @since 0.1.0
+         */
+        public static final Duration DEFAULT_STALL_WARNING = Duration.ofSeconds(5);
         /** Topic filter of the mapping set with {@link #payload(PayloadSpec)}: {@value}. */
         public static final String DEFAULT_ROUTE = "#";
 
@@ -159,6 +166,7 @@ public interface SyncPipeline extends AutoCloseable {
         private Duration retryMaxBackoff = DEFAULT_RETRY_MAX_BACKOFF;
         private int maxRetries = DEFAULT_MAX_RETRIES;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private Duration stallWarning = DEFAULT_STALL_WARNING;
         private DeadLetterHandler deadLetterHandler = DeadLetterHandler.logging();
         private BadMessagePolicy badMessagePolicy = BadMessagePolicy.DEAD_LETTER;
         private final List<PipelineListener> listeners = new ArrayList<>();
@@ -376,6 +384,27 @@ public interface SyncPipeline extends AutoCloseable {
         }
 
         /**
+         * Sets how long one call of {@code Sink.write} may run before the pipeline reports it: a WARN line, once per
+         * call, from the pipeline's watch thread {@code mqtt2td-<name>-watch} (never from the blocked writer thread),
+         * then an INFO line when the call ends; {@link PipelineMetrics#writeStalledMillis()} and {@link
+         * PipelineMetrics#stalledWrites()}; {@link PipelineListener#onSinkStalled(Duration)}. A database client that
+         * blocks and retries on its own while the server is down (TDengine's native client does) shows up this way.
+         * Default {@link #DEFAULT_STALL_WARNING} (5 s).
+         *
+         * @param threshold greater than 0
+         * @return this builder
+         * @since 0.1.0
+         */
+        public Builder stallWarning(Duration threshold) {
+            Objects.requireNonNull(threshold, "stallWarning must not be null");
+            if (threshold.isNegative() || threshold.isZero()) {
+                throw new IllegalArgumentException("stallWarning must be greater than 0, but was " + threshold);
+            }
+            this.stallWarning = threshold;
+            return this;
+        }
+
+        /**
          * Sets where messages that cannot be mapped or written go; default {@link DeadLetterHandler#logging()}.
          *
          * @param handler the handler
@@ -441,7 +470,7 @@ public interface SyncPipeline extends AutoCloseable {
             Router router = new Router(name, mappings);
             return new DefaultSyncPipeline(new PipelineSettings(name, transport, sink, router, batchMaxRows,
                     batchMaxAge, batchIdle, maxInFlight, writers, retryInitialBackoff, retryMaxBackoff, maxRetries,
-                    shutdownTimeout, deadLetterHandler, badMessagePolicy, List.copyOf(listeners)));
+                    shutdownTimeout, stallWarning, deadLetterHandler, badMessagePolicy, List.copyOf(listeners)));
         }
 
         /** Fails when a field reads a topic level that no topic the transport subscribes to (and the route takes) has. */

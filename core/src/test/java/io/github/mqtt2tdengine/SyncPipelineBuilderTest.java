@@ -63,6 +63,12 @@ class SyncPipelineBuilderTest {
         assertThatThrownBy(() -> b.route("a/#/b", SPEC))
                 .hasMessage("topic filter 'a/#/b' is not valid: '#' must be a whole level and the last one");
         assertThatThrownBy(() -> b.name(" ")).hasMessage("name must not be blank");
+        assertThatThrownBy(() -> b.stallWarning(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("stallWarning must be greater than 0, but was PT0S");
+        assertThatThrownBy(() -> b.stallWarning(Duration.ofMillis(-1)))
+                .hasMessage("stallWarning must be greater than 0, but was PT-0.001S");
+        assertThatThrownBy(() -> b.stallWarning(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("stallWarning must not be null");
         assertThatThrownBy(() -> b.source(null)).isInstanceOf(NullPointerException.class)
                 .hasMessage("source must not be null");
     }

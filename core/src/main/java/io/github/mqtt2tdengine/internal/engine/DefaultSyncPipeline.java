@@ -58,6 +58,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
     private final long overBoundAt;
     private final Writer[] writers;
     private final Thread[] threads;
+    private final StallWatch stallWatch;
     private final AtomicInteger liveWriters = new AtomicInteger();
     private final AtomicBoolean sinkClosed = new AtomicBoolean();
     private final AtomicBoolean transportClosed = new AtomicBoolean();
@@ -86,6 +87,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
             writers[i] = new Writer(this, i, settings.batchMaxRows(), settings.batchMaxAge().toNanos(),
                     settings.batchIdle().toNanos());
         }
+        this.stallWatch = new StallWatch(name, writers, settings.stallWarning(), metrics, this::notifyListeners);
     }
 
     @Override
@@ -99,6 +101,10 @@ public final class DefaultSyncPipeline implements SyncPipeline {
 
     EngineMetrics counters() {
         return metrics;
+    }
+
+    StallWatch stallWatch() {
+        return stallWatch;
     }
 
     boolean isFailed() {
@@ -124,7 +130,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         for (Mapping m : settings.router().mappings()) {
             m.addNotFound(notFound);
         }
-        return metrics.snapshot(state, inFlight.get(), notFound);
+        return metrics.snapshot(state, inFlight.get(), stallWatch.longestStallMillis(), notFound);
     }
 
     @Override
@@ -231,6 +237,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         stopWriters();
         closeTransport();
         joinWriters(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        stallWatch.close();
         closeSink();
         throw e;
     }
@@ -245,6 +252,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
             if (s == PipelineState.NEW) {
                 setState(PipelineState.CLOSED);
                 closeTransport();
+                stallWatch.close();
                 closeSink();
                 return;
             }
@@ -252,6 +260,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
             if (s == PipelineState.FAILED) {
                 closeTransport();
                 joinWriters(deadline);
+                stallWatch.close();
                 closeSink();
                 return;
             }
@@ -288,6 +297,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
                 LOG.warn("Pipeline '{}': close timed out after {} ms with {} message(s) in flight; they stay "
                         + "unacknowledged at the broker", name, settings.shutdownTimeout().toMillis(), inFlight.get());
             }
+            stallWatch.close();
             closeSink();
             if (state == PipelineState.CLOSING) {
                 setState(PipelineState.CLOSED);

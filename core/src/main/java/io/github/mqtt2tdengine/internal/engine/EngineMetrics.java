@@ -19,6 +19,7 @@ final class EngineMetrics {
     final LongAdder rowsWritten = new LongAdder();
     final LongAdder batches = new LongAdder();
     final LongAdder retries = new LongAdder();
+    final LongAdder stalledWrites = new LongAdder();
     final LongAdder acked = new LongAdder();
     final LongAdder collisions = new LongAdder();
     final LongAdder ignoredWhileClosing = new LongAdder();
@@ -45,7 +46,8 @@ final class EngineMetrics {
         }
     }
 
-    PipelineMetrics snapshot(PipelineState state, long inFlight, Map<String, Long> fieldsNotFound) {
+    PipelineMetrics snapshot(PipelineState state, long inFlight, long writeStalledMillis,
+            Map<String, Long> fieldsNotFound) {
         Map<DeadLetterReason, Long> byReason = new EnumMap<>(DeadLetterReason.class);
         long total = 0;
         for (Map.Entry<DeadLetterReason, LongAdder> e : deadLetters.entrySet()) {
@@ -56,8 +58,8 @@ final class EngineMetrics {
             }
         }
         return new PipelineMetrics(state, received.sum(), rowsMapped.sum(), rowsFiltered.sum(), rowsWritten.sum(),
-                batches.sum(), retries.sum(), total, byReason, acked.sum(), inFlight, peakInFlight.get(),
-                collisions.sum(), ignoredWhileClosing.sum(), droppedByTransport.sum(), connectionState, lastError,
-                fieldsNotFound);
+                batches.sum(), retries.sum(), stalledWrites.sum(), writeStalledMillis, total, byReason, acked.sum(),
+                inFlight, peakInFlight.get(), collisions.sum(), ignoredWhileClosing.sum(), droppedByTransport.sum(),
+                connectionState, lastError, fieldsNotFound);
     }
 }

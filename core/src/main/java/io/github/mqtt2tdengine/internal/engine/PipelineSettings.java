@@ -25,12 +25,13 @@ import java.util.List;
  * @param retryMaxBackoff retry delay cap
  * @param maxRetries retries per batch, -1 unlimited
  * @param shutdownTimeout how long close waits
+ * @param stallWarning how long one sink write may run before it is reported
  * @param deadLetterHandler where bad messages go
  * @param badMessagePolicy dead-letter or fail
  * @param listeners event listeners
  */
 public record PipelineSettings(String name, Transport transport, Sink sink, Router router, int batchMaxRows,
         Duration batchMaxAge, Duration batchIdle, int maxInFlight, int writers, Duration retryInitialBackoff, Duration retryMaxBackoff,
-        int maxRetries, Duration shutdownTimeout, DeadLetterHandler deadLetterHandler,
+        int maxRetries, Duration shutdownTimeout, Duration stallWarning, DeadLetterHandler deadLetterHandler,
         BadMessagePolicy badMessagePolicy, List<PipelineListener> listeners) {
 }

@@ -43,6 +43,12 @@ final class Writer implements Runnable {
         }
     };
     volatile boolean stop;
+    /** The sink call under way, null between calls; read by the stall watch and by metrics(). */
+    private volatile SinkCall call;
+    /** Sink calls that returned normally; only this writer's thread writes it. */
+    private volatile long writtenCalls;
+    /** When the last of {@link #writtenCalls} returned; published by the write of {@code writtenCalls}. */
+    private long lastWrittenNanos;
 
     Writer(DefaultSyncPipeline engine, int index, int maxRows, long maxAgeNanos, long idleNanos) {
         this.engine = engine;
@@ -60,6 +66,18 @@ final class Writer implements Runnable {
 
     int queued() {
         return queue.size();
+    }
+
+    SinkCall call() {
+        return call;
+    }
+
+    long writtenCalls() {
+        return writtenCalls;
+    }
+
+    long lastWrittenNanos() {
+        return lastWrittenNanos;
     }
 
     @Override
@@ -164,7 +182,7 @@ final class Writer implements Runnable {
                 return;
             }
             try {
-                engine.settings().sink().write(batch);
+                write(batch);
                 break;
             } catch (RetriableSinkException e) {
                 batch.clearRejections();
@@ -204,6 +222,27 @@ final class Writer implements Runnable {
         }
         rows.clear();
         owners.clear();
+    }
+
+    /** One sink call, published for the stall watch: per batch (and retry) a small object and a few volatile writes. */
+    private void write(DefaultSinkBatch batch) {
+        long written = writtenCalls;
+        SinkCall c = new SinkCall(index, sequence, rows.size(), System.nanoTime(), written);
+        call = c;
+        engine.stallWatch().callStarted();
+        boolean ok = false;
+        try {
+            engine.settings().sink().write(batch);
+            ok = true;
+        } finally {
+            long now = System.nanoTime();
+            c.end(ok, now);
+            call = null;
+            if (ok) {
+                lastWrittenNanos = now;
+                writtenCalls = written + 1;
+            }
+        }
     }
 
     private long backoffMillis(int attempt) {

@@ -515,6 +515,8 @@ public final class PipelineConfig {
         p.set(pl, "maxRetries", pl.integer("maxRetries", null), (b, v) -> b.maxRetries(v));
         p.set(pl, "shutdownTimeoutSeconds", pl.integer("shutdownTimeoutSeconds", null),
                 (b, v) -> b.shutdownTimeout(Duration.ofSeconds(v)));
+        p.set(pl, "stallWarningMillis", pl.integer("stallWarningMillis", null),
+                (b, v) -> b.stallWarning(Duration.ofMillis(v)));
         BadMessagePolicy policy = pl.enumValue("badMessagePolicy", BadMessagePolicy.class,
                 BadMessagePolicy.DEAD_LETTER);
         p.call(pl.key("badMessagePolicy"), b -> b.badMessagePolicy(policy));

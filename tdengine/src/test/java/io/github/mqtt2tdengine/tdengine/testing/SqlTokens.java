@@ -7,17 +7,25 @@ import java.util.List;
 final class SqlTokens {
     enum Type { WORD, NAME, STRING, NUMBER, PUNCT }
 
-    record Token(Type type, String text) {
+    /** A token; {@code start} is its offset in the statement (where TDengine's "syntax error near" text begins). */
+    record Token(Type type, String text, int start) {
         boolean is(String word) {
             return (type == Type.WORD || type == Type.PUNCT) && text.equalsIgnoreCase(word);
         }
     }
 
+    private final String sql;
     private final List<Token> tokens;
     private int pos;
 
     SqlTokens(String sql) {
+        this.sql = sql;
         this.tokens = tokenize(sql);
+    }
+
+    /** The statement. */
+    String sql() {
+        return sql;
     }
 
     static List<Token> tokenize(String sql) {
@@ -26,6 +34,7 @@ final class SqlTokens {
         int n = sql.length();
         while (i < n) {
             char c = sql.charAt(i);
+            int begin = i;
             if (Character.isWhitespace(c)) {
                 i++;
             } else if (c == '`') {
@@ -46,7 +55,7 @@ final class SqlTokens {
                     }
                     sb.append(d);
                 }
-                out.add(new Token(Type.NAME, sb.toString()));
+                out.add(new Token(Type.NAME, sb.toString(), begin));
             } else if (c == '\'' || c == '"') {
                 StringBuilder sb = new StringBuilder();
                 char quote = c;
@@ -66,7 +75,7 @@ final class SqlTokens {
                     }
                     sb.append(d);
                 }
-                out.add(new Token(Type.STRING, sb.toString()));
+                out.add(new Token(Type.STRING, sb.toString(), begin));
             } else if (Character.isDigit(c) || ((c == '-' || c == '+' || c == '.') && i + 1 < n
                     && (Character.isDigit(sql.charAt(i + 1)) || sql.charAt(i + 1) == '.'))) {
                 int start = i++;
@@ -75,15 +84,15 @@ final class SqlTokens {
                         && (sql.charAt(i - 1) == 'e' || sql.charAt(i - 1) == 'E')))) {
                     i++;
                 }
-                out.add(new Token(Type.NUMBER, sql.substring(start, i)));
+                out.add(new Token(Type.NUMBER, sql.substring(start, i), start));
             } else if (Character.isLetter(c) || c == '_') {
                 int start = i;
                 while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_')) {
                     i++;
                 }
-                out.add(new Token(Type.WORD, sql.substring(start, i)));
+                out.add(new Token(Type.WORD, sql.substring(start, i), start));
             } else {
-                out.add(new Token(Type.PUNCT, String.valueOf(c)));
+                out.add(new Token(Type.PUNCT, String.valueOf(c), i));
                 i++;
             }
         }
@@ -95,7 +104,7 @@ final class SqlTokens {
     }
 
     Token peek() {
-        return atEnd() ? new Token(Type.PUNCT, "<end>") : tokens.get(pos);
+        return atEnd() ? new Token(Type.PUNCT, "<end>", -1) : tokens.get(pos);
     }
 
     Token next() {

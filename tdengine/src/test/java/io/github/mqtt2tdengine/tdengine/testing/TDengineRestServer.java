@@ -33,14 +33,24 @@ import java.util.function.Predicate;
 /**
  * A wire-level stand-in for TDengine's REST interface (taosAdapter, {@code POST /rest/sql[/db]}), good enough for the
  * real JDBC driver ({@code jdbc:TAOS-RS://}) to run the sink's statements. It keeps databases, super tables,
- * sub-tables and rows in memory and answers like a real server (see shared/tdengine-facts.md): a bad value fails the
- * whole statement with TDengine's code and message, a duplicate (sub-table, timestamp) updates the listed columns,
- * tags of an existing sub-table are not changed, {@code CREATE STABLE IF NOT EXISTS} never alters. It records every
- * statement and injects faults: refused connections, HTTP 5xx, error codes on chosen values, slow answers.
+ * sub-tables and rows in memory and answers like a real TDengine 3.3.7.5 (the sink's suite runs against both, see
+ * {@link TDenginePeer}): a bad value fails the whole statement with TDengine's code and message (the parser's
+ * "syntax error near" text included), timestamps older than the database's KEEP (3650 days) are out of range in the
+ * database's precision, rows of one (sub-table, timestamp) in a statement merge and a later statement replaces the
+ * listed columns, tags of an existing sub-table are not changed, {@code CREATE STABLE IF NOT EXISTS} never alters,
+ * DDL is held to TDengine's length limits. It records every statement and injects faults: refused connections,
+ * HTTP 5xx, error codes on chosen values, slow answers.
  */
 public final class TDengineRestServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long MIN_MS = 946_684_800_000L; // 2000-01-01: older timestamps are "out of range" (keep)
+    /** A database's KEEP when not set: older timestamps are "out of range". */
+    private static final long KEEP_DAYS = 3650;
+    private static final int MAX_ROW_BYTES = 65_531;
+    private static final int MAX_TAG_BYTES = 16_384;
+    private static final int MAX_VAR_COLUMN = 65_517;
+    private static final int MAX_NCHAR_COLUMN = 16_379;
+    private static final int MAX_VAR_TAG = 16_382;
+    private static final int MAX_NCHAR_TAG = 4_095;
 
     private final String user;
     private final String password;
@@ -194,6 +204,11 @@ public final class TDengineRestServer implements AutoCloseable {
         databases.putIfAbsent(name, new Db(name, precision));
     }
 
+    /** Drops a database as an administrator would (nothing when it does not exist). */
+    public synchronized void dropDatabase(String name) {
+        databases.remove(name);
+    }
+
     public synchronized int rowCount(String database, String stable) {
         Db db = databases.get(database);
         if (db == null) {
@@ -208,16 +223,32 @@ public final class TDengineRestServer implements AutoCloseable {
         return n;
     }
 
-    /** Rows of one sub-table by timestamp: column name to value (Long, Double, Boolean, String, byte[], BigInteger). */
+    /**
+     * Rows of one sub-table by timestamp (in the database's precision): every column's name to its value (Long,
+     * Double, Boolean, String, byte[], BigInteger for BIGINT UNSIGNED; null where the row has none).
+     */
     public synchronized Map<Long, Map<String, Object>> rows(String database, String table) {
         Db db = databases.get(database);
         Table t = db == null ? null : db.tables.get(table);
-        return t == null ? Map.of() : new TreeMap<>(t.rows);
+        if (t == null) {
+            return Map.of();
+        }
+        Map<Long, Map<String, Object>> out = new TreeMap<>();
+        t.rows.forEach((ts, row) -> out.put(ts, new LinkedHashMap<>(row)));
+        return out;
     }
 
+    /** Tags of one sub-table: every tag's name to its value, null where none was given. */
     public synchronized Map<String, Object> tags(String database, String table) {
-        Table t = databases.get(database).tables.get(table);
+        Db db = databases.get(database);
+        Table t = db == null ? null : db.tables.get(table);
         return t == null ? Map.of() : new LinkedHashMap<>(t.tags);
+    }
+
+    /** A database's precision ({@code ms}, {@code us}, {@code ns}), empty when it does not exist. */
+    public synchronized java.util.Optional<String> precision(String database) {
+        Db db = databases.get(database);
+        return db == null ? java.util.Optional.empty() : java.util.Optional.of(db.precision);
     }
 
     public synchronized List<String> tableNames(String database) {
@@ -225,9 +256,11 @@ public final class TDengineRestServer implements AutoCloseable {
         return db == null ? List.of() : new ArrayList<>(db.tables.keySet());
     }
 
+    /** A super table's columns or tags as DESCRIBE lists them; empty when it does not exist. */
     public synchronized List<Col> describe(String database, String stable, boolean tags) {
-        STable st = databases.get(database).stables.get(stable);
-        return List.copyOf(tags ? st.tags : st.columns);
+        Db db = databases.get(database);
+        STable st = db == null ? null : db.stables.get(stable);
+        return st == null ? List.of() : List.copyOf(tags ? st.tags : st.columns);
     }
 
     @Override
@@ -300,10 +333,14 @@ public final class TDengineRestServer implements AutoCloseable {
         return o;
     }
 
-    private static final java.time.format.DateTimeFormatter TS = java.time.format.DateTimeFormatter
-            .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+    /** Timestamps in results: RFC 3339 in UTC with the database precision's fraction digits (3, 6 or 9). */
+    private static java.time.format.DateTimeFormatter timestampFormat(String precision) {
+        String fraction = precision.equals("ns") ? "SSSSSSSSS" : precision.equals("us") ? "SSSSSS" : "SSS";
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss." + fraction + "'Z'", Locale.ROOT)
+                .withZone(java.time.ZoneOffset.UTC);
+    }
 
-    private static ObjectNode result(List<Col> meta, List<List<Object>> rows) {
+    private static ObjectNode result(List<Col> meta, List<List<Object>> rows, String precision) {
         ObjectNode o = JSON.createObjectNode();
         o.put("code", 0);
         ArrayNode m = o.putArray("column_meta");
@@ -316,7 +353,10 @@ public final class TDengineRestServer implements AutoCloseable {
             for (int i = 0; i < row.size(); i++) {
                 Object v = row.get(i);
                 if (v instanceof Long && meta.get(i).type().equals("TIMESTAMP")) {
-                    v = TS.format(java.time.Instant.ofEpochMilli((Long) v));
+                    long perSecond = unitsPerSecond(precision);
+                    long ts = (Long) v;
+                    v = timestampFormat(precision).format(java.time.Instant.ofEpochSecond(Math.floorDiv(ts, perSecond),
+                            Math.floorMod(ts, perSecond) * (1_000_000_000L / perSecond)));
                 }
                 r.add(JSON.valueToTree(v instanceof byte[] ? "\\x" + hex((byte[]) v) : v));
             }
@@ -341,6 +381,9 @@ public final class TDengineRestServer implements AutoCloseable {
                 String precision = "ms";
                 if (t.accept("PRECISION")) {
                     precision = t.next().text();
+                    if (!List.of("ms", "us", "ns").contains(precision)) {
+                        throw new SqlError(0x2619, "Invalid option precision: " + precision);
+                    }
                 }
                 databases.putIfAbsent(name, new Db(name, precision));
                 return affected(0);
@@ -352,9 +395,33 @@ public final class TDengineRestServer implements AutoCloseable {
                 List<Col> columns = definitions(t);
                 t.expect("TAGS");
                 List<Col> tags = definitions(t);
+                checkSchema(columns, tags);
                 db.stables.putIfAbsent(q[1], new STable(q[1], new ArrayList<>(columns), new ArrayList<>(tags)));
                 return affected(0);
             }
+        }
+        if (t.accept("DROP")) {
+            if (t.accept("TABLE")) {
+                boolean ifExists = t.accept("IF");
+                if (ifExists) {
+                    t.expect("EXISTS");
+                }
+                String[] q = t.qualifiedName(defaultDb);
+                if (requireDb(q[0]).tables.remove(q[1]) == null && !ifExists) {
+                    throw new SqlError(0x2603, "Table does not exist");
+                }
+                return affected(0);
+            }
+            t.expect("DATABASE");
+            boolean ifExists = t.accept("IF");
+            if (ifExists) {
+                t.expect("EXISTS");
+            }
+            String name = t.name();
+            if (databases.remove(name) == null && !ifExists) {
+                throw new SqlError(0x0388, "Database not exist");
+            }
+            return affected(0);
         }
         if (t.accept("ALTER")) {
             if (t.accept("TABLE")) {
@@ -369,22 +436,37 @@ public final class TDengineRestServer implements AutoCloseable {
                 t.expect("COLUMN");
             }
             Col c = definition(t);
+            if (st.columns.stream().anyMatch(x -> x.name().equals(c.name()))) {
+                throw new SqlError(0x036B, "Column already exists");
+            }
+            if (st.tags.stream().anyMatch(x -> x.name().equals(c.name()))) {
+                throw new SqlError(tag ? 0x0369 : 0x036B, tag ? "Tag already exists" : "Column already exists");
+            }
+            List<Col> columns = new ArrayList<>(st.columns);
+            List<Col> tags = new ArrayList<>(st.tags);
+            (tag ? tags : columns).add(c);
+            checkSchema(columns, tags);
             (tag ? st.tags : st.columns).add(c);
             return affected(0);
         }
         if (t.accept("DESCRIBE")) {
             String[] q = t.qualifiedName(defaultDb);
-            STable st = requireStable(requireDb(q[0]), q[1]);
+            Db db = requireDb(q[0]);
+            STable st = db.stables.get(q[1]);
+            if (st == null) {
+                st = requireTable(db, q[1]).stable;
+            }
             List<List<Object>> rows = new ArrayList<>();
             for (Col c : st.columns) {
-                rows.add(List.of(c.name(), c.type(), c.length(), "", "", "", ""));
+                String[] storage = storage(c.type());
+                rows.add(List.of(c.name(), c.type(), c.length(), "", storage[0], storage[1], "medium"));
             }
             for (Col c : st.tags) {
-                rows.add(List.of(c.name(), c.type(), c.length(), "TAG", "", "", ""));
+                rows.add(List.of(c.name(), c.type(), c.length(), "TAG", "disabled", "disabled", "disabled"));
             }
             return result(List.of(new Col("field", "VARCHAR", 64), new Col("type", "VARCHAR", 32),
                     new Col("length", "INT", 4), new Col("note", "VARCHAR", 8), new Col("encode", "VARCHAR", 16),
-                    new Col("compress", "VARCHAR", 16), new Col("level", "VARCHAR", 8)), rows);
+                    new Col("compress", "VARCHAR", 16), new Col("level", "VARCHAR", 8)), rows, "ms");
         }
         if (t.accept("SELECT")) {
             return select(sql, t, defaultDb);
@@ -399,7 +481,8 @@ public final class TDengineRestServer implements AutoCloseable {
     private JsonNode alterTags(SqlTokens t, String defaultDb) {
         // ALTER TABLE `db`.`sub` SET TAG `a`=1, `b`='x' (several tags at once, as TDengine 3.3.7.5 takes them)
         String[] q = t.qualifiedName(defaultDb);
-        Table table = requireDb(q[0]).tables.get(q[1]);
+        Db db = requireDb(q[0]);
+        Table table = db.tables.get(q[1]);
         if (table == null) {
             throw new SqlError(0x2603, "Table does not exist");
         }
@@ -408,14 +491,87 @@ public final class TDengineRestServer implements AutoCloseable {
         Map<String, Object> changed = new LinkedHashMap<>();
         do {
             String name = t.name();
-            Col c = table.stable.tags.stream().filter(k -> k.name().equalsIgnoreCase(name)).findFirst()
+            Col c = table.stable.tags.stream().filter(k -> k.name().equals(name)).findFirst()
                     .orElseThrow(() -> new SqlError(0x2605, "Invalid tag name: " + name));
             t.expect("=");
-            changed.put(c.name(), value(t.next(), c));
+            changed.put(c.name(), value(t, t.next(), c, db));
         } while (t.accept(","));
         table.tags.putAll(changed);
         tagUpdates.incrementAndGet();
         return affected(0);
+    }
+
+    /** DESCRIBE's encode and compress columns for a column of a type (tags say "disabled"). */
+    private static String[] storage(String type) {
+        return switch (type) {
+            case "TIMESTAMP" -> new String[] {"delta-i", "lz4"};
+            case "BOOL" -> new String[] {"bit-packing", "zstd"};
+            case "TINYINT", "TINYINT UNSIGNED", "SMALLINT", "SMALLINT UNSIGNED" -> new String[] {"simple8b", "zlib"};
+            case "INT", "INT UNSIGNED", "BIGINT", "BIGINT UNSIGNED" -> new String[] {"simple8b", "lz4"};
+            case "FLOAT", "DOUBLE" -> new String[] {"delta-d", "lz4"};
+            default -> new String[] {"disabled", "zstd"};
+        };
+    }
+
+    /** The limits TDengine 3.3 checks when a super table is created or altered. */
+    private static void checkSchema(List<Col> columns, List<Col> tags) {
+        if (columns.isEmpty() || !columns.get(0).type().equals("TIMESTAMP")) {
+            throw new SqlError(0x2641, "First column must be timestamp");
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Col c : columns) {
+            if (!names.add(c.name())) {
+                throw new SqlError(0x263C, "Duplicated column names");
+            }
+        }
+        for (Col c : tags) {
+            if (!names.add(c.name())) {
+                throw new SqlError(0x263C, "Duplicated column names");
+            }
+        }
+        if (columns.stream().anyMatch(c -> c.type().equals("JSON"))) {
+            throw new SqlError(0x2652, "Only tag can be json type");
+        }
+        if (tags.size() > 1 && tags.stream().anyMatch(c -> c.type().equals("JSON"))) {
+            throw new SqlError(0x2633, "Only one tag if there is a json tag");
+        }
+        int row = 0;
+        for (Col c : columns) {
+            checkLength(c, c.type().equals("NCHAR") ? MAX_NCHAR_COLUMN : MAX_VAR_COLUMN);
+            row += bytes(c);
+        }
+        int tagBytes = 0;
+        for (Col c : tags) {
+            checkLength(c, c.type().equals("NCHAR") ? MAX_NCHAR_TAG : MAX_VAR_TAG);
+            tagBytes += bytes(c);
+        }
+        if (row > MAX_ROW_BYTES) {
+            throw new SqlError(0x263E, "Row length exceeds max length " + MAX_ROW_BYTES);
+        }
+        if (tagBytes > MAX_TAG_BYTES) {
+            throw new SqlError(0x263D, "Tags length exceeds max length " + MAX_TAG_BYTES);
+        }
+    }
+
+    private static boolean variable(Col c) {
+        return switch (c.type()) {
+            case "VARCHAR", "NCHAR", "VARBINARY" -> true;
+            default -> false;
+        };
+    }
+
+    private static void checkLength(Col c, int max) {
+        if (variable(c) && (c.length() < 1 || c.length() > max)) {
+            throw new SqlError(0x2642, "Invalid column length for var length type");
+        }
+    }
+
+    /** Bytes a column takes in a row: fixed size, or the declared length (4 bytes a character for NCHAR) + 2. */
+    private static int bytes(Col c) {
+        if (!variable(c)) {
+            return c.length();
+        }
+        return (c.type().equals("NCHAR") ? 4 * c.length() : c.length()) + 2;
     }
 
     private static void ifNotExists(SqlTokens t) {
@@ -470,9 +626,17 @@ public final class TDengineRestServer implements AutoCloseable {
     private static STable requireStable(Db db, String name) {
         STable st = db.stables.get(name);
         if (st == null) {
-            throw new SqlError(0x2662, "Fail to get table info, error: Table does not exist");
+            throw new SqlError(0x2603, "Table does not exist");
         }
         return st;
+    }
+
+    private static Table requireTable(Db db, String name) {
+        Table table = db.tables.get(name);
+        if (table == null) {
+            throw new SqlError(0x2603, "Table does not exist");
+        }
+        return table;
     }
 
     private JsonNode select(String sql, SqlTokens t, String defaultDb) {
@@ -504,7 +668,7 @@ public final class TDengineRestServer implements AutoCloseable {
             if (db != null) {
                 rows.add(List.of(db.precision));
             }
-            return result(List.of(new Col("precision", "VARCHAR", 2)), rows);
+            return result(List.of(new Col("precision", "VARCHAR", 2)), rows, "ms");
         }
         boolean count = t.accept("COUNT");
         if (count) {
@@ -519,6 +683,8 @@ public final class TDengineRestServer implements AutoCloseable {
         Db db = requireDb(q[0]);
         List<Table> tables = new ArrayList<>();
         STable st = db.stables.get(q[1]);
+        // SELECT * from a super table lists its tags after the columns; from a sub-table only the columns
+        boolean withTags = st != null;
         if (st != null) {
             for (Table table : db.tables.values()) {
                 if (table.stable == st) {
@@ -526,16 +692,17 @@ public final class TDengineRestServer implements AutoCloseable {
                 }
             }
         } else {
-            Table table = db.tables.get(q[1]);
-            if (table == null) {
-                throw new SqlError(0x2662, "Fail to get table info, error: Table does not exist");
-            }
+            Table table = requireTable(db, q[1]);
             tables.add(table);
             st = table.stable;
         }
         if (count) {
             long n = tables.stream().mapToLong(x -> x.rows.size()).sum();
-            return result(List.of(new Col("count(*)", "BIGINT", 8)), List.of(List.of(n)));
+            return result(List.of(new Col("count(*)", "BIGINT", 8)), List.of(List.of(n)), db.precision);
+        }
+        List<Col> meta = new ArrayList<>(st.columns);
+        if (withTags) {
+            meta.addAll(st.tags);
         }
         List<List<Object>> rows = new ArrayList<>();
         for (Table table : tables) {
@@ -544,13 +711,18 @@ public final class TDengineRestServer implements AutoCloseable {
                 for (Col c : st.columns) {
                     row.add(e.getValue().get(c.name()));
                 }
+                if (withTags) {
+                    for (Col c : st.tags) {
+                        row.add(table.tags.get(c.name()));
+                    }
+                }
                 rows.add(row);
             }
         }
-        return result(st.columns, rows);
+        return result(meta, rows, db.precision);
     }
 
-    private record Pending(Db db, String table, STable stable, Map<String, Object> tags,
+    private record Clause(Db db, String table, STable stable, Map<String, Object> tags,
             List<Map<String, Object>> rows) {
     }
 
@@ -558,97 +730,129 @@ public final class TDengineRestServer implements AutoCloseable {
         if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new SqlError(failNextCode, failNextDesc);
         }
-        List<Pending> pending = new ArrayList<>();
+        List<Clause> clauses = new ArrayList<>();
         while (!t.atEnd()) {
             String[] target = t.qualifiedName(defaultDb);
-            Db db = requireDb(target[0]);
             if (target[1].indexOf('.') >= 0) {
                 throw new SqlError(0x2617, "The table name cannot contain '.'");
             }
+            Db db = requireDb(target[0]);
             STable st;
-            Map<String, Object> tags = new LinkedHashMap<>();
+            Map<String, Object> tags = null;
             if (t.accept("USING")) {
                 String[] using = t.qualifiedName(defaultDb);
                 st = requireStable(requireDb(using[0]), using[1]);
                 List<Col> tagCols = st.tags;
                 if (t.peek().is("(")) {
-                    tagCols = columnList(t, st.tags, "tag");
+                    tagCols = columnList(t, st.tags);
                 }
                 t.expect("TAGS");
-                List<Object> tagValues = literals(t, tagCols);
+                List<Object> tagValues = literals(t, tagCols, db, null);
+                tags = new LinkedHashMap<>();
+                for (Col c : st.tags) {
+                    tags.put(c.name(), null);
+                }
                 for (int i = 0; i < tagCols.size(); i++) {
                     tags.put(tagCols.get(i).name(), tagValues.get(i));
                 }
             } else {
-                // an existing sub-table, no USING clause: a real server answers 0x2603 when it does not exist (and
-                // fails the whole statement)
-                Table existing = db.tables.get(target[1]);
-                if (existing == null) {
-                    throw new SqlError(0x2603, "Table does not exist");
-                }
-                st = existing.stable;
-                tags = existing.tags;
+                st = requireTable(db, target[1]).stable;
             }
             List<Col> cols = st.columns;
             if (t.peek().is("(")) {
-                cols = columnList(t, st.columns, "column");
+                cols = columnList(t, st.columns);
             }
             t.expect("VALUES");
             List<Map<String, Object>> rows = new ArrayList<>();
             do {
-                List<Object> values = literals(t, cols);
+                String pk = st.columns.get(0).name();
+                List<Object> values = literals(t, cols, db, pk);
                 Map<String, Object> row = new LinkedHashMap<>();
                 for (int i = 0; i < cols.size(); i++) {
                     row.put(cols.get(i).name(), values.get(i));
                 }
-                if (!(row.get(st.columns.get(0).name()) instanceof Long)) {
+                if (!(row.get(pk) instanceof Long)) {
                     throw new SqlError(0x2600, "primary timestamp column cannot be null");
                 }
                 rows.add(row);
             } while (t.peek().is("("));
-            pending.add(new Pending(db, target[1], st, tags, rows));
+            clauses.add(new Clause(db, target[1], st, tags, rows));
+        }
+        // rows of one (sub-table, timestamp) within a statement merge: a later non-NULL value wins, NULL keeps the
+        // earlier one; the merged row then replaces the listed columns of a stored row, NULL included
+        Map<Table, Map<Long, Map<String, Object>>> merged = new LinkedHashMap<>();
+        for (Clause c : clauses) {
+            Table table = c.db().tables.get(c.table());
+            if (table == null) {
+                if (c.tags() == null) {
+                    throw new SqlError(0x2603, "Table does not exist");
+                }
+                table = new Table(c.table(), c.stable(), c.tags());
+                c.db().tables.put(c.table(), table);
+            }
+            String pk = c.stable().columns.get(0).name();
+            Map<Long, Map<String, Object>> byTs = merged.computeIfAbsent(table, k -> new TreeMap<>());
+            for (Map<String, Object> row : c.rows()) {
+                Map<String, Object> into = byTs.computeIfAbsent((Long) row.get(pk), k -> new LinkedHashMap<>());
+                row.forEach((k, v) -> {
+                    if (v != null || !into.containsKey(k)) {
+                        into.put(k, v);
+                    }
+                });
+                rowsInserted.incrementAndGet();
+            }
         }
         int n = 0;
-        for (Pending p : pending) {
-            Table table = p.db().tables.computeIfAbsent(p.table(), k -> new Table(k, p.stable(), p.tags()));
-            String pk = p.stable().columns.get(0).name();
-            for (Map<String, Object> row : p.rows()) {
-                long ts = (Long) row.get(pk);
-                table.rows.computeIfAbsent(ts, k -> new LinkedHashMap<>()).putAll(row);
+        for (Map.Entry<Table, Map<Long, Map<String, Object>>> e : merged.entrySet()) {
+            Table table = e.getKey();
+            for (Map.Entry<Long, Map<String, Object>> row : e.getValue().entrySet()) {
+                table.rows.computeIfAbsent(row.getKey(), k -> {
+                    Map<String, Object> empty = new LinkedHashMap<>();
+                    for (Col c : table.stable.columns) {
+                        empty.put(c.name(), null);
+                    }
+                    return empty;
+                }).putAll(row.getValue());
                 n++;
-                rowsInserted.incrementAndGet();
             }
         }
         return affected(n);
     }
 
-    private static List<Col> columnList(SqlTokens t, List<Col> known, String what) {
+    /** A list of column or tag names; backquoted names match exactly (TDengine's names are case-sensitive). */
+    private static List<Col> columnList(SqlTokens t, List<Col> known) {
         t.expect("(");
         List<Col> out = new ArrayList<>();
         do {
             String name = t.name();
-            Col c = known.stream().filter(k -> k.name().equalsIgnoreCase(name)).findFirst()
-                    .orElseThrow(() -> new SqlError(0x2605, "Invalid column name: " + name));
+            Col c = known.stream().filter(k -> k.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new SqlError(0x2602, "Invalid column name: " + name));
             out.add(c);
         } while (t.accept(","));
         t.expect(")");
         return out;
     }
 
-    private List<Object> literals(SqlTokens t, List<Col> cols) {
+    /** The values of one parenthesized row; {@code pk} names the primary-key column (null for tags). */
+    private List<Object> literals(SqlTokens t, List<Col> cols, Db db, String pk) {
         t.expect("(");
         List<Object> out = new ArrayList<>();
         for (int i = 0; i < cols.size(); i++) {
             if (i > 0) {
                 t.expect(",");
             }
-            out.add(value(t.next(), cols.get(i)));
+            SqlTokens.Token token = t.next();
+            if (token.is("NULL") && cols.get(i).name().equals(pk)) {
+                throw new SqlError(0x0216, nearRest(t.sql(), token.start(), "Primary timestamp column should not be "
+                        + "null"));
+            }
+            out.add(value(t, token, cols.get(i), db));
         }
         t.expect(")");
         return out;
     }
 
-    private Object value(SqlTokens.Token token, Col c) {
+    private Object value(SqlTokens t, SqlTokens.Token token, Col c, Db db) {
         if (token.is("NULL")) {
             return null;
         }
@@ -660,44 +864,54 @@ public final class TDengineRestServer implements AutoCloseable {
         switch (type) {
             case "TIMESTAMP": {
                 long ts;
+                long unitsPerSecond = unitsPerSecond(db.precision);
                 if (token.type() == SqlTokens.Type.NUMBER) {
-                    ts = Long.parseLong(text);
+                    try {
+                        ts = Long.parseLong(text);
+                    } catch (NumberFormatException e) {
+                        throw near(t, token, "invalid timestamp");
+                    }
                 } else if (token.type() == SqlTokens.Type.STRING) {
-                    ts = OffsetDateTime.parse(text).toInstant().toEpochMilli();
+                    java.time.Instant at = OffsetDateTime.parse(text).toInstant();
+                    ts = at.getEpochSecond() * unitsPerSecond + at.getNano() / (1_000_000_000L / unitsPerSecond);
                 } else {
-                    throw near(text, "invalid timestamp");
+                    throw near(t, token, "invalid timestamp");
                 }
-                if (ts < MIN_MS) {
+                // KEEP (3650 days by default): older rows are refused; there is no upper bound
+                long oldest = (System.currentTimeMillis() / 1000 - KEEP_DAYS * 86_400L) * unitsPerSecond;
+                if (ts < oldest) {
                     throw new SqlError(0x060B, "Timestamp data out of range");
                 }
                 return ts;
             }
             case "BOOL":
-                if (token.is("true") || text.equals("1") || text.equalsIgnoreCase("'true'")) {
-                    return Boolean.TRUE;
+                if (token.is("true") || token.is("false")) {
+                    return token.is("true");
                 }
-                if (token.is("false") || text.equals("0")) {
-                    return Boolean.FALSE;
+                if (token.type() == SqlTokens.Type.NUMBER) {
+                    return new BigDecimal(text).signum() != 0;
                 }
-                if (token.type() == SqlTokens.Type.STRING) {
-                    return Boolean.parseBoolean(text);
+                if (token.type() == SqlTokens.Type.STRING
+                        && (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"))) {
+                    return text.equalsIgnoreCase("true");
                 }
-                throw near(text, "invalid bool data");
+                throw near(t, token, "invalid bool data");
             case "FLOAT":
-            case "DOUBLE":
+            case "DOUBLE": {
                 if (token.type() != SqlTokens.Type.NUMBER) {
-                    throw near(text, "invalid data or symbol");
+                    throw near(t, token, "invalid data or symbol");
                 }
                 double d = Double.parseDouble(text);
-                if (type.equals("FLOAT") && Math.abs(d) > Float.MAX_VALUE) {
-                    throw near(text, "float data overflow");
+                if (Double.isInfinite(d) || type.equals("FLOAT") && Math.abs(d) > Float.MAX_VALUE) {
+                    throw near(t, token, "illegal float data");
                 }
-                return d;
+                return type.equals("FLOAT") ? (double) (float) d : d;
+            }
             case "VARCHAR":
             case "NCHAR":
             case "JSON": {
-                if (token.type() != SqlTokens.Type.STRING) {
-                    throw near(text, "invalid string");
+                if (token.type() != SqlTokens.Type.STRING && token.type() != SqlTokens.Type.NUMBER) {
+                    throw near(t, token, "invalid string");
                 }
                 int size = type.equals("NCHAR") ? text.codePointCount(0, text.length())
                         : text.getBytes(StandardCharsets.UTF_8).length;
@@ -707,62 +921,108 @@ public final class TDengineRestServer implements AutoCloseable {
                 if (type.equals("JSON")) {
                     try {
                         if (!JSON.readTree(text).isObject()) {
-                            throw near(text, "invalid json");
+                            throw near(t, token, "invalid json");
                         }
                     } catch (IOException e) {
-                        throw near(text, "invalid json");
+                        throw near(t, token, "invalid json");
                     }
                 }
                 return text;
             }
             case "VARBINARY": {
-                if (token.type() != SqlTokens.Type.STRING || !text.startsWith("\\x")) {
-                    throw near(text, "invalid varbinary");
+                if (token.type() != SqlTokens.Type.STRING) {
+                    throw near(t, token, "invalid varbinary");
                 }
-                byte[] bytes = unhex(text.substring(2));
+                // '\x6162' is hex; any other string is taken as its bytes
+                byte[] bytes = text.startsWith("\\x") ? unhex(text.substring(2))
+                        : text.getBytes(StandardCharsets.UTF_8);
                 if (bytes.length > c.length()) {
                     throw new SqlError(0x2653, "Value too long for column/tag: " + c.name());
                 }
                 return bytes;
             }
             default:
-                return integer(token, c);
+                return integer(t, token, c);
         }
     }
 
-    private static Object integer(SqlTokens.Token token, Col c) {
+    private static long unitsPerSecond(String precision) {
+        return switch (precision) {
+            case "us" -> 1_000_000L;
+            case "ns" -> 1_000_000_000L;
+            default -> 1_000L;
+        };
+    }
+
+    private static Object integer(SqlTokens t, SqlTokens.Token token, Col c) {
         String text = token.text();
-        if (token.type() != SqlTokens.Type.NUMBER) {
-            throw near(text, "invalid " + c.type().toLowerCase(Locale.ROOT) + " data");
+        boolean unsigned = c.type().endsWith("UNSIGNED");
+        String base = c.type().replace(" UNSIGNED", "").toLowerCase(Locale.ROOT);
+        String name = (unsigned ? "unsigned " : "") + base;
+        if (token.type() != SqlTokens.Type.NUMBER && token.type() != SqlTokens.Type.STRING) {
+            throw near(t, token, "invalid " + name + " data");
         }
         BigInteger v;
         try {
-            v = new BigDecimal(text).toBigIntegerExact();
+            v = new BigDecimal(text.trim()).toBigIntegerExact();
         } catch (ArithmeticException | NumberFormatException e) {
-            throw near(text, "invalid " + c.type().toLowerCase(Locale.ROOT) + " data");
+            throw near(t, token, "invalid " + name + " data");
         }
-        boolean unsigned = c.type().endsWith("UNSIGNED");
-        String base = c.type().replace(" UNSIGNED", "");
         int bits = switch (base) {
-            case "TINYINT" -> 8;
-            case "SMALLINT" -> 16;
-            case "INT" -> 32;
+            case "tinyint" -> 8;
+            case "smallint" -> 16;
+            case "int" -> 32;
             default -> 64;
         };
         BigInteger min = unsigned ? BigInteger.ZERO : BigInteger.ONE.shiftLeft(bits - 1).negate();
         BigInteger max = unsigned ? BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE)
                 : BigInteger.ONE.shiftLeft(bits - 1).subtract(BigInteger.ONE);
-        if (unsigned && v.signum() < 0) {
-            throw near(text, "invalid unsigned " + base.toLowerCase(Locale.ROOT) + " data");
-        }
         if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
-            throw near(text, base.toLowerCase(Locale.ROOT) + " data overflow");
+            // 3.3.7.5's wording: BIGINT and negative unsigned values are "invalid", the others "overflow"
+            boolean invalid = bits == 64 || unsigned && v.signum() < 0;
+            throw near(t, token, invalid ? "invalid " + name + " data" : name + " data overflow");
         }
         return bits == 64 && unsigned ? v : (Object) v.longValue();
     }
 
-    private static SqlError near(String text, String what) {
-        return new SqlError(0x0216, "syntax error near '" + text + "' (" + what + ")");
+    /**
+     * TDengine's "syntax error near" message: for a quoted value its text, otherwise the statement from the value on,
+     * lower-cased outside quotes and cut to 63 bytes, as the parser copies it into a 64-byte buffer.
+     */
+    private static SqlError near(SqlTokens t, SqlTokens.Token token, String what) {
+        if (token.type() == SqlTokens.Type.STRING || token.start() < 0) {
+            return new SqlError(0x0216, "syntax error near '" + token.text() + "' (" + what + ")");
+        }
+        return new SqlError(0x0216, nearRest(t.sql(), token.start(), what));
+    }
+
+    private static String nearRest(String sql, int from, String what) {
+        StringBuilder sb = new StringBuilder();
+        char quote = 0;
+        int bytes = 0;
+        for (int i = from; i < sql.length(); i++) {
+            char ch = sql.charAt(i);
+            if (quote != 0) {
+                if (ch == '\\' && quote != '`' && i + 1 < sql.length()) {
+                    sb.append(ch);
+                    ch = sql.charAt(++i);
+                    bytes++;
+                } else if (ch == quote) {
+                    quote = 0;
+                }
+            } else if (ch == '\'' || ch == '"' || ch == '`') {
+                quote = ch;
+            } else {
+                ch = Character.toLowerCase(ch);
+            }
+            int size = String.valueOf(ch).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + size > 63) {
+                break;
+            }
+            sb.append(ch);
+            bytes += size;
+        }
+        return "syntax error near '" + sb + "' (" + what + ")";
     }
 
     private static String hex(byte[] bytes) {

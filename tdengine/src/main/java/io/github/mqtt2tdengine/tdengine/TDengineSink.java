@@ -320,36 +320,35 @@ public final class TDengineSink implements Sink {
      */
     private int[] updateTags(Statement st, SinkBatch batch, int[] positions, boolean qualified) throws SQLException {
         List<Row> rows = batch.rows();
-        Map<String, Integer> last = null;
+        Map<String, List<Integer>> groups = null;
         for (int p : positions) {
             Row row = rows.get(p);
             if (row.schema().tagChangePolicy() == TagChangePolicy.UPDATE && subTables.exists(row.subTable())) {
-                if (last == null) {
-                    last = new java.util.LinkedHashMap<>();
+                if (groups == null) {
+                    groups = new java.util.LinkedHashMap<>();
                 }
-                last.put(row.subTable(), p);
+                groups.computeIfAbsent(row.subTable(), k -> new ArrayList<>()).add(p);
             }
         }
-        if (last == null) {
+        if (groups == null) {
             return positions;
         }
         java.util.Set<String> failed = null;
-        for (Map.Entry<String, Integer> e : last.entrySet()) {
-            Row row = rows.get(e.getValue());
-            String tags;
+        for (Map.Entry<String, List<Integer>> e : groups.entrySet()) {
+            Row row = rows.get(e.getValue().get(0));
+            String[] change;
             try {
-                tags = InsertBuilder.tags(row);
+                change = changedTags(InsertBuilder.latestTags(rows, e.getValue()), subTables.tags(e.getKey()));
             } catch (IllegalArgumentException ex) {
                 continue; // the INSERT rejects the row with the reason
             }
-            if (tags.equals(subTables.tags(e.getKey()))) {
+            if (change == null) {
                 continue;
             }
-            String alter = Sql.alterTags(qualified ? database : null, row);
             try {
-                st.executeUpdate(alter);
-                subTables.remember(e.getKey(), tags);
-                LOG.debug("Pipeline '{}': TDengine: tags of `{}` set to ({})", pipelineName, e.getKey(), tags);
+                st.executeUpdate(Sql.alterTags(qualified ? database : null, e.getKey(), row.schema().tags(), change));
+                subTables.remember(e.getKey(), merged(subTables.tags(e.getKey()), change));
+                LOG.debug("Pipeline '{}': TDengine: tags of `{}` updated", pipelineName, e.getKey());
             } catch (SQLException ex) {
                 if (ErrorCodes.isTableMissing(ex)) {
                     subTables.forget(e.getKey()); // dropped: the INSERT creates it with these tags
@@ -377,15 +376,58 @@ public final class TDengineSink implements Sink {
         return java.util.Arrays.stream(positions).filter(p -> !skip.contains(rows.get(p).subTable())).toArray();
     }
 
+    /**
+     * Returns the latest tags that differ from those known, one SQL literal per tag and null where unchanged; a tag no
+     * row has a value for (null) is never a change: a message without a tag field does not clear the tag.
+     *
+     * @param latest the latest tags of the sub-table's rows ({@link InsertBuilder#latestTags})
+     * @param known the tags last written, {@link SubTables#UNKNOWN_TAGS} when not known
+     * @return the changes, or null when there are none
+     */
+    private static String[] changedTags(String[] latest, String[] known) {
+        String[] change = null;
+        for (int i = 0; i < latest.length; i++) {
+            if (latest[i] != null && (known.length == 0 || !latest[i].equals(known[i]))) {
+                if (change == null) {
+                    change = new String[latest.length];
+                }
+                change[i] = latest[i];
+            }
+        }
+        return change;
+    }
+
+    private static String[] merged(String[] known, String[] change) {
+        String[] out = known.length == 0 ? new String[change.length] : known.clone();
+        for (int i = 0; i < change.length; i++) {
+            if (change[i] != null) {
+                out[i] = change[i];
+            }
+        }
+        return out;
+    }
+
     /** Remembers the sub-tables a committed statement created, and (registry incomplete) sets tags it may have kept. */
     private void created(Statement st, SinkBatch batch, InsertBuilder.Statement s, boolean qualified) {
         boolean mayHaveExisted = !subTables.complete();
-        for (Map.Entry<String, String> e : s.created().entrySet()) {
-            if (mayHaveExisted && updates(batch, s, e.getKey())) {
+        for (Map.Entry<String, String[]> e : s.created().entrySet()) {
+            Row row = mayHaveExisted ? lastRow(batch, s, e.getKey()) : null;
+            String[] change = null;
+            if (row != null && row.schema().tagChangePolicy() == TagChangePolicy.UPDATE) {
+                List<Integer> group = new ArrayList<>();
+                for (int p : s.rows()) {
+                    if (batch.rows().get(p).subTable().equals(e.getKey())) {
+                        group.add(p);
+                    }
+                }
+                change = changedTags(InsertBuilder.latestTags(batch.rows(), group), SubTables.UNKNOWN_TAGS);
+            }
+            if (change != null) {
                 // the sub-table may have existed with other tags, which USING keeps silently: set them once. The
                 // rows are committed already: a failure here is logged, not retried (the next change retries it)
                 try {
-                    st.executeUpdate(Sql.alterTags(qualified ? database : null, lastRow(batch, s, e.getKey())));
+                    st.executeUpdate(Sql.alterTags(qualified ? database : null, e.getKey(), row.schema().tags(),
+                            change));
                 } catch (SQLException ex) {
                     LOG.warn("Pipeline '{}': TDengine: tags of sub-table `{}` not updated: {}", pipelineName,
                             e.getKey(), ErrorCodes.describe(ex));
@@ -405,11 +447,6 @@ public final class TDengineSink implements Sink {
             }
         }
         return last;
-    }
-
-    private static boolean updates(SinkBatch batch, InsertBuilder.Statement s, String subTable) {
-        Row row = lastRow(batch, s, subTable);
-        return row != null && row.schema().tagChangePolicy() == TagChangePolicy.UPDATE;
     }
 
     /** Writes some rows; on a data error splits them in halves until the bad rows stand alone, then rejects those. */

@@ -9,6 +9,10 @@ import java.sql.SQLTransientException;
  * interface {@code 0x216}. Not API; may change in any release.
  */
 public final class ErrorCodes {
+    /** The native driver's prefix before the server's text: {@code TDengine ERROR (0x8000060b): }. */
+    private static final java.util.regex.Pattern NATIVE_PREFIX = java.util.regex.Pattern.compile(
+            "(?:TDengine )?ERROR \\(0x[0-9a-fA-F]+\\): ");
+
     /** The kind of an error. */
     public enum Kind {
         /** A value, timestamp, name or type in the rows is wrong: no retry helps. */
@@ -33,6 +37,13 @@ public final class ErrorCodes {
             return Kind.RETRIABLE;
         }
         int code = e.getErrorCode() & 0xffff;
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        // the drivers fold some server errors into their own codes: REST answers HTTP 401 as 0x231F with the server's
+        // body, and the native driver reports a failed connect as 0x2354 with the server's text. These are fatal
+        if (message.contains("Authentication failure") || message.contains("Database not exist")
+                || message.contains("Invalid user") || message.contains("Permission denied")) {
+            return Kind.FATAL;
+        }
         switch (code) {
             case 0x0216: // syntax error, incl. "tinyint data overflow", "invalid unsigned ... data", NaN
             case 0x0214: // invalid value / operation
@@ -80,6 +91,11 @@ public final class ErrorCodes {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int desc = message.lastIndexOf("desc: ");
         String text = desc >= 0 ? message.substring(desc + 6) : message;
+        // the native driver's own prefix: "TDengine ERROR (0x8000060b): Timestamp data out of range"
+        java.util.regex.Matcher prefix = NATIVE_PREFIX.matcher(text);
+        if (desc < 0 && prefix.lookingAt()) {
+            text = text.substring(prefix.end());
+        }
         int sql = text.indexOf("sql: ");
         if (sql >= 0) {
             text = text.substring(0, sql).trim();

@@ -27,10 +27,10 @@ public final class InsertBuilder {
      *
      * @param sql the statement
      * @param rows positions in the batch, in statement order
-     * @param created sub-tables written with a {@code USING ... TAGS} clause, with their tags as SQL literal text
+     * @param created sub-tables written with a {@code USING ... TAGS} clause, with their tags (one SQL literal each)
      * @param existing sub-tables written without one, because the registry knows they exist
      */
-    public record Statement(String sql, int[] rows, Map<String, String> created, List<String> existing) {
+    public record Statement(String sql, int[] rows, Map<String, String[]> created, List<String> existing) {
     }
 
     /**
@@ -76,22 +76,31 @@ public final class InsertBuilder {
     }
 
     /**
-     * Renders a row's tags as the SQL literal list of a {@code TAGS (...)} clause.
+     * Returns the latest tags of a sub-table's rows: for each tag, the literal of the last row that has a value for
+     * it; null where none has (a message without a tag field does not clear the tag).
      *
-     * @param row the row
-     * @return for example {@code 1,'hall-1'}
+     * @param rows the batch
+     * @param group positions of one sub-table's rows, in order
+     * @return one SQL literal per tag, null where no row has a value
      * @throws IllegalArgumentException when a value cannot be written in SQL
      */
-    public static String tags(Row row) {
-        List<SchemaColumn> tags = row.schema().tags();
-        StringBuilder sb = new StringBuilder(64);
-        for (int i = 0; i < tags.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
+    public static String[] latestTags(List<Row> rows, List<Integer> group) {
+        Row first = rows.get(group.get(0));
+        List<SchemaColumn> tags = first.schema().tags();
+        String[] out = new String[tags.size()];
+        int missing = out.length;
+        StringBuilder sb = new StringBuilder(32);
+        for (int g = group.size() - 1; g >= 0 && missing > 0; g--) {
+            Row row = rows.get(group.get(g));
+            for (int i = 0; i < out.length; i++) {
+                if (out[i] == null && row.tag(i) != null) {
+                    sb.setLength(0);
+                    out[i] = Sql.appendLiteral(sb, row.tag(i), tags.get(i).type()).toString();
+                    missing--;
+                }
             }
-            Sql.appendLiteral(sb, row.tag(i), tags.get(i).type());
         }
-        return sb.toString();
+        return out;
     }
 
     /**
@@ -124,19 +133,24 @@ public final class InsertBuilder {
         StringBuilder sql = new StringBuilder(Math.min(maxBytes, 1 << 16)).append(INSERT);
         int bytes = INSERT.length();
         List<Integer> inStatement = new ArrayList<>();
-        Map<String, String> created = new LinkedHashMap<>();
+        Map<String, String[]> created = new LinkedHashMap<>();
         List<String> existing = new ArrayList<>();
         StringBuilder piece = new StringBuilder(256);
         for (List<Integer> group : bySubTable.values()) {
-            // the group's last row carries its tags: the latest message's values create the sub-table
             Row tagRow = rows.get(group.get(group.size() - 1));
             String subTable = tagRow.subTable();
             boolean exists = known.exists(subTable);
             String header;
-            String tags = null;
+            String[] tags = null;
             try {
                 if (!exists) {
-                    tags = tags(tagRow);
+                    // the latest value of each tag among the group's rows creates the sub-table
+                    tags = latestTags(rows, group);
+                    for (int i = 0; i < tags.length; i++) {
+                        if (tags[i] == null) {
+                            tags[i] = "NULL";
+                        }
+                    }
                 }
                 header = header(tagRow, qualified, tags);
             } catch (IllegalArgumentException e) {
@@ -195,7 +209,7 @@ public final class InsertBuilder {
     }
 
     /** The table clause: with {@code USING ... TAGS (tags)} when tags are given, without for a known sub-table. */
-    private String header(Row row, boolean qualified, String tags) {
+    private String header(Row row, boolean qualified, String[] tags) {
         TableSchema schema = row.schema();
         StringBuilder sb = new StringBuilder(128);
         if (qualified) {
@@ -218,7 +232,7 @@ public final class InsertBuilder {
                 }
                 Sql.appendIdentifier(sb, tagColumns.get(i).name());
             }
-            sb.append(") TAGS (").append(tags).append(')');
+            sb.append(") TAGS (").append(String.join(",", tags)).append(')');
         }
         sb.append(" (");
         List<SchemaColumn> columns = schema.columns();

@@ -88,7 +88,10 @@ public final class Sql {
             case BIGINT_UNSIGNED:
                 return sb.append(Long.toUnsignedString((Long) value));
             case FLOAT:
-                return sb.append(((Float) value).toString());
+                // Float.toString(Float.MAX_VALUE) is "3.4028235E38", which the server reads as a double above the
+                // FLOAT range and refuses; the double of the same value prints exactly and is taken
+                float f = (Float) value;
+                return Math.abs(f) == Float.MAX_VALUE ? sb.append((double) f) : sb.append(f);
             case DOUBLE:
                 return sb.append(((Double) value).toString());
             default:
@@ -168,28 +171,33 @@ public final class Sql {
     }
 
     /**
-     * Builds {@code ALTER TABLE `db`.`sub` SET TAG `a`=1, `b`='x'} from a row's sub-table and tags.
+     * Builds {@code ALTER TABLE `db`.`sub` SET TAG `a`=1, `b`='x'} for the tags given.
      *
      * @param database the database to qualify the name with, or null for an unqualified name
-     * @param row the row whose tags the sub-table gets
+     * @param subTable the sub-table
+     * @param tagColumns the super table's tags
+     * @param literals one SQL literal per tag; null ones are left out
      * @return the statement
-     * @throws IllegalArgumentException when a value cannot be written in SQL
      */
-    public static String alterTags(String database, io.github.mqtt2tdengine.spi.Row row) {
+    public static String alterTags(String database, String subTable,
+            java.util.List<io.github.mqtt2tdengine.spi.SchemaColumn> tagColumns, String[] literals) {
         StringBuilder sb = new StringBuilder(128).append("ALTER TABLE ");
         if (database != null) {
-            sb.append(qualified(database, row.subTable()));
+            sb.append(qualified(database, subTable));
         } else {
-            appendIdentifier(sb, row.subTable());
+            appendIdentifier(sb, subTable);
         }
         sb.append(" SET TAG ");
-        java.util.List<io.github.mqtt2tdengine.spi.SchemaColumn> tags = row.schema().tags();
-        for (int i = 0; i < tags.size(); i++) {
-            if (i > 0) {
+        boolean first = true;
+        for (int i = 0; i < literals.length; i++) {
+            if (literals[i] == null) {
+                continue;
+            }
+            if (!first) {
                 sb.append(", ");
             }
-            appendIdentifier(sb, tags.get(i).name()).append('=');
-            appendLiteral(sb, row.tag(i), tags.get(i).type());
+            first = false;
+            appendIdentifier(sb, tagColumns.get(i).name()).append('=').append(literals[i]);
         }
         return sb.toString();
     }

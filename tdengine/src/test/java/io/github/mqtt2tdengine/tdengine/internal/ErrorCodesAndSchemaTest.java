@@ -34,6 +34,23 @@ class ErrorCodesAndSchemaTest {
     }
 
     @Test
+    void describe_nativeMessage_dropsTheDriversPrefix() {
+        SQLException e = new SQLException("TDengine ERROR (0x8000060b): Timestamp data out of range", "", 0x8000060b);
+        assertThat(ErrorCodes.describe(e)).isEqualTo("TDengine error 0x060B: Timestamp data out of range");
+    }
+
+    @Test
+    void classify_authenticationOrMissingDatabaseFoldedIntoADriverCode_isFatal() {
+        // REST: HTTP 401 becomes the driver's 0x231F with the server's body; native: a failed connect is 0x2354
+        assertThat(ErrorCodes.classify(new SQLException("ERROR (0x231f): {\"code\":855,\"desc\":\"Authentication "
+                + "failure\"}", "", 0x231F))).isEqualTo(ErrorCodes.Kind.FATAL);
+        assertThat(ErrorCodes.classify(new SQLException("TDengine ERROR (0x80002354): Database not exist", "",
+                0x80002354))).isEqualTo(ErrorCodes.Kind.FATAL);
+        assertThat(ErrorCodes.classify(new SQLException("TDengine ERROR (0x2354): Unable to establish connection",
+                "", 0x2354))).isEqualTo(ErrorCodes.Kind.RETRIABLE);
+    }
+
+    @Test
     void schemaCheck_reportsTypeRoleLengthAndMissing() {
         TableSchema mapping = new TableSchema("st", List.of(new SchemaColumn("ts", ColumnType.TIMESTAMP),
                 new SchemaColumn("v", ColumnType.FLOAT), new SchemaColumn("s", ColumnType.varchar(32)),

@@ -658,7 +658,7 @@ public final class TDengineRestServer implements AutoCloseable {
                     }
                 }
             }
-            return result(List.of(new Col("table_name", "VARCHAR", 192)), rows);
+            return result(List.of(new Col("table_name", "VARCHAR", 192)), rows, "ms");
         }
         if (lower.contains("information_schema.ins_databases")) {
             int q = sql.lastIndexOf('\'');

@@ -64,17 +64,27 @@ public final class Runner {
      * @since 0.1.0
      */
     public static void main(String[] args) {
+        // a command line's user interface is the process's own streams: bound here, and nowhere else in the module
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        PROCESS.runAndExit("mqtt2td-runner-shutdown", () -> execute(args, out, err));
+    }
+
+    /**
+     * Parses the command line and runs it.
+     *
+     * @return the exit code: 0, 1, or 2 for bad arguments (with the usage)
+     */
+    static int execute(String[] args, PrintStream out, PrintStream err) {
         Options options;
         try {
             options = parse(args);
         } catch (ConfigException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
+            err.println("error: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
         }
-        // System.out is flushed by the work's own println before it returns; the hook halts with its code
-        PROCESS.runAndExit("mqtt2td-runner-shutdown", () -> run(options, System.out, System.err));
+        return run(options, out, err);
     }
 
     static Options parse(String[] args) {

@@ -16,6 +16,7 @@ import io.github.mqtt2tdengine.tdengine.internal.ErrorCodes;
 import io.github.mqtt2tdengine.tdengine.internal.InsertBuilder;
 import io.github.mqtt2tdengine.tdengine.internal.SchemaCheck;
 import io.github.mqtt2tdengine.tdengine.internal.Sql;
+import io.github.mqtt2tdengine.tdengine.internal.StmtWriter;
 import io.github.mqtt2tdengine.tdengine.internal.SubTables;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -51,6 +52,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TDengineSink implements Sink {
     private static final Logger LOG = LoggerFactory.getLogger(TDengineSink.class);
+    /** {@link WriteMode#AUTO} binds a super table's rows when a batch brings at least this many per sub-table. */
+    static final int AUTO_ROWS_PER_SUB_TABLE = 4;
 
     private final String url;
     private final DataSource dataSource;
@@ -61,6 +64,10 @@ public final class TDengineSink implements Sink {
     private final SchemaPolicy schemaPolicy;
     private final int maxSqlBytes;
     private final int knownSubTables;
+    private final WriteMode writeMode;
+    /** The super tables written with parameter binding (STMT, AUTO): set by open(). */
+    private volatile Set<TableSchema> bindable = Set.of();
+    private final Map<Connection, StmtWriter> stmtWriters = new ConcurrentHashMap<>();
     private volatile SubTables subTables = new SubTables(0);
     private final Consumer<String> dryRun;
     private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
@@ -82,6 +89,7 @@ public final class TDengineSink implements Sink {
         this.schemaPolicy = b.schemaPolicy;
         this.maxSqlBytes = b.maxSqlBytes;
         this.knownSubTables = b.knownSubTables;
+        this.writeMode = b.writeMode;
         this.dryRun = b.dryRun;
     }
 
@@ -138,9 +146,45 @@ public final class TDengineSink implements Sink {
         loadSubTables(c, context.tables());
         databaseReady = true;
         bind(c);
-        LOG.info("Pipeline '{}': TDengine {} database `{}` (precision {}) ready, super tables {}", pipelineName,
-                safeUrl(), database, precision.sqlName(), context.tables().stream().map(TableSchema::superTable)
-                        .toList());
+        chooseBinding(c, context.tables());
+        LOG.info("Pipeline '{}': TDengine {} database `{}` (precision {}) ready, super tables {}, write mode {}{}",
+                pipelineName, safeUrl(), database, precision.sqlName(), context.tables().stream()
+                        .map(TableSchema::superTable).toList(), writeMode, writeMode == WriteMode.AUTO
+                        ? " (parameter binding for " + bindable.stream().map(TableSchema::superTable).toList() + ")"
+                        : "");
+    }
+
+    /**
+     * Decides which super tables are written with parameter binding: none under SQL; under STMT all of them, or the
+     * start fails saying why not; under AUTO those the driver and the types allow.
+     */
+    private void chooseBinding(Connection c, List<TableSchema> tables) {
+        if (writeMode == WriteMode.SQL || tables.isEmpty()) {
+            return;
+        }
+        Set<TableSchema> ok = new java.util.HashSet<>();
+        boolean driver = StmtWriter.supported(c, tables.get(0), bound.contains(c) ? null : database);
+        for (TableSchema table : tables) {
+            String unbindable = StmtWriter.unbindable(table);
+            if (writeMode == WriteMode.STMT && !driver) {
+                closeConnection();
+                throw new SinkException("Pipeline '" + pipelineName + "': TDengine " + safeUrl() + ": writeMode "
+                        + "STMT needs a driver with parameter binding (native jdbc:TAOS:// or WebSocket "
+                        + "jdbc:TAOS-WS://), but this connection's prepared statements cannot bind; use writeMode "
+                        + "SQL or AUTO");
+            }
+            if (writeMode == WriteMode.STMT && unbindable != null) {
+                closeConnection();
+                throw new SinkException("Pipeline '" + pipelineName + "': super table `" + table.superTable()
+                        + "`: writeMode STMT cannot bind " + unbindable + ": the TDengine JDBC driver has no "
+                        + "setter for UNSIGNED types; use writeMode SQL, or AUTO (which writes this super table with "
+                        + "SQL)");
+            }
+            if (driver && unbindable == null) {
+                ok.add(table);
+            }
+        }
+        bindable = Set.copyOf(ok);
     }
 
     /**
@@ -305,7 +349,12 @@ public final class TDengineSink implements Sink {
         }
         Connection c = connection();
         try (Statement st = c.createStatement()) {
-            write(st, batch, all, !bound.contains(c));
+            boolean qualified = !bound.contains(c);
+            int[] rest = bindable.isEmpty() ? all : writeBound(c, st, batch, updateTags(st, batch, all, qualified),
+                    qualified);
+            if (rest.length > 0) {
+                write(st, batch, rest, qualified);
+            }
         } catch (SQLException e) {
             closeConnection();
             throw failure("cannot write batch " + batch.sequence(), e);
@@ -407,19 +456,33 @@ public final class TDengineSink implements Sink {
         return out;
     }
 
-    /** Remembers the sub-tables a committed statement created, and (registry incomplete) sets tags it may have kept. */
-    private void created(Statement st, SinkBatch batch, InsertBuilder.Statement s, boolean qualified) {
-        boolean mayHaveExisted = !subTables.complete();
-        for (Map.Entry<String, String[]> e : s.created().entrySet()) {
-            Row row = mayHaveExisted ? lastRow(batch, s, e.getKey()) : null;
+    /**
+     * Remembers the sub-tables a committed statement created, and (registry incomplete) sets tags it may have kept.
+     *
+     * @param created the sub-tables written with {@code USING ... TAGS}, with their tags as SQL literals
+     * @param written the batch positions of the statement's rows
+     */
+    private void created(Statement st, SinkBatch batch, Map<String, String[]> created, int[] written,
+            boolean qualified) {
+        if (created.isEmpty()) {
+            return;
+        }
+        Map<String, List<Integer>> groups = null;
+        if (!subTables.complete()) {
+            // the sub-tables may have existed with other tags: group the rows once to find each one's latest tags
+            groups = new java.util.HashMap<>();
+            for (int p : written) {
+                String name = batch.rows().get(p).subTable();
+                if (created.containsKey(name)) {
+                    groups.computeIfAbsent(name, k -> new ArrayList<>()).add(p);
+                }
+            }
+        }
+        for (Map.Entry<String, String[]> e : created.entrySet()) {
+            List<Integer> group = groups == null ? null : groups.get(e.getKey());
+            Row row = group == null ? null : batch.rows().get(group.get(group.size() - 1));
             String[] change = null;
             if (row != null && row.schema().tagChangePolicy() == TagChangePolicy.UPDATE) {
-                List<Integer> group = new ArrayList<>();
-                for (int p : s.rows()) {
-                    if (batch.rows().get(p).subTable().equals(e.getKey())) {
-                        group.add(p);
-                    }
-                }
                 change = changedTags(InsertBuilder.latestTags(batch.rows(), group), SubTables.UNKNOWN_TAGS);
             }
             if (change != null) {
@@ -438,15 +501,100 @@ public final class TDengineSink implements Sink {
         }
     }
 
-    private static Row lastRow(SinkBatch batch, InsertBuilder.Statement s, String subTable) {
-        Row last = null;
-        for (int p : s.rows()) {
-            Row row = batch.rows().get(p);
-            if (row.subTable().equals(subTable)) {
-                last = row;
+    /**
+     * Writes the rows of the super tables bound with parameters (under AUTO only when the batch brings enough rows
+     * per sub-table); returns the positions left for SQL.
+     */
+    private int[] writeBound(Connection c, Statement st, SinkBatch batch, int[] positions, boolean qualified)
+            throws SQLException {
+        List<Row> rows = batch.rows();
+        Map<TableSchema, List<Integer>> bySchema = new java.util.LinkedHashMap<>();
+        List<Integer> rest = new ArrayList<>();
+        for (int p : positions) {
+            TableSchema schema = rows.get(p).schema();
+            if (bindable.contains(schema)) {
+                bySchema.computeIfAbsent(schema, k -> new ArrayList<>()).add(p);
+            } else {
+                rest.add(p);
             }
         }
-        return last;
+        StmtWriter writer = stmtWriters.computeIfAbsent(c, k -> new StmtWriter(k, qualified ? database : null));
+        for (Map.Entry<TableSchema, List<Integer>> e : bySchema.entrySet()) {
+            int[] group = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+            if (writeMode == WriteMode.AUTO && !bindingPays(rows, group)) {
+                rest.addAll(e.getValue());
+                continue;
+            }
+            writeBound(writer, st, batch, e.getKey(), group, qualified);
+        }
+        if (rest.size() == positions.length) {
+            return positions;
+        }
+        return rest.stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    /** AUTO: binding pays once a batch brings {@value #AUTO_ROWS_PER_SUB_TABLE} or more rows per sub-table. */
+    private static boolean bindingPays(List<Row> rows, int[] group) {
+        Set<String> names = new java.util.HashSet<>();
+        for (int p : group) {
+            names.add(rows.get(p).subTable());
+        }
+        return group.length >= (long) AUTO_ROWS_PER_SUB_TABLE * names.size();
+    }
+
+    /** Binds and executes rows; on a data error splits them in halves until the bad rows stand alone. */
+    private void writeBound(StmtWriter writer, Statement st, SinkBatch batch, TableSchema schema, int[] positions,
+            boolean qualified) throws SQLException {
+        StmtWriter.Bound done;
+        try {
+            done = writer.write(schema, batch.rows(), positions);
+        } catch (SQLException e) {
+            if (ErrorCodes.classify(e) != ErrorCodes.Kind.DATA) {
+                throw e;
+            }
+            if (positions.length == 1) {
+                batch.reject(positions[0], ErrorCodes.describe(e));
+                return;
+            }
+            LOG.debug("Pipeline '{}': batch {}: {} on a bound batch of {} rows; splitting it", pipelineName,
+                    batch.sequence(), ErrorCodes.describe(e), positions.length);
+            int half = positions.length / 2;
+            writeBound(writer, st, batch, schema, java.util.Arrays.copyOfRange(positions, 0, half), qualified);
+            writeBound(writer, st, batch, schema, java.util.Arrays.copyOfRange(positions, half, positions.length),
+                    qualified);
+            return;
+        }
+        for (InsertBuilder.Rejected r : done.rejected()) {
+            batch.reject(r.row(), r.reason());
+        }
+        Map<String, String[]> created = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, int[]> e : done.subTables().entrySet()) {
+            if (!subTables.exists(e.getKey())) {
+                try {
+                    created.put(e.getKey(), literals(InsertBuilder.latestTags(batch.rows(), toList(e.getValue()))));
+                } catch (IllegalArgumentException ex) {
+                    // a tag SQL cannot carry (U+0000): binding wrote it; the registry does not remember the sub-table
+                }
+            }
+        }
+        created(st, batch, created, positions, qualified);
+    }
+
+    private static String[] literals(String[] tags) {
+        for (int i = 0; i < tags.length; i++) {
+            if (tags[i] == null) {
+                tags[i] = "NULL";
+            }
+        }
+        return tags;
+    }
+
+    private static List<Integer> toList(int[] positions) {
+        List<Integer> list = new ArrayList<>(positions.length);
+        for (int p : positions) {
+            list.add(p);
+        }
+        return list;
     }
 
     /** Writes some rows; on a data error splits them in halves until the bad rows stand alone, then rejects those. */
@@ -459,7 +607,7 @@ public final class TDengineSink implements Sink {
         for (InsertBuilder.Statement s : built.statements()) {
             try {
                 st.executeUpdate(s.sql());
-                created(st, batch, s, qualified);
+                created(st, batch, s.created(), s.rows(), qualified);
             } catch (SQLException e) {
                 if (ErrorCodes.isTableMissing(e) && !s.existing().isEmpty()) {
                     // a sub-table this sink knew was dropped behind its back: write these rows again with USING
@@ -590,6 +738,10 @@ public final class TDengineSink implements Sink {
         Connection c = connections.remove(Thread.currentThread().getId());
         if (c != null) {
             bound.remove(c);
+            StmtWriter writer = stmtWriters.remove(c);
+            if (writer != null) {
+                writer.close();
+            }
             try {
                 c.close();
             } catch (SQLException e) {
@@ -600,6 +752,8 @@ public final class TDengineSink implements Sink {
 
     @Override
     public void close() {
+        stmtWriters.values().forEach(StmtWriter::close);
+        stmtWriters.clear();
         for (Connection c : connections.values()) {
             try {
                 c.close();
@@ -638,7 +792,7 @@ public final class TDengineSink implements Sink {
     public String toString() {
         return "TDengineSink{" + safeUrl() + ", database=" + database + ", user=" + user + ", password="
                 + (password == null ? "none" : password) + ", schemaPolicy=" + schemaPolicy + ", maxSqlBytes="
-                + maxSqlBytes + '}';
+                + maxSqlBytes + ", writeMode=" + writeMode + '}';
     }
 
     /** Builds a {@link TDengineSink}; mutable, not thread-safe, reusable. */
@@ -647,6 +801,8 @@ public final class TDengineSink implements Sink {
         public static final int DEFAULT_MAX_SQL_BYTES = 1_000_000;
         /** Sub-tables remembered as existing when not set: {@value}. */
         public static final int DEFAULT_KNOWN_SUB_TABLES = 100_000;
+        /** How rows are written when not set: {@link WriteMode#SQL}. */
+        public static final WriteMode DEFAULT_WRITE_MODE = WriteMode.SQL;
 
         private String url;
         private DataSource dataSource;
@@ -657,6 +813,7 @@ public final class TDengineSink implements Sink {
         private SchemaPolicy schemaPolicy = SchemaPolicy.CHECK;
         private int maxSqlBytes = DEFAULT_MAX_SQL_BYTES;
         private int knownSubTables = DEFAULT_KNOWN_SUB_TABLES;
+        private WriteMode writeMode = DEFAULT_WRITE_MODE;
         private Consumer<String> dryRun;
 
         private Builder() {
@@ -776,6 +933,18 @@ public final class TDengineSink implements Sink {
         }
 
         /**
+         * Sets how rows reach TDengine: SQL text, parameter binding, or a choice per batch; default
+         * {@link #DEFAULT_WRITE_MODE}. See {@link WriteMode}. The dry run prints SQL whatever the mode.
+         *
+         * @param mode the mode
+         * @return this builder
+         */
+        public Builder writeMode(WriteMode mode) {
+            this.writeMode = Objects.requireNonNull(mode, "writeMode must not be null");
+            return this;
+        }
+
+        /**
          * Turns on the dry run: nothing connects; the statements the sink would send ({@code CREATE DATABASE},
          * {@code CREATE STABLE}, every {@code INSERT}) go to the consumer instead, and each batch counts as
          * written. The precision is the one given to {@link #createDatabase}, else milliseconds.
@@ -801,6 +970,11 @@ public final class TDengineSink implements Sink {
             String db = database != null ? database : databaseFromUrl(url);
             if (db == null) {
                 throw new IllegalStateException("database must be set (database(...) or in the JDBC URL path)");
+            }
+            if (writeMode == WriteMode.STMT && url != null && url.startsWith("jdbc:TAOS-RS:")) {
+                throw new IllegalStateException("writeMode STMT needs parameter binding, which the REST connection "
+                        + "(jdbc:TAOS-RS://) does not have; use jdbc:TAOS-WS:// or jdbc:TAOS://, or writeMode SQL or "
+                        + "AUTO");
             }
             return new TDengineSink(this, db);
         }

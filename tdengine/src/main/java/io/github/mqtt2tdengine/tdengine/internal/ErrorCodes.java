@@ -13,6 +13,10 @@ public final class ErrorCodes {
     private static final java.util.regex.Pattern NATIVE_PREFIX = java.util.regex.Pattern.compile(
             "(?:TDengine )?ERROR \\(0x[0-9a-fA-F]+\\): ");
 
+    /** The native driver's binding step before the server's text: {@code failed to execute batch bind, reason: }. */
+    private static final java.util.regex.Pattern BIND_STEP = java.util.regex.Pattern.compile(
+            "failed to [a-z ]+, reason: ");
+
     /** The kind of an error. */
     public enum Kind {
         /** A value, timestamp, name or type in the rows is wrong: no retry helps. */
@@ -95,6 +99,11 @@ public final class ErrorCodes {
         java.util.regex.Matcher prefix = NATIVE_PREFIX.matcher(text);
         if (desc < 0 && prefix.lookingAt()) {
             text = text.substring(prefix.end());
+        }
+        // parameter binding wraps the server's text: "failed to execute batch bind, reason: Timestamp data out of range"
+        java.util.regex.Matcher step = BIND_STEP.matcher(text);
+        if (step.lookingAt()) {
+            text = text.substring(step.end());
         }
         int sql = text.indexOf("sql: ");
         if (sql >= 0) {

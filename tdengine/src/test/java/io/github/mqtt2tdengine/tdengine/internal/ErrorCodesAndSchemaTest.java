@@ -34,6 +34,16 @@ class ErrorCodesAndSchemaTest {
     }
 
     @Test
+    void describe_bindingMessage_dropsTheDriversPrefixAndTheBindingStep() {
+        SQLException e = new SQLException("TDengine ERROR (0x8000060b): failed to execute batch bind, reason: "
+                + "Timestamp data out of range", "", 0x8000060b);
+        assertThat(ErrorCodes.describe(e)).isEqualTo("TDengine error 0x060B: Timestamp data out of range");
+        assertThat(ErrorCodes.describe(new SQLException("TDengine ERROR (0x80000388): failed to bind table name and "
+                + "corresponding tags, reason: Database not exist", "", 0x80000388)))
+                .isEqualTo("TDengine error 0x0388: Database not exist");
+    }
+
+    @Test
     void describe_nativeMessage_dropsTheDriversPrefix() {
         SQLException e = new SQLException("TDengine ERROR (0x8000060b): Timestamp data out of range", "", 0x8000060b);
         assertThat(ErrorCodes.describe(e)).isEqualTo("TDengine error 0x060B: Timestamp data out of range");

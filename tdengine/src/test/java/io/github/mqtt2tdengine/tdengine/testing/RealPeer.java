@@ -35,8 +35,10 @@ final class RealPeer implements TDenginePeer {
     private final String password;
     private final Connection connection;
     private final Set<String> databases = new LinkedHashSet<>();
+    private final Kind kind;
 
-    RealPeer(String url) {
+    RealPeer(String url, Kind kind) {
+        this.kind = kind;
         int scheme = url.indexOf("://");
         int end = scheme + 3;
         while (end < url.length() && url.charAt(end) != '/' && url.charAt(end) != '?') {
@@ -72,7 +74,7 @@ final class RealPeer implements TDenginePeer {
 
     @Override
     public Kind kind() {
-        return Kind.REAL;
+        return kind;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine.tdengine.testing;
 
+import io.github.mqtt2tdengine.tdengine.WriteMode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,12 +22,23 @@ public interface TDenginePeer extends AutoCloseable {
         /** The in-process REST test server, reached with {@code jdbc:TAOS-RS://}. */
         REST("REST test server"),
         /** The real TDengine at {@code TDENGINE_JDBC_URL}. */
-        REAL("real TDengine");
+        REAL("real TDengine"),
+        /** The real TDengine at {@code TDENGINE_JDBC_URL}, the sink writing with parameter binding. */
+        REAL_STMT("real TDengine, parameter binding");
 
         private final String label;
 
         Kind(String label) {
             this.label = label;
+        }
+
+        /**
+         * Returns the write mode a sink under test uses against this peer.
+         *
+         * @return STMT for {@link #REAL_STMT}, SQL otherwise
+         */
+        public WriteMode writeMode() {
+            return this == REAL_STMT ? WriteMode.STMT : WriteMode.SQL;
         }
 
         /**
@@ -43,7 +55,7 @@ public interface TDenginePeer extends AutoCloseable {
             Assumptions.assumeTrue(url != null && !url.isBlank(), URL_VARIABLE + " is not set: no real TDengine "
                     + "server here, so the real-server variant is skipped (the REST test server covers the driver "
                     + "path)");
-            return new RealPeer(url);
+            return new RealPeer(url, this);
         }
 
         @Override

@@ -21,6 +21,7 @@ import io.github.mqtt2tdengine.payload.TimestampCollisionPolicy;
 import io.github.mqtt2tdengine.payload.TimestampUnit;
 import io.github.mqtt2tdengine.tdengine.SchemaPolicy;
 import io.github.mqtt2tdengine.tdengine.TDengineSink;
+import io.github.mqtt2tdengine.tdengine.WriteMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -401,6 +402,9 @@ public final class PipelineConfig {
         SchemaPolicy schema = t.enumValue("schemaPolicy", SchemaPolicy.class, SchemaPolicy.CHECK);
         r.call(t.key("schemaPolicy"), b -> b.schemaPolicy(schema));
         r.set(t, "maxSqlBytes", t.integer("maxSqlBytes", null), (b, v) -> b.maxSqlBytes(v));
+        r.set(t, "knownSubTables", t.integer("knownSubTables", null), (b, v) -> b.knownSubTables(v));
+        WriteMode mode = t.enumValue("writeMode", WriteMode.class, TDengineSink.Builder.DEFAULT_WRITE_MODE);
+        r.call(t.key("writeMode"), b -> b.writeMode(mode));
         t.noUnknownKeys();
         apply(t.where(), () -> r.probe().build());
         return r;

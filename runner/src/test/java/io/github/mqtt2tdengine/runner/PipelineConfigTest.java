@@ -176,6 +176,23 @@ class PipelineConfigTest {
     }
 
     @Test
+    void tdengineWriteModeAndKnownSubTables_reachTheSink_stmtOverRestFailsAtLoadNamingTheKey() {
+        assertThat(PipelineConfig.parse(EXAMPLE).tdengine().orElseThrow().build().toString())
+                .contains("writeMode=SQL");
+        String stmt = EXAMPLE.replace("\"password\": \"taosdata\" }", "\"password\": \"taosdata\", \"writeMode\": "
+                + "\"stmt\", \"knownSubTables\": 0 }");
+        assertThat(PipelineConfig.parse(stmt).tdengine().orElseThrow().build().toString())
+                .contains("writeMode=STMT");
+        assertThatThrownBy(() -> PipelineConfig.parse(stmt.replace("\"stmt\"", "\"fast\""))).isInstanceOf(
+                ConfigException.class).hasMessageStartingWith("tdengine.writeMode").hasMessageContaining("fast");
+        assertThatThrownBy(() -> PipelineConfig.parse(stmt.replace("jdbc:TAOS-WS", "jdbc:TAOS-RS")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("tdengine: writeMode STMT needs parameter "
+                        + "binding, which the REST connection (jdbc:TAOS-RS://) does not have");
+        assertThatThrownBy(() -> PipelineConfig.parse(stmt.replace("\"knownSubTables\": 0", "\"knownSubTables\": -1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("knownSubTables must be 0 or more");
+    }
+
+    @Test
     void unknownKeys_areErrorsNamingThePath() {
         assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("\"keepAliveSeconds\"", "\"keepAlive\"")))
                 .isInstanceOf(ConfigException.class)

@@ -128,6 +128,8 @@ public interface SyncPipeline extends AutoCloseable {
         public static final Duration DEFAULT_BATCH_MAX_AGE = Duration.ofMillis(500);
         /** How long without new rows before a partial batch is written, when not set: 20 ms. */
         public static final Duration DEFAULT_BATCH_IDLE = Duration.ofMillis(20);
+        /** How far batches may grow under a backlog when not set: {@value}× the batch size. */
+        public static final int DEFAULT_BATCH_GROWTH = 10;
         /** Most unacknowledged messages when not set: {@value}. */
         public static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
         /** Writer threads when not set: {@value}. */
@@ -160,6 +162,7 @@ public interface SyncPipeline extends AutoCloseable {
         private int batchMaxRows = DEFAULT_BATCH_MAX_ROWS;
         private Duration batchMaxAge = DEFAULT_BATCH_MAX_AGE;
         private Duration batchIdle = DEFAULT_BATCH_IDLE;
+        private int batchGrowth = DEFAULT_BATCH_GROWTH;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
         private int writers = DEFAULT_WRITERS;
         private Duration retryInitialBackoff = DEFAULT_RETRY_INITIAL_BACKOFF;
@@ -296,6 +299,26 @@ public interface SyncPipeline extends AutoCloseable {
                 throw new IllegalArgumentException("batch idle must be greater than 0, but was " + idle);
             }
             this.batchIdle = idle;
+            return this;
+        }
+
+        /**
+         * Lets batches grow under a backlog, so that a database gets more rows per sub-table per statement when the
+         * pipeline falls behind: when a batch fills up and at least as many rows again are waiting for its writer,
+         * the next batch may take twice as many, up to {@code factor} times the batch size and never more than half
+         * of {@code maxInFlight} per writer; a batch written by its age or idle time brings the size back to the
+         * batch size, so latency at low load is unchanged. Default {@value #DEFAULT_BATCH_GROWTH}; 1 keeps every
+         * batch at the batch size (for a sink that needs a fixed bound). The TDengine sink still splits statements
+         * under its {@code maxSqlBytes}.
+         *
+         * @param factor 1 or more
+         * @return this builder
+         */
+        public Builder batchGrowth(int factor) {
+            if (factor < 1) {
+                throw new IllegalArgumentException("batchGrowth must be 1 or more, but was " + factor);
+            }
+            this.batchGrowth = factor;
             return this;
         }
 
@@ -469,7 +492,7 @@ public interface SyncPipeline extends AutoCloseable {
             }
             Router router = new Router(name, mappings);
             return new DefaultSyncPipeline(new PipelineSettings(name, transport, sink, router, batchMaxRows,
-                    batchMaxAge, batchIdle, maxInFlight, writers, retryInitialBackoff, retryMaxBackoff, maxRetries,
+                    batchGrowth, batchMaxAge, batchIdle, maxInFlight, writers, retryInitialBackoff, retryMaxBackoff, maxRetries,
                     shutdownTimeout, stallWarning, deadLetterHandler, badMessagePolicy, List.copyOf(listeners)));
         }
 

@@ -78,6 +78,50 @@ class SyncPipelineTest {
     }
 
     @Test
+    void batches_growUnderABacklog_upToTheFactor_andShrinkBackWhenInputSlows() throws Exception {
+        sink.block();
+        started(builder()); // batches of 100, growth 10: at most 1,000 (half of maxInFlight 10,000 is more)
+        List<FakeMessage> backlog = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            backlog.add(transport.publish("plant/1", "{\"id\":" + (i % 10) + ",\"v\":" + i + "}"));
+        }
+        sink.unblock();
+        await().atMost(WAIT).until(() -> backlog.stream().allMatch(FakeMessage::acked));
+        List<Integer> sizes = sink.batches().stream().map(List::size).toList();
+        assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(3000);
+        assertThat(sizes).allMatch(n -> n <= 1000).anyMatch(n -> n > 100);
+        int before = sizes.size();
+        // input slower than the batches: a partial batch brings the size back to 100
+        FakeMessage single = transport.publish("plant/1", "{\"id\":1,\"v\":1}");
+        await().atMost(WAIT).until(single::acked);
+        sink.block();
+        List<FakeMessage> later = new ArrayList<>();
+        for (int i = 0; i < 350; i++) {
+            later.add(transport.publish("plant/1", "{\"id\":" + (i % 10) + ",\"v\":" + i + "}"));
+        }
+        sink.unblock();
+        await().atMost(WAIT).until(() -> later.stream().allMatch(FakeMessage::acked));
+        List<Integer> after = sink.batches().stream().skip(before + 1).map(List::size).toList();
+        assertThat(after.get(0)).isEqualTo(100);
+        assertThat(after.stream().mapToInt(Integer::intValue).sum()).isEqualTo(350);
+    }
+
+    @Test
+    void batchGrowthOne_keepsEveryBatchAtTheBatchSize() {
+        sink.block();
+        started(builder().batchGrowth(1));
+        List<FakeMessage> backlog = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            backlog.add(transport.publish("plant/1", "{\"id\":" + (i % 10) + ",\"v\":" + i + "}"));
+        }
+        sink.unblock();
+        await().atMost(WAIT).until(() -> backlog.stream().allMatch(FakeMessage::acked));
+        assertThat(sink.batches()).allMatch(b -> b.size() <= 100).hasSizeGreaterThanOrEqualTo(20);
+        assertThatThrownBy(() -> SyncPipeline.builder().batchGrowth(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("batchGrowth must be 1 or more, but was 0");
+    }
+
+    @Test
     void onMessage_beforeCommit_isNotAcknowledged_afterCommit_isAcknowledgedOnce() throws Exception {
         sink.block();
         started(builder());

@@ -31,11 +31,11 @@ class SinkBenchmarkIT {
     }
 
     @Test
-    void sinkBenchmark_stmtMode_isRefusedWithTheReason() {
+    void sinkBenchmark_stmtModeOverRest_isRefusedWithTheReason_unknownModeToo() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int code = SinkBenchmark.run(new String[] {"--jdbc-url", "jdbc:TAOS-RS://127.0.0.1:1", "--mode", "stmt"},
+        int code = SinkBenchmark.run(new String[] {"--jdbc-url", "jdbc:TAOS-RS://127.0.0.1:1", "--mode", "fast"},
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         assertThat(code).isEqualTo(2);
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("parameter-binding (stmt) write mode is not built");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--mode must be sql, stmt or auto, but was 'fast'");
     }
 }

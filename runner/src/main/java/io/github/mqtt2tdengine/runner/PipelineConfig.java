@@ -505,6 +505,7 @@ public final class PipelineConfig {
         int age = pl.integer("batchMaxAgeMillis", (int) SyncPipeline.Builder.DEFAULT_BATCH_MAX_AGE.toMillis());
         p.call(pl.key("batchMaxRows"), b -> b.batching(rows, Duration.ofMillis(age)));
         p.set(pl, "batchIdleMillis", pl.integer("batchIdleMillis", null), (b, v) -> b.batchIdle(Duration.ofMillis(v)));
+        p.set(pl, "batchGrowth", pl.integer("batchGrowth", null), (b, v) -> b.batchGrowth(v));
         p.set(pl, "maxInFlight", pl.integer("maxInFlight", null), (b, v) -> b.maxInFlight(v));
         p.set(pl, "writers", pl.integer("writers", null), (b, v) -> b.writers(v));
         Integer initial = pl.integer("retryInitialMillis", null);

@@ -193,6 +193,13 @@ class PipelineConfigTest {
     }
 
     @Test
+    void batchGrowth_zero_failsAtLoadNamingTheKey() throws Exception {
+        assertThatThrownBy(() -> PipelineConfig.parse(readmeExample().replace("\"batchGrowth\": 10",
+                "\"batchGrowth\": 0"))).isInstanceOf(ConfigException.class).hasMessageStartingWith("pipeline")
+                .hasMessageContaining("batchGrowth must be 1 or more, but was 0");
+    }
+
+    @Test
     void unknownKeys_areErrorsNamingThePath() {
         assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("\"keepAliveSeconds\"", "\"keepAlive\"")))
                 .isInstanceOf(ConfigException.class)

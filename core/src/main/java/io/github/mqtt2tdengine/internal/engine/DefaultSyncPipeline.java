@@ -84,7 +84,9 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         this.writers = new Writer[settings.writers()];
         this.threads = new Thread[settings.writers()];
         for (int i = 0; i < writers.length; i++) {
-            writers[i] = new Writer(this, i, settings.batchMaxRows(), settings.batchMaxAge().toNanos(),
+            int grown = (int) Math.min((long) settings.batchMaxRows() * settings.batchGrowth(),
+                    Math.max(settings.batchMaxRows(), settings.maxInFlight() / (2L * writers.length)));
+            writers[i] = new Writer(this, i, settings.batchMaxRows(), grown, settings.batchMaxAge().toNanos(),
                     settings.batchIdle().toNanos());
         }
         this.stallWatch = new StallWatch(name, writers, settings.stallWarning(), metrics, this::notifyListeners);

@@ -17,6 +17,7 @@ import java.util.List;
  * @param sink the destination
  * @param router the compiled mappings
  * @param batchMaxRows rows per batch
+ * @param batchGrowth how many times batchMaxRows a batch may reach under a backlog
  * @param batchMaxAge age of a batch's first row before it is written
  * @param batchIdle how long without new rows before a partial batch is written
  * @param maxInFlight unacknowledged message bound
@@ -31,6 +32,7 @@ import java.util.List;
  * @param listeners event listeners
  */
 public record PipelineSettings(String name, Transport transport, Sink sink, Router router, int batchMaxRows,
+        int batchGrowth,
         Duration batchMaxAge, Duration batchIdle, int maxInFlight, int writers, Duration retryInitialBackoff, Duration retryMaxBackoff,
         int maxRetries, Duration shutdownTimeout, Duration stallWarning, DeadLetterHandler deadLetterHandler,
         BadMessagePolicy badMessagePolicy, List<PipelineListener> listeners) {

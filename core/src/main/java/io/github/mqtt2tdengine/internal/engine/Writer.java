@@ -27,6 +27,10 @@ final class Writer implements Runnable {
     private final int index;
     private final LinkedBlockingQueue<WorkItem> queue = new LinkedBlockingQueue<>();
     private final int maxRows;
+    /** The most rows a batch may grow to under a backlog (at least maxRows). */
+    private final int grownRows;
+    /** The current batch size: maxRows, doubled after each full batch that left a backlog, up to grownRows. */
+    private int limit;
     private final long maxAgeNanos;
     private final long idleNanos;
     private long lastArrival;
@@ -50,10 +54,12 @@ final class Writer implements Runnable {
     /** When the last of {@link #writtenCalls} returned; published by the write of {@code writtenCalls}. */
     private long lastWrittenNanos;
 
-    Writer(DefaultSyncPipeline engine, int index, int maxRows, long maxAgeNanos, long idleNanos) {
+    Writer(DefaultSyncPipeline engine, int index, int maxRows, int grownRows, long maxAgeNanos, long idleNanos) {
         this.engine = engine;
         this.index = index;
         this.maxRows = maxRows;
+        this.grownRows = Math.max(maxRows, grownRows);
+        this.limit = maxRows;
         this.maxAgeNanos = maxAgeNanos;
         this.idleNanos = Math.min(idleNanos, maxAgeNanos);
         this.rows = new ArrayList<>(maxRows);
@@ -115,10 +121,10 @@ final class Writer implements Runnable {
                 if (engine.isFailed()) {
                     return;
                 }
-                item = rows.size() < maxRows ? queue.poll() : null;
+                item = rows.size() < limit ? queue.poll() : null;
             }
             long after = System.nanoTime();
-            if (!rows.isEmpty() && (rows.size() >= maxRows || after - batchStart >= maxAgeNanos
+            if (!rows.isEmpty() && (rows.size() >= limit || after - batchStart >= maxAgeNanos
                     || (after - lastArrival >= idleNanos && queue.isEmpty())
                     || (engine.isDraining() && queue.isEmpty()))) {
                 flush();
@@ -141,7 +147,7 @@ final class Writer implements Runnable {
             }
             rows.add(r);
             owners.add(item.message());
-            if (rows.size() >= maxRows) {
+            if (rows.size() >= limit) {
                 flush();
                 if (engine.isFailed()) {
                     return;
@@ -173,6 +179,9 @@ final class Writer implements Runnable {
     }
 
     private void flush() throws InterruptedException {
+        // a full batch with as many rows again waiting is a backlog: let the next batch take more rows per sub-table;
+        // a batch written by age, idle time or drain brings the size back
+        limit = rows.size() < limit ? maxRows : queue.size() >= limit ? Math.min(grownRows, limit * 2) : limit;
         sequence++;
         DefaultSinkBatch batch = new DefaultSinkBatch(sequence, new ArrayList<>(rows));
         int attempt = 0;

@@ -9,7 +9,9 @@ import io.github.mqtt2tdengine.payload.TagChangePolicy;
 import io.github.mqtt2tdengine.spi.InboundMessage;
 import io.github.mqtt2tdengine.spi.MessageHandler;
 import io.github.mqtt2tdengine.spi.Transport;
+import com.taosdata.jdbc.TaosPrepareStatement;
 import io.github.mqtt2tdengine.tdengine.TDengineSink;
+import io.github.mqtt2tdengine.tdengine.WriteMode;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
@@ -18,6 +20,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
@@ -35,7 +38,9 @@ import javax.sql.DataSource;
  * pipeline's batching) to any JDBC URL, and prints rows/s, rows per statement and statement bytes. Runs unchanged
  * against a real TDengine: {@code java -cp mqtt2tdengine-demo.jar io.github.mqtt2tdengine.examples.bench.SinkBenchmark
  * --jdbc-url jdbc:TAOS-WS://host:6041 [--user root --password taosdata] [--database mqtt2td_bench] [--rows 200000]
- * [--batch 1000] [--writers 1] [--mode sql]}. Exit 0 when every row was written, 1 otherwise, 2 for bad arguments.
+ * [--batch 1000] [--writers 1] [--devices 1000] [--mode sql|stmt|auto] [--baseline]}. Exit 0 when every row was
+ * written, 1 otherwise, 2 for bad arguments. {@code --baseline} adds hand-written JDBC twins of the same shape in the
+ * same run: SQL text with and without {@code USING}, and parameter binding.
  */
 public final class SinkBenchmark {
     private SinkBenchmark() {
@@ -66,6 +71,7 @@ public final class SinkBenchmark {
         int batch = 1_000;
         int writers = 1;
         String mode = "sql";
+        int devices = 1_000;
         TagChangePolicy tagChange = PayloadSpec.DEFAULT_TAG_CHANGE_POLICY;
         int known = TDengineSink.Builder.DEFAULT_KNOWN_SUB_TABLES;
         boolean baseline = false;
@@ -80,6 +86,7 @@ public final class SinkBenchmark {
                     case "--batch" -> batch = Integer.parseInt(args[++i]);
                     case "--writers" -> writers = Integer.parseInt(args[++i]);
                     case "--mode" -> mode = args[++i];
+                    case "--devices" -> devices = Integer.parseInt(args[++i]);
                     case "--tag-change" -> tagChange = TagChangePolicy.valueOf(args[++i].toUpperCase(Locale.ROOT));
                     case "--known-sub-tables" -> known = Integer.parseInt(args[++i]);
                     case "--baseline" -> baseline = true;
@@ -92,17 +99,15 @@ public final class SinkBenchmark {
         } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
             out.println("error: " + e.getMessage());
             out.println("usage: SinkBenchmark --jdbc-url URL [--user U] [--password P] [--database DB] [--rows N] "
-                    + "[--batch ROWS] [--writers N] [--mode sql|stmt] [--tag-change update|ignore] "
+                    + "[--batch ROWS] [--writers N] [--devices N] [--mode sql|stmt|auto] [--tag-change update|ignore] "
                     + "[--known-sub-tables N] [--baseline]");
             return 2;
         }
-        if (mode.equals("stmt")) {
-            out.println("error: the parameter-binding (stmt) write mode is not built yet: it needs TDengine's "
-                    + "WebSocket stmt protocol, which no server here speaks (issue #4); only --mode sql runs");
-            return 2;
-        }
-        if (!mode.equals("sql")) {
-            out.println("error: --mode must be sql or stmt, but was '" + mode + "'");
+        WriteMode writeMode;
+        try {
+            writeMode = WriteMode.valueOf(mode.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            out.println("error: --mode must be sql, stmt or auto, but was '" + mode + "'");
             return 2;
         }
         // the database is created before the clock starts, as the hand-written twin's is: creating its vnodes takes
@@ -116,8 +121,8 @@ public final class SinkBenchmark {
         }
         CountingDataSource ds = new CountingDataSource(url, user, password);
         TDengineSink sink = TDengineSink.builder().dataSource(ds).database(database)
-                .createDatabase(TimePrecision.MILLISECONDS).knownSubTables(known).build();
-        MemoryTransport transport = new MemoryTransport(rows);
+                .createDatabase(TimePrecision.MILLISECONDS).knownSubTables(known).writeMode(writeMode).build();
+        MemoryTransport transport = new MemoryTransport(rows, devices);
         SyncPipeline p = SyncPipeline.builder().name("sink-bench").source(transport).sink(sink)
                 .payload(BenchPayload.spec().toBuilder().tagChangePolicy(tagChange).build())
                 .batching(batch, Duration.ofMillis(100)).writers(writers)
@@ -137,25 +142,35 @@ public final class SinkBenchmark {
         long inserts = ds.inserts.get();
         long bytes = ds.insertBytes.get();
         out.printf(Locale.ROOT, "sink benchmark: %s, database %s, %d rows of %d devices, batches of %d rows, %d "
-                + "writer(s)%n", stripQuery(url), database, rows, MemoryTransport.DEVICES, batch, writers);
-        out.println("| mode | rows written | seconds | rows/s | INSERT statements | rows/statement | "
+                + "writer(s)%n", stripQuery(url), database, rows, devices, batch, writers);
+        out.println("| mode | rows written | seconds | rows/s | SQL INSERT statements | rows/statement | "
                 + "bytes/statement | retries | state |");
         out.println("|---|---|---|---|---|---|---|---|---|");
-        out.printf(Locale.ROOT, "| sql (multi-table INSERT) | %d | %.1f | %,.0f | %d | %.1f | %,.0f | %d | %s |%n",
+        String label = switch (writeMode) {
+            case SQL -> "sql (multi-table INSERT)";
+            case STMT -> "stmt (parameter binding)";
+            case AUTO -> "auto (binding from " + TDengineSink.AUTO_ROWS_PER_SUB_TABLE + " rows per sub-table)";
+        };
+        out.printf(Locale.ROOT, "| %s | %d | %.1f | %,.0f | %d | %.1f | %,.0f | %d | %s |%n", label,
                 m.rowsWritten(), seconds, m.rowsWritten() / seconds, inserts,
                 inserts > 0 ? (double) m.rowsWritten() / inserts : 0, inserts > 0 ? (double) bytes / inserts : 0,
                 m.retries(), m.state());
-        out.println("| stmt (parameter binding) | not built yet | | | | | | | |");
         int code = m.rowsWritten() == rows && m.state() != PipelineState.FAILED ? 0 : 1;
         if (baseline) {
             double library = m.rowsWritten() / seconds;
-            for (boolean using : new boolean[] {true, false}) {
-                double[] twin = handWritten(url, user, password, database + (using ? "_hw_using" : "_hw_known"), rows,
-                        batch, writers, using);
+            for (String twinMode : new String[] {"using", "known", "stmt"}) {
+                double[] twin = twinMode.equals("stmt")
+                        ? handWrittenBinding(url, user, password, database + "_hw_stmt", rows, batch, writers, devices)
+                        : handWritten(url, user, password, database + "_hw_" + twinMode, rows, batch, writers,
+                                devices, twinMode.equals("using"));
+                String what = switch (twinMode) {
+                    case "using" -> "INSERT ... USING every time";
+                    case "known" -> "sub-tables known, no USING";
+                    default -> "parameter binding";
+                };
                 out.printf(Locale.ROOT, "| hand-written JDBC, %s | %d | %.1f | %,.0f | %d | %.1f | | | library ÷ "
-                        + "hand-written: %.2f |%n", using ? "INSERT ... USING every time" : "sub-tables known, no USING",
-                        (long) twin[0], twin[1], twin[0] / twin[1], (long) twin[2], twin[0] / twin[2],
-                        library / (twin[0] / twin[1]));
+                        + "hand-written: %.2f |%n", what, (long) twin[0], twin[1], twin[0] / twin[1], (long) twin[2],
+                        twin[0] / twin[2], library / (twin[0] / twin[1]));
             }
         }
         return code;
@@ -170,16 +185,9 @@ public final class SinkBenchmark {
      * @return rows, seconds, statements
      */
     static double[] handWritten(String url, String user, String password, String database, long rows, int batch,
-            int writers, boolean using) {
+            int writers, int devices, boolean using) {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        try (Connection c = DriverManager.getConnection(url, user, password); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE IF NOT EXISTS `" + database + "` PRECISION 'ms'");
-            st.execute("CREATE STABLE IF NOT EXISTS `" + database + "`.`meters` (`ts` TIMESTAMP, `current` FLOAT, "
-                    + "`voltage` INT, `phase` FLOAT, `temperature` FLOAT, `power` DOUBLE, `status` VARCHAR(8)) TAGS "
-                    + "(`id` INT, `location` VARCHAR(32), `floor` INT)");
-        } catch (SQLException e) {
-            throw new IllegalStateException("hand-written baseline cannot prepare " + database + ": " + e, e);
-        }
+        createTwinDatabase(url, user, password, database);
         AtomicLong statements = new AtomicLong();
         AtomicLong written = new AtomicLong();
         long t0 = System.nanoTime();
@@ -196,8 +204,8 @@ public final class SinkBenchmark {
                     StringBuilder sql = new StringBuilder(1 << 18).append("INSERT INTO ");
                     int inBatch = 0;
                     for (long n = 0; n < rows; n++) {
-                        byte[] payload = BenchPayload.payload(n, MemoryTransport.DEVICES, random);
-                        int device = (int) (n % MemoryTransport.DEVICES);
+                        byte[] payload = BenchPayload.payload(n, devices, random);
+                        int device = (int) (n % devices);
                         if (device % writers != writer) {
                             continue;
                         }
@@ -249,13 +257,142 @@ public final class SinkBenchmark {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        // a server has a bounded number of vnodes: leave no baseline database behind
+        dropTwinDatabase(url, user, password, database);
+        return new double[] {written.get(), seconds, statements.get()};
+    }
+
+    private static void createTwinDatabase(String url, String user, String password, String database) {
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE IF NOT EXISTS `" + database + "` PRECISION 'ms'");
+            st.execute("CREATE STABLE IF NOT EXISTS `" + database + "`.`meters` (`ts` TIMESTAMP, `current` FLOAT, "
+                    + "`voltage` INT, `phase` FLOAT, `temperature` FLOAT, `power` DOUBLE, `status` VARCHAR(8)) TAGS "
+                    + "(`id` INT, `location` VARCHAR(32), `floor` INT)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("hand-written baseline cannot prepare " + database + ": " + e, e);
+        }
+    }
+
+    /** A server has a bounded number of vnodes: leave no baseline database behind. */
+    private static void dropTwinDatabase(String url, String user, String password, String database) {
         try (Connection c = DriverManager.getConnection(url, user, password); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS `" + database + "`");
         } catch (SQLException e) {
             throw new IllegalStateException("hand-written baseline cannot drop " + database + ": " + e, e);
         }
-        return new double[] {written.get(), seconds, statements.get()};
+    }
+
+    /**
+     * The hand-written binding twin: the same messages parsed with Jackson, one prepared {@code INSERT INTO ? USING
+     * meters TAGS (?,?,?) VALUES (?,...)} per writer, each batch bound sub-table by sub-table (lists per column) and
+     * executed once, the same batch size and writer count (devices partitioned).
+     *
+     * @return rows, seconds, executes
+     */
+    static double[] handWrittenBinding(String url, String user, String password, String database, long rows,
+            int batch, int writers, int devices) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        createTwinDatabase(url, user, password, database);
+        AtomicLong executes = new AtomicLong();
+        AtomicLong written = new AtomicLong();
+        long t0 = System.nanoTime();
+        Thread[] threads = new Thread[writers];
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            threads[w] = new Thread(() -> {
+                Random random = new Random(7);
+                try (Connection c = DriverManager.getConnection(url, user, password)) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("USE `" + database + "`");
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO ? USING `meters` TAGS (?,?,?) VALUES "
+                            + "(?,?,?,?,?,?,?)")) {
+                        TaosPrepareStatement p = ps.unwrap(TaosPrepareStatement.class);
+                        java.util.Map<Integer, TwinTable> tables = new java.util.LinkedHashMap<>();
+                        int inBatch = 0;
+                        for (long n = 0; n < rows; n++) {
+                            byte[] payload = BenchPayload.payload(n, devices, random);
+                            int device = (int) (n % devices);
+                            if (device % writers != writer) {
+                                continue;
+                            }
+                            com.fasterxml.jackson.databind.JsonNode m = json.readTree(payload);
+                            tables.computeIfAbsent(device, d -> new TwinTable()).add(m);
+                            if (++inBatch == batch) {
+                                bindAndExecute(p, tables);
+                                executes.incrementAndGet();
+                                written.addAndGet(inBatch);
+                                inBatch = 0;
+                            }
+                        }
+                        if (inBatch > 0) {
+                            bindAndExecute(p, tables);
+                            executes.incrementAndGet();
+                            written.addAndGet(inBatch);
+                        }
+                    }
+                } catch (SQLException | java.io.IOException e) {
+                    throw new IllegalStateException("hand-written binding baseline failed: " + e, e);
+                }
+            }, "sink-bench-hand-written-stmt-" + w);
+            threads[w].start();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        dropTwinDatabase(url, user, password, database);
+        return new double[] {written.get(), seconds, executes.get()};
+    }
+
+    private static void bindAndExecute(TaosPrepareStatement p, java.util.Map<Integer, TwinTable> tables)
+            throws SQLException {
+        for (java.util.Map.Entry<Integer, TwinTable> e : tables.entrySet()) {
+            TwinTable t = e.getValue();
+            p.setTableName("`d" + e.getKey() + "`");
+            p.setTagInt(0, e.getKey());
+            p.setTagString(1, t.location);
+            p.setTagInt(2, t.floor);
+            p.setTimestamp(0, t.ts);
+            p.setFloat(1, t.current);
+            p.setInt(2, t.voltage);
+            p.setFloat(3, t.phase);
+            p.setFloat(4, t.temperature);
+            p.setDouble(5, t.power);
+            p.setString(6, t.status, 8);
+            p.columnDataAddBatch();
+        }
+        p.columnDataExecuteBatch();
+        tables.clear();
+    }
+
+    /** One sub-table's rows of a batch, one list per column, for the binding twin. */
+    private static final class TwinTable {
+        final java.util.List<Long> ts = new java.util.ArrayList<>();
+        final java.util.List<Float> current = new java.util.ArrayList<>();
+        final java.util.List<Integer> voltage = new java.util.ArrayList<>();
+        final java.util.List<Float> phase = new java.util.ArrayList<>();
+        final java.util.List<Float> temperature = new java.util.ArrayList<>();
+        final java.util.List<Double> power = new java.util.ArrayList<>();
+        final java.util.List<String> status = new java.util.ArrayList<>();
+        String location;
+        int floor;
+
+        void add(com.fasterxml.jackson.databind.JsonNode m) {
+            com.fasterxml.jackson.databind.JsonNode site = m.get("site");
+            location = site.get("location").textValue();
+            floor = site.get("floor").intValue();
+            ts.add(m.get("ts").longValue());
+            current.add(m.get("current").floatValue());
+            voltage.add(m.get("voltage").intValue());
+            phase.add(m.get("phase").floatValue());
+            temperature.add(m.get("temperature").floatValue());
+            power.add(m.get("power").doubleValue());
+            status.add(m.get("status").textValue());
+        }
     }
 
     private static String stripQuery(String url) {
@@ -273,14 +410,15 @@ public final class SinkBenchmark {
 
     /** Messages from memory, as fast as the pipeline takes them; pauses when asked. */
     static final class MemoryTransport implements Transport {
-        static final int DEVICES = 1_000;
         private final long messages;
+        private final int devices;
         private volatile boolean paused;
         private volatile boolean closed;
         private Thread thread;
 
-        MemoryTransport(long messages) {
+        MemoryTransport(long messages, int devices) {
             this.messages = messages;
+            this.devices = devices;
         }
 
         @Override
@@ -296,8 +434,8 @@ public final class SinkBenchmark {
                             return;
                         }
                     }
-                    byte[] payload = BenchPayload.payload(n, DEVICES, random);
-                    String topic = BenchPayload.topic((int) (n % DEVICES));
+                    byte[] payload = BenchPayload.payload(n, devices, random);
+                    String topic = BenchPayload.topic((int) (n % devices));
                     Instant now = Instant.now();
                     handler.onMessage(new MemoryMessage(topic, payload, 1, now));
                 }

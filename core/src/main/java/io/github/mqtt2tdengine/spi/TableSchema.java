@@ -14,6 +14,7 @@ public final class TableSchema {
     private final List<SchemaColumn> columns;
     private final List<SchemaColumn> tags;
     private final TagChangePolicy tagChangePolicy;
+    private final int hash;
 
     /**
      * Creates a schema whose tags keep the values they were created with ({@link TagChangePolicy#IGNORE}).
@@ -44,6 +45,7 @@ public final class TableSchema {
         if (this.columns.isEmpty()) {
             throw new IllegalArgumentException("super table '" + superTable + "' needs at least a timestamp column");
         }
+        this.hash = Objects.hash(superTable, this.columns, this.tags, tagChangePolicy);
     }
 
     /**
@@ -115,6 +117,9 @@ public final class TableSchema {
 
     @Override
     public boolean equals(Object o) {
+        if (o == this) {
+            return true;
+        }
         if (!(o instanceof TableSchema)) {
             return false;
         }
@@ -125,7 +130,7 @@ public final class TableSchema {
 
     @Override
     public int hashCode() {
-        return Objects.hash(superTable, columns, tags, tagChangePolicy);
+        return hash; // immutable: computed once (sinks key maps by schema, per batch)
     }
 
     @Override

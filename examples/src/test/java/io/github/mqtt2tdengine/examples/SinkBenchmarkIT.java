@@ -20,7 +20,7 @@ class SinkBenchmarkIT {
         try (TDengineRestServer server = new TDengineRestServer()) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             int code = SinkBenchmark.run(new String[] {"--jdbc-url", server.url(""), "--rows", "20000",
-                "--batch", "1000"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+                "--batch", "1000", "--warmup", "2000"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
             String out = bytes.toString(StandardCharsets.UTF_8);
             System.out.print(out);
             assertThat(code).as(out).isZero();

@@ -248,7 +248,8 @@ public final class Runner {
             return 1;
         }
         out.println("started: pipeline '" + pipeline.name() + "'" + (o.discard() ? " (sink: discard)" : ""));
-        CpuMeter meter = CpuMeter.start(() -> pipeline.metrics().received());
+        // measured on acknowledged messages (written, dead-lettered or filtered): a real sink's work is inside the window
+        CpuMeter meter = CpuMeter.start(() -> pipeline.metrics().acked());
         long start = System.nanoTime();
         long lastProgress = start;
         long lastReceived = 0;
@@ -261,7 +262,7 @@ public final class Runner {
                 if (m.state() == PipelineState.FAILED) {
                     break;
                 }
-                if (o.maxMessages() > 0 && m.received() >= o.maxMessages()) {
+                if (o.maxMessages() > 0 && m.acked() >= o.maxMessages()) {
                     break;
                 }
                 long now = System.nanoTime();

@@ -353,10 +353,10 @@ public final class TDengineSink implements Sink {
         Connection c = connection();
         try (Statement st = c.createStatement()) {
             boolean qualified = !bound.contains(c);
-            int[] rest = bindable.isEmpty() ? all : writeBound(c, st, batch, updateTags(st, batch, all, qualified),
-                    qualified);
+            int[] positions = updateTags(st, batch, all, qualified);
+            int[] rest = bindable.isEmpty() ? positions : writeBound(c, st, batch, positions, qualified);
             if (rest.length > 0) {
-                write(st, batch, rest, qualified);
+                writeSql(st, batch, rest, qualified);
             }
         } catch (SQLException e) {
             closeConnection();
@@ -513,13 +513,17 @@ public final class TDengineSink implements Sink {
         List<Row> rows = batch.rows();
         Map<TableSchema, List<Integer>> bySchema = new java.util.LinkedHashMap<>();
         List<Integer> rest = new ArrayList<>();
+        // rows of one mapping share their schema instance: look each one up once (hashing a schema walks its columns)
+        TableSchema last = null;
+        List<Integer> lastGroup = null;
         for (int p : positions) {
             TableSchema schema = rows.get(p).schema();
-            if (bindable.contains(schema)) {
-                bySchema.computeIfAbsent(schema, k -> new ArrayList<>()).add(p);
-            } else {
-                rest.add(p);
+            if (schema != last) {
+                last = schema;
+                lastGroup = bindable.contains(schema) ? bySchema.computeIfAbsent(schema, k -> new ArrayList<>())
+                        : rest;
             }
+            lastGroup.add(p);
         }
         StmtWriter writer = stmtWriters.computeIfAbsent(c, k -> new StmtWriter(k, qualified ? database : null));
         for (Map.Entry<TableSchema, List<Integer>> e : bySchema.entrySet()) {
@@ -601,8 +605,7 @@ public final class TDengineSink implements Sink {
     }
 
     /** Writes some rows; on a data error splits them in halves until the bad rows stand alone, then rejects those. */
-    private void write(Statement st, SinkBatch batch, int[] positions, boolean qualified) throws SQLException {
-        positions = updateTags(st, batch, positions, qualified);
+    private void writeSql(Statement st, SinkBatch batch, int[] positions, boolean qualified) throws SQLException {
         InsertBuilder.Result built = inserts.build(batch.rows(), positions, qualified);
         for (InsertBuilder.Rejected r : built.rejected()) {
             batch.reject(r.row(), r.reason());
@@ -617,7 +620,7 @@ public final class TDengineSink implements Sink {
                     LOG.info("Pipeline '{}': TDengine: a known sub-table of {} no longer exists; writing with USING",
                             pipelineName, s.existing());
                     s.existing().forEach(subTables::forget);
-                    write(st, batch, s.rows(), qualified);
+                    writeSql(st, batch, s.rows(), qualified);
                     continue;
                 }
                 if (ErrorCodes.classify(e) != ErrorCodes.Kind.DATA) {
@@ -631,8 +634,8 @@ public final class TDengineSink implements Sink {
                 LOG.debug("Pipeline '{}': batch {}: {} on a statement of {} rows; splitting it", pipelineName,
                         batch.sequence(), ErrorCodes.describe(e), rows.length);
                 int half = rows.length / 2;
-                write(st, batch, java.util.Arrays.copyOfRange(rows, 0, half), qualified);
-                write(st, batch, java.util.Arrays.copyOfRange(rows, half, rows.length), qualified);
+                writeSql(st, batch, java.util.Arrays.copyOfRange(rows, 0, half), qualified);
+                writeSql(st, batch, java.util.Arrays.copyOfRange(rows, half, rows.length), qualified);
             }
         }
     }

@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>B0 and B1 ({@link BaselineConsumer});</li>
  *   <li>LIB: the runner ({@code io.github.mqtt2tdengine.runner.Runner}, from this same classpath) with
- *       {@code --sink discard} (transport, mapping, batching, statements built, nothing sent).</li>
+ *       {@code --sink discard} (transport, mapping, batching, statements built, nothing sent);</li>
+ *   <li>LIB-TD, with {@code --jdbc-url URL}: the runner writing to that TDengine (database {@value #E2E_DATABASE},
+ *       created if missing, dropped at the end), its CPU per message beside LIB's.</li>
  * </ul>
  * Each consumer measures itself with {@link CpuMeter}. Prints a table of medians over the rounds: msgs/s, consumer CPU
  * µs per message, ratios to B0 and B1, dropped messages and peak heap; then the memory scenario
@@ -39,13 +41,19 @@ public final class Benchmark {
             + "cpuUsPerMsg=([0-9.]+) msgsPerSec=([0-9.]+) peakHeapMB=([0-9.]+)");
     private static final int DEVICES = 1_000;
     private static final String RUNNER = "io.github.mqtt2tdengine.runner.Runner";
+    /** The database of the LIB-TD runs. */
+    static final String E2E_DATABASE = "mqtt2td_e2e";
 
     private final Path dir;
     private final int port;
+    private final String jdbcUrl;
+    private final String writeMode;
 
-    private Benchmark(Path dir, int port) {
+    private Benchmark(Path dir, int port, String jdbcUrl, String writeMode) {
         this.dir = dir;
         this.port = port;
+        this.jdbcUrl = jdbcUrl;
+        this.writeMode = writeMode;
     }
 
     /** One consumer run. */
@@ -57,7 +65,9 @@ public final class Benchmark {
      * Runs the benchmark and prints the table.
      *
      * @param args {@code --quick}, {@code --qos0 N}, {@code --qos1 N}, {@code --rounds N}, {@code --memory N}
-     *     (messages waiting in the memory scenario; 0 skips it)
+     *     (messages waiting in the memory scenario; 0 skips it), {@code --jdbc-url URL} (adds LIB-TD: the runner
+     *     writing to that TDengine; user and password in the URL's query), {@code --write-mode sql|stmt|auto} (its
+     *     write mode, default sql)
      * @throws Exception if a process cannot be run
      */
     public static void main(String[] args) throws Exception {
@@ -66,6 +76,8 @@ public final class Benchmark {
         long qos1 = quick ? 20_000 : 200_000;
         int rounds = quick ? 1 : 3;
         long memory = quick ? 100_000 : 1_000_000;
+        String jdbcUrl = null;
+        String writeMode = "sql";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> { }
@@ -73,21 +85,26 @@ public final class Benchmark {
                 case "--qos1" -> qos1 = Long.parseLong(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--memory" -> memory = Long.parseLong(args[++i]);
+                case "--jdbc-url" -> jdbcUrl = args[++i];
+                case "--write-mode" -> writeMode = args[++i];
                 default -> {
-                    System.err.println("usage: Benchmark [--quick] [--qos0 N] [--qos1 N] [--rounds N] [--memory N]");
+                    System.err.println("usage: Benchmark [--quick] [--qos0 N] [--qos1 N] [--rounds N] [--memory N] "
+                            + "[--jdbc-url URL] [--write-mode sql|stmt|auto]");
                     System.exit(2);
                 }
             }
         }
         long t0 = System.nanoTime();
         try (DemoBroker broker = new DemoBroker()) {
-            Benchmark b = new Benchmark(Files.createTempDirectory("mqtt2td-bench"), broker.port());
+            Benchmark b = new Benchmark(Files.createTempDirectory("mqtt2td-bench"), broker.port(), jdbcUrl,
+                    writeMode);
             System.out.printf(Locale.ROOT, "benchmark: %s; broker %s; %d cores; Java %s; payload %d bytes, %d "
                     + "devices; rounds %d%n", quick ? "quick" : "full", broker, Runtime.getRuntime()
                     .availableProcessors(), System.getProperty("java.version"),
                     BenchPayload.payload(0, DEVICES, new java.util.Random(7)).length, DEVICES, rounds);
             List<Run> runs = new ArrayList<>();
-            String[] variants = {"B0", "B1", "LIB"};
+            String[] variants = jdbcUrl == null ? new String[] {"B0", "B1", "LIB"}
+                    : new String[] {"B0", "B1", "LIB", "LIB-TD"};
             for (int qos : new int[] {0, 1}) {
                 long n = qos == 0 ? qos0 : qos1;
                 for (int r = 0; r < rounds; r++) {
@@ -103,11 +120,14 @@ public final class Benchmark {
             }
             System.out.println();
             System.out.print(table(runs));
+            if (jdbcUrl != null) {
+                dropE2eDatabase(jdbcUrl);
+            }
         }
         if (memory > 0) {
             // a broker with an unlimited delivery window: only the pipeline's bound limits what it holds
             try (DemoBroker broker = new DemoBroker(0)) {
-                Benchmark b = new Benchmark(Files.createTempDirectory("mqtt2td-bench"), broker.port());
+                Benchmark b = new Benchmark(Files.createTempDirectory("mqtt2td-bench"), broker.port(), null, null);
                 System.out.println();
                 System.out.println("memory, sink stalled, maxInFlight 10000, broker window unlimited:");
                 System.out.println("  " + b.memory(10_000, 10_000));
@@ -121,11 +141,16 @@ public final class Benchmark {
     private Run run(String variant, int qos, long messages) throws Exception {
         List<String> command;
         String readyPrefix;
-        if (variant.equals("LIB")) {
-            Path config = dir.resolve("runner-qos" + qos + ".json");
-            Files.writeString(config, runnerConfig(port, qos), StandardCharsets.UTF_8);
-            command = List.of(RUNNER, "--config", config.toString(), "--sink", "discard", "--max-messages",
-                    Long.toString(messages), "--log-level", "warn");
+        if (variant.startsWith("LIB")) {
+            boolean real = variant.equals("LIB-TD");
+            Path config = dir.resolve("runner-" + variant + "-qos" + qos + ".json");
+            Files.writeString(config, real ? runnerConfig(port, qos, jdbcUrl, writeMode) : runnerConfig(port, qos),
+                    StandardCharsets.UTF_8);
+            command = new ArrayList<>(List.of(RUNNER, "--config", config.toString(), "--max-messages",
+                    Long.toString(messages), "--log-level", "warn"));
+            if (!real) {
+                command.addAll(List.of("--sink", "discard"));
+            }
             readyPrefix = "started:";
         } else {
             command = List.of(BaselineConsumer.class.getName(), variant, Integer.toString(port),
@@ -154,12 +179,22 @@ public final class Benchmark {
 
     /** The runner's config for the library run: the mapping of {@link BenchPayload#spec()}, as JSON. */
     static String runnerConfig(int port, int qos) {
+        return config(port, qos, "{ \"url\": \"jdbc:TAOS-RS://127.0.0.1:6041\", \"database\": \"bench\" }");
+    }
+
+    /** The runner's config writing to a TDengine: database {@value #E2E_DATABASE}, created if missing. */
+    static String runnerConfig(int port, int qos, String jdbcUrl, String writeMode) {
+        return config(port, qos, "{ \"url\": \"" + jdbcUrl + "\", \"database\": \"" + E2E_DATABASE
+                + "\", \"createDatabase\": \"ms\", \"writeMode\": \"" + writeMode + "\" }");
+    }
+
+    private static String config(int port, int qos, String tdengine) {
         return """
                 {
                   "name": "bench",
                   "mqtt": { "endpoint": "127.0.0.1:%d", "protocolVersion": "3.1.1", "clientId": "mqtt2td-bench-LIB",
                             "cleanSession": true, "topics": "%s#::%d" },
-                  "tdengine": { "url": "jdbc:TAOS-RS://127.0.0.1:6041", "database": "bench" },
+                  "tdengine": %s,
                   "parser": {
                     "withoutReceiveTime": true,
                     "fields": [
@@ -179,7 +214,16 @@ public final class Benchmark {
                   },
                   "pipeline": { "batchMaxRows": %d, "batchMaxAgeMillis": 100 }
                 }
-                """.formatted(port, BenchPayload.TOPIC_PREFIX, qos, BaselineConsumer.BATCH);
+                """.formatted(port, BenchPayload.TOPIC_PREFIX, qos, tdengine, BaselineConsumer.BATCH);
+    }
+
+    private static void dropE2eDatabase(String jdbcUrl) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl);
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS `" + E2E_DATABASE + "`");
+        } catch (java.sql.SQLException e) {
+            System.out.println("benchmark: could not drop database " + E2E_DATABASE + ": " + e.getMessage());
+        }
     }
 
     /** The memory scenario: a stalled pipeline with {@code waiting} messages published to it. */
@@ -199,7 +243,7 @@ public final class Benchmark {
 
     static String table(List<Run> runs) {
         Map<String, Run> median = new HashMap<>();
-        for (String variant : List.of("B0", "B1", "LIB")) {
+        for (String variant : List.of("B0", "B1", "LIB", "LIB-TD")) {
             for (int qos : new int[] {0, 1}) {
                 List<Run> rs = runs.stream().filter(r -> r.variant().equals(variant) && r.qos() == qos).toList();
                 if (!rs.isEmpty()) {
@@ -212,19 +256,22 @@ public final class Benchmark {
             }
         }
         StringBuilder b = new StringBuilder();
-        b.append("| consumer | QoS | msgs/s | CPU µs/msg | CPU ÷ B0 | CPU ÷ B1 | msgs/s ÷ B1 | dropped | peak heap MB |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|\n");
+        b.append("| consumer | QoS | msgs/s | CPU µs/msg | CPU ÷ B0 | CPU ÷ B1 | msgs/s ÷ B1 | CPU ÷ LIB | dropped | "
+                + "peak heap MB |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (int qos : new int[] {0, 1}) {
             Run b0 = median.get("B0" + qos);
             Run b1 = median.get("B1" + qos);
-            for (String variant : List.of("B0", "B1", "LIB")) {
+            Run lib = median.get("LIB" + qos);
+            for (String variant : List.of("B0", "B1", "LIB", "LIB-TD")) {
                 Run r = median.get(variant + qos);
                 if (r == null) {
                     continue;
                 }
-                b.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %.2f | %.2f | %.2f | %.2f | %d | %.0f |%n",
+                b.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %.2f | %.2f | %.2f | %.2f | %s | %d | %.0f |%n",
                         variant, qos, r.msgsPerSec(), r.cpuUs(), r.cpuUs() / b0.cpuUs(), r.cpuUs() / b1.cpuUs(),
-                        r.msgsPerSec() / b1.msgsPerSec(), r.published() - r.received(), r.peakHeapMb()));
+                        r.msgsPerSec() / b1.msgsPerSec(), lib == null ? "" : String.format(Locale.ROOT, "%.2f",
+                                r.cpuUs() / lib.cpuUs()), r.published() - r.received(), r.peakHeapMb()));
             }
         }
         return b.toString();

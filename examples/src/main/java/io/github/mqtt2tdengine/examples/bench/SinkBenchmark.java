@@ -38,7 +38,7 @@ import javax.sql.DataSource;
  * pipeline's batching) to any JDBC URL, and prints rows/s, rows per statement and statement bytes. Runs unchanged
  * against a real TDengine: {@code java -cp mqtt2tdengine-demo.jar io.github.mqtt2tdengine.examples.bench.SinkBenchmark
  * --jdbc-url jdbc:TAOS-WS://host:6041 [--user root --password taosdata] [--database mqtt2td_bench] [--rows 200000]
- * [--batch 1000] [--writers 1] [--devices 1000] [--mode sql|stmt|auto] [--baseline]}. Exit 0 when every row was
+ * [--batch 1000] [--batch-growth 10] [--warmup 0] [--writers 1] [--devices 1000] [--mode sql|stmt|auto] [--baseline]}. Exit 0 when every row was
  * written, 1 otherwise, 2 for bad arguments. {@code --baseline} adds hand-written JDBC twins of the same shape in the
  * same run: SQL text with and without {@code USING}, and parameter binding.
  */
@@ -72,6 +72,8 @@ public final class SinkBenchmark {
         int writers = 1;
         String mode = "sql";
         int devices = 1_000;
+        int growth = SyncPipeline.Builder.DEFAULT_BATCH_GROWTH;
+        long warmup = 0;
         TagChangePolicy tagChange = PayloadSpec.DEFAULT_TAG_CHANGE_POLICY;
         int known = TDengineSink.Builder.DEFAULT_KNOWN_SUB_TABLES;
         boolean baseline = false;
@@ -87,6 +89,8 @@ public final class SinkBenchmark {
                     case "--writers" -> writers = Integer.parseInt(args[++i]);
                     case "--mode" -> mode = args[++i];
                     case "--devices" -> devices = Integer.parseInt(args[++i]);
+                    case "--batch-growth" -> growth = Integer.parseInt(args[++i]);
+                    case "--warmup" -> warmup = Long.parseLong(args[++i]);
                     case "--tag-change" -> tagChange = TagChangePolicy.valueOf(args[++i].toUpperCase(Locale.ROOT));
                     case "--known-sub-tables" -> known = Integer.parseInt(args[++i]);
                     case "--baseline" -> baseline = true;
@@ -99,8 +103,8 @@ public final class SinkBenchmark {
         } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
             out.println("error: " + e.getMessage());
             out.println("usage: SinkBenchmark --jdbc-url URL [--user U] [--password P] [--database DB] [--rows N] "
-                    + "[--batch ROWS] [--writers N] [--devices N] [--mode sql|stmt|auto] [--tag-change update|ignore] "
-                    + "[--known-sub-tables N] [--baseline]");
+                    + "[--batch ROWS] [--batch-growth N] [--warmup ROWS] [--writers N] [--devices N] "
+                    + "[--mode sql|stmt|auto] [--tag-change update|ignore] [--known-sub-tables N] [--baseline]");
             return 2;
         }
         WriteMode writeMode;
@@ -110,39 +114,28 @@ public final class SinkBenchmark {
             out.println("error: --mode must be sql, stmt or auto, but was '" + mode + "'");
             return 2;
         }
-        // the database is created before the clock starts, as the hand-written twin's is: creating its vnodes takes
-        // a second or more on a real server, which is not the sink's speed (the sink's own CREATE ... IF NOT EXISTS
-        // then finds it)
-        try (Connection c = DriverManager.getConnection(url, user, password); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE IF NOT EXISTS `" + database + "` PRECISION 'ms'");
-        } catch (SQLException e) {
-            out.println("error: cannot create database " + database + ": " + e.getMessage());
+        Shape shape = new Shape(url, user, password, batch, growth, writers, devices, writeMode, tagChange, known);
+        if (warmup > 0) {
+            // the JIT compiles the driver's, Jackson's and the library's paths during the first seconds: warm every
+            // variant once on scratch databases, so that neither side of a ratio pays for it
+            library(shape, warmup, database + "_warm", out);
+            dropTwinDatabase(url, user, password, database + "_warm");
+            if (baseline) {
+                handWritten(url, user, password, database + "_warm_using", warmup, batch, writers, devices, true);
+                handWrittenBinding(url, user, password, database + "_warm_stmt", warmup, batch, writers, devices);
+            }
+        }
+        Measured lib = library(shape, rows, database, out);
+        if (lib == null) {
             return 1;
         }
-        CountingDataSource ds = new CountingDataSource(url, user, password);
-        TDengineSink sink = TDengineSink.builder().dataSource(ds).database(database)
-                .createDatabase(TimePrecision.MILLISECONDS).knownSubTables(known).writeMode(writeMode).build();
-        MemoryTransport transport = new MemoryTransport(rows, devices);
-        SyncPipeline p = SyncPipeline.builder().name("sink-bench").source(transport).sink(sink)
-                .payload(BenchPayload.spec().toBuilder().tagChangePolicy(tagChange).build())
-                .batching(batch, Duration.ofMillis(100)).writers(writers)
-                .maxInFlight(Math.max(10_000, batch * writers * 4)).build();
-        long t0 = System.nanoTime();
-        p.start();
-        try {
-            while (p.metrics().acked() < rows && p.state() == PipelineState.RUNNING) {
-                TimeUnit.MILLISECONDS.sleep(20);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        p.close();
-        PipelineMetrics m = p.metrics();
-        long inserts = ds.inserts.get();
-        long bytes = ds.insertBytes.get();
-        out.printf(Locale.ROOT, "sink benchmark: %s, database %s, %d rows of %d devices, batches of %d rows, %d "
-                + "writer(s)%n", stripQuery(url), database, rows, devices, batch, writers);
+        PipelineMetrics m = lib.metrics();
+        double seconds = lib.seconds();
+        long inserts = lib.inserts();
+        long bytes = lib.bytes();
+        out.printf(Locale.ROOT, "sink benchmark: %s, database %s, %d rows of %d devices, batches of %d rows (growth "
+                + "%dx under a backlog, %d batches written), %d writer(s)%n", stripQuery(url), database, rows, devices,
+                batch, growth, m.batches(), writers);
         out.println("| mode | rows written | seconds | rows/s | SQL INSERT statements | rows/statement | "
                 + "bytes/statement | retries | state |");
         out.println("|---|---|---|---|---|---|---|---|---|");
@@ -174,6 +167,54 @@ public final class SinkBenchmark {
             }
         }
         return code;
+    }
+
+
+    /** The benchmark's shape and the library's options. */
+    private record Shape(String url, String user, String password, int batch, int growth, int writers, int devices,
+            WriteMode writeMode, TagChangePolicy tagChange, int known) {
+    }
+
+    /** One library run: its metrics, seconds and the SQL INSERT statements it sent with their bytes. */
+    private record Measured(PipelineMetrics metrics, double seconds, long inserts, long bytes) {
+    }
+
+    /** Runs the library on {@code rows} messages; null (after printing why) when the database cannot be created. */
+    private static Measured library(Shape s, long rows, String database, PrintStream out) {
+        String url = s.url();
+        String user = s.user();
+        String password = s.password();
+        int batch = s.batch();
+        int writers = s.writers();
+        // the database is created before the clock starts, as the hand-written twin's is: creating its vnodes takes
+        // a second or more on a real server, which is not the sink's speed (the sink's own CREATE ... IF NOT EXISTS
+        // then finds it)
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE IF NOT EXISTS `" + database + "` PRECISION 'ms'");
+        } catch (SQLException e) {
+            out.println("error: cannot create database " + database + ": " + e.getMessage());
+            return null;
+        }
+        CountingDataSource ds = new CountingDataSource(url, user, password);
+        TDengineSink sink = TDengineSink.builder().dataSource(ds).database(database)
+                .createDatabase(TimePrecision.MILLISECONDS).knownSubTables(s.known()).writeMode(s.writeMode()).build();
+        MemoryTransport transport = new MemoryTransport(rows, s.devices());
+        SyncPipeline p = SyncPipeline.builder().name("sink-bench").source(transport).sink(sink)
+                .payload(BenchPayload.spec().toBuilder().tagChangePolicy(s.tagChange()).build())
+                .batching(batch, Duration.ofMillis(100)).batchGrowth(s.growth()).writers(writers)
+                .maxInFlight(Math.max(10_000, batch * writers * 4)).build();
+        long t0 = System.nanoTime();
+        p.start();
+        try {
+            while (p.metrics().acked() < rows && p.state() == PipelineState.RUNNING) {
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        p.close();
+        return new Measured(p.metrics(), seconds, ds.inserts.get(), ds.insertBytes.get());
     }
 
     /**

@@ -29,4 +29,14 @@ class BenchmarkConfigTest {
             assertThat(a.rows()).as(payload).hasSize(1).isEqualTo(b.rows());
         }
     }
+
+    @Test
+    void runnerConfig_withJdbcUrl_writesToTheE2eDatabase_createdIfMissing() {
+        PipelineConfig c = PipelineConfig.parse(Benchmark.runnerConfig(1883, 1,
+                "jdbc:TAOS://127.0.0.1:6030/?user=root&password=taosdata", "stmt"));
+        assertThat(c.tdengine().orElseThrow().build().database()).isEqualTo(Benchmark.E2E_DATABASE);
+        assertThat(c.tdengine().orElseThrow().build().toString()).contains("writeMode=STMT");
+        assertThat(PipelineConfig.parse(Benchmark.runnerConfig(1883, 1)).tdengine().orElseThrow().build().database())
+                .isEqualTo("bench");
+    }
 }

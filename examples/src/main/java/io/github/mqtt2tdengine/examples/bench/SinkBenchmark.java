@@ -38,9 +38,10 @@ import javax.sql.DataSource;
  * pipeline's batching) to any JDBC URL, and prints rows/s, rows per statement and statement bytes. Runs unchanged
  * against a real TDengine: {@code java -cp mqtt2tdengine-demo.jar io.github.mqtt2tdengine.examples.bench.SinkBenchmark
  * --jdbc-url jdbc:TAOS-WS://host:6041 [--user root --password taosdata] [--database mqtt2td_bench] [--rows 200000]
- * [--batch 1000] [--batch-growth 10] [--warmup 0] [--writers 1] [--devices 1000] [--mode sql|stmt|auto] [--baseline]}. Exit 0 when every row was
- * written, 1 otherwise, 2 for bad arguments. {@code --baseline} adds hand-written JDBC twins of the same shape in the
- * same run: SQL text with and without {@code USING}, and parameter binding.
+ * [--batch 1000] [--batch-growth 10] [--warmup 0] [--writers 1] [--devices 1000] [--mode sql|stmt|auto]
+ * [--baseline]}. Exit 0 when every row was written, 1 otherwise, 2 for bad arguments. {@code --baseline} adds
+ * hand-written JDBC twins of the same shape in the same run: SQL text with and without {@code USING}, and parameter
+ * binding. {@code --warmup N} first runs every variant on N rows into scratch databases, so the JIT is warm for all.
  */
 public final class SinkBenchmark {
     private SinkBenchmark() {

@@ -56,7 +56,7 @@ public final class TDengineSink implements Sink {
      * {@link WriteMode#AUTO} binds a super table's rows when a batch brings at least this many per sub-table:
      * {@value}, from the sink benchmark against a real TDengine (README, sink figures).
      */
-    public static final int AUTO_ROWS_PER_SUB_TABLE = 4;
+    public static final int AUTO_ROWS_PER_SUB_TABLE = 20;
 
     private final String url;
     private final DataSource dataSource;
@@ -366,40 +366,62 @@ public final class TDengineSink implements Sink {
 
     /**
      * Under {@code TagChangePolicy.UPDATE}, sets the tags of known sub-tables whose latest row brings other tag values
-     * ({@code ALTER TABLE ... SET TAG}), before their rows are written.
+     * ({@code ALTER TABLE ... SET TAG}), before their rows are written. Compares row values, so tags that did not
+     * change cost no rendering.
      *
      * @return the positions still to write (rows of a sub-table whose tags cannot be set are rejected)
      */
     private int[] updateTags(Statement st, SinkBatch batch, int[] positions, boolean qualified) throws SQLException {
         List<Row> rows = batch.rows();
-        Map<String, List<Integer>> groups = null;
-        for (int p : positions) {
-            Row row = rows.get(p);
-            if (row.schema().tagChangePolicy() == TagChangePolicy.UPDATE && subTables.exists(row.subTable())) {
-                if (groups == null) {
-                    groups = new java.util.LinkedHashMap<>();
+        // the latest value of each tag per sub-table: rows scanned from the last, a tag filled by the latest row
+        // that has it (a message without a tag field does not clear the tag)
+        Map<String, Object[]> latest = null;
+        Map<String, Row> latestRow = null;
+        for (int i = positions.length - 1; i >= 0; i--) {
+            Row row = rows.get(positions[i]);
+            if (row.schema().tagChangePolicy() != TagChangePolicy.UPDATE) {
+                continue;
+            }
+            if (latest == null) {
+                latest = new java.util.HashMap<>();
+                latestRow = new java.util.HashMap<>();
+            }
+            Object[] tags = latest.get(row.subTable());
+            if (tags == null) {
+                if (!subTables.exists(row.subTable())) {
+                    continue;
                 }
-                groups.computeIfAbsent(row.subTable(), k -> new ArrayList<>()).add(p);
+                tags = new Object[row.schema().tags().size()];
+                latest.put(row.subTable(), tags);
+                latestRow.put(row.subTable(), row);
+            }
+            for (int t = 0; t < tags.length; t++) {
+                if (tags[t] == null) {
+                    tags[t] = row.tag(t);
+                }
             }
         }
-        if (groups == null) {
+        if (latest == null || latest.isEmpty()) {
             return positions;
         }
         java.util.Set<String> failed = null;
-        for (Map.Entry<String, List<Integer>> e : groups.entrySet()) {
-            Row row = rows.get(e.getValue().get(0));
-            String[] change;
-            try {
-                change = changedTags(InsertBuilder.latestTags(rows, e.getValue()), subTables.tags(e.getKey()));
-            } catch (IllegalArgumentException ex) {
-                continue; // the INSERT rejects the row with the reason
-            }
+        for (Map.Entry<String, Object[]> e : latest.entrySet()) {
+            Object[] known = subTables.tags(e.getKey());
+            Object[] change = known == null ? null : changedTags(e.getValue(), known);
             if (change == null) {
                 continue;
             }
+            Row row = latestRow.get(e.getKey());
+            String sql;
             try {
-                st.executeUpdate(Sql.alterTags(qualified ? database : null, e.getKey(), row.schema().tags(), change));
-                subTables.remember(e.getKey(), merged(subTables.tags(e.getKey()), change));
+                sql = Sql.alterTags(qualified ? database : null, e.getKey(), row.schema().tags(), changeLiterals(
+                        row.schema(), change));
+            } catch (IllegalArgumentException ex) {
+                continue; // the INSERT rejects the row with the reason
+            }
+            try {
+                st.executeUpdate(sql);
+                subTables.remember(e.getKey(), merged(known, change));
                 LOG.debug("Pipeline '{}': TDengine: tags of `{}` updated", pipelineName, e.getKey());
             } catch (SQLException ex) {
                 if (ErrorCodes.isTableMissing(ex)) {
@@ -429,19 +451,19 @@ public final class TDengineSink implements Sink {
     }
 
     /**
-     * Returns the latest tags that differ from those known, one SQL literal per tag and null where unchanged; a tag no
-     * row has a value for (null) is never a change: a message without a tag field does not clear the tag.
+     * Returns the latest tags that differ from those known, null where unchanged; a tag no row has a value for (null)
+     * is never a change: a message without a tag field does not clear the tag.
      *
      * @param latest the latest tags of the sub-table's rows ({@link InsertBuilder#latestTags})
      * @param known the tags last written, {@link SubTables#UNKNOWN_TAGS} when not known
      * @return the changes, or null when there are none
      */
-    private static String[] changedTags(String[] latest, String[] known) {
-        String[] change = null;
+    private static Object[] changedTags(Object[] latest, Object[] known) {
+        Object[] change = null;
         for (int i = 0; i < latest.length; i++) {
-            if (latest[i] != null && (known.length == 0 || !latest[i].equals(known[i]))) {
+            if (latest[i] != null && (known.length == 0 || !sameValue(latest[i], known[i]))) {
                 if (change == null) {
-                    change = new String[latest.length];
+                    change = new Object[latest.length];
                 }
                 change[i] = latest[i];
             }
@@ -449,8 +471,25 @@ public final class TDengineSink implements Sink {
         return change;
     }
 
-    private static String[] merged(String[] known, String[] change) {
-        String[] out = known.length == 0 ? new String[change.length] : known.clone();
+    private static boolean sameValue(Object a, Object b) {
+        return a instanceof byte[] x && b instanceof byte[] y ? java.util.Arrays.equals(x, y) : a.equals(b);
+    }
+
+    /** One SQL literal per changed tag, null where unchanged. */
+    private static String[] changeLiterals(TableSchema schema, Object[] change) {
+        String[] out = new String[change.length];
+        StringBuilder sb = new StringBuilder(32);
+        for (int i = 0; i < change.length; i++) {
+            if (change[i] != null) {
+                sb.setLength(0);
+                out[i] = Sql.appendLiteral(sb, change[i], schema.tags().get(i).type()).toString();
+            }
+        }
+        return out;
+    }
+
+    private static Object[] merged(Object[] known, Object[] change) {
+        Object[] out = known.length == 0 ? new Object[change.length] : known.clone();
         for (int i = 0; i < change.length; i++) {
             if (change[i] != null) {
                 out[i] = change[i];
@@ -462,41 +501,39 @@ public final class TDengineSink implements Sink {
     /**
      * Remembers the sub-tables a committed statement created, and (registry incomplete) sets tags it may have kept.
      *
-     * @param created the sub-tables written with {@code USING ... TAGS}, with their tags as SQL literals
+     * @param created the sub-tables written with {@code USING ... TAGS}, with their latest tags (row values)
      * @param written the batch positions of the statement's rows
      */
-    private void created(Statement st, SinkBatch batch, Map<String, String[]> created, int[] written,
+    private void created(Statement st, SinkBatch batch, Map<String, Object[]> created, int[] written,
             boolean qualified) {
         if (created.isEmpty()) {
             return;
         }
-        Map<String, List<Integer>> groups = null;
+        Map<String, Row> rowOf = null;
         if (!subTables.complete()) {
-            // the sub-tables may have existed with other tags: group the rows once to find each one's latest tags
-            groups = new java.util.HashMap<>();
+            // the sub-tables may have existed with other tags, which USING keeps silently: find each one's schema
+            rowOf = new java.util.HashMap<>();
             for (int p : written) {
-                String name = batch.rows().get(p).subTable();
-                if (created.containsKey(name)) {
-                    groups.computeIfAbsent(name, k -> new ArrayList<>()).add(p);
+                Row row = batch.rows().get(p);
+                if (created.containsKey(row.subTable())) {
+                    rowOf.put(row.subTable(), row);
                 }
             }
         }
-        for (Map.Entry<String, String[]> e : created.entrySet()) {
-            List<Integer> group = groups == null ? null : groups.get(e.getKey());
-            Row row = group == null ? null : batch.rows().get(group.get(group.size() - 1));
-            String[] change = null;
+        for (Map.Entry<String, Object[]> e : created.entrySet()) {
+            Row row = rowOf == null ? null : rowOf.get(e.getKey());
             if (row != null && row.schema().tagChangePolicy() == TagChangePolicy.UPDATE) {
-                change = changedTags(InsertBuilder.latestTags(batch.rows(), group), SubTables.UNKNOWN_TAGS);
-            }
-            if (change != null) {
-                // the sub-table may have existed with other tags, which USING keeps silently: set them once. The
-                // rows are committed already: a failure here is logged, not retried (the next change retries it)
+                Object[] change = changedTags(e.getValue(), SubTables.UNKNOWN_TAGS);
+                // set them once. The rows are committed already: a failure here is logged, not retried (the next
+                // change retries it)
                 try {
-                    st.executeUpdate(Sql.alterTags(qualified ? database : null, e.getKey(), row.schema().tags(),
-                            change));
-                } catch (SQLException ex) {
+                    if (change != null) {
+                        st.executeUpdate(Sql.alterTags(qualified ? database : null, e.getKey(), row.schema().tags(),
+                                changeLiterals(row.schema(), change)));
+                    }
+                } catch (SQLException | IllegalArgumentException ex) {
                     LOG.warn("Pipeline '{}': TDengine: tags of sub-table `{}` not updated: {}", pipelineName,
-                            e.getKey(), ErrorCodes.describe(ex));
+                            e.getKey(), ex instanceof SQLException sql ? ErrorCodes.describe(sql) : ex.getMessage());
                     continue;
                 }
             }
@@ -574,26 +611,13 @@ public final class TDengineSink implements Sink {
         for (InsertBuilder.Rejected r : done.rejected()) {
             batch.reject(r.row(), r.reason());
         }
-        Map<String, String[]> created = new java.util.LinkedHashMap<>();
+        Map<String, Object[]> created = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, int[]> e : done.subTables().entrySet()) {
             if (!subTables.exists(e.getKey())) {
-                try {
-                    created.put(e.getKey(), literals(InsertBuilder.latestTags(batch.rows(), toList(e.getValue()))));
-                } catch (IllegalArgumentException ex) {
-                    // a tag SQL cannot carry (U+0000): binding wrote it; the registry does not remember the sub-table
-                }
+                created.put(e.getKey(), InsertBuilder.latestTags(batch.rows(), toList(e.getValue())));
             }
         }
         created(st, batch, created, positions, qualified);
-    }
-
-    private static String[] literals(String[] tags) {
-        for (int i = 0; i < tags.length; i++) {
-            if (tags[i] == null) {
-                tags[i] = "NULL";
-            }
-        }
-        return tags;
     }
 
     private static List<Integer> toList(int[] positions) {

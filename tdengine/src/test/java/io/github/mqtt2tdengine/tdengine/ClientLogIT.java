@@ -20,7 +20,8 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * ("table name is specified in sql, ignore the table name in bind param"): 100,000 lines and 14.5 MB for 100,000 rows
  * of 1,000 devices, a disk-filling hazard. The sink binds its connections to the database and writes unqualified
  * names: no such line, and the log grows only by what the client logs per statement (its query plan warning, about
- * two lines per INSERT of up to 1,000 rows) and once per new sub-table. Needs a real server over the native
- * connection ({@code jdbc:TAOS://}); skipped otherwise.
+ * two lines per INSERT of up to 1,000 rows) and once per new sub-table (SQL: two ERROR lines "no tbmeta got" and
+ * "Table does not exist" while the client checks before creating it; binding: none). Both write modes. Needs a real
+ * server over the native connection ({@code jdbc:TAOS://}); skipped otherwise.
  */
 class ClientLogIT {
     private static final String URL = System.getenv("TDENGINE_JDBC_URL");
@@ -78,8 +80,9 @@ class ClientLogIT {
         }
     }
 
-    @Test
-    void write100kRows_nativeConnection_clientLogGrowsByLessThanAFewKb() throws Exception {
+    @ParameterizedTest(name = "writeMode {0}")
+    @EnumSource(value = WriteMode.class, names = {"SQL", "STMT"})
+    void write100kRows_nativeConnection_clientLogGrowsByLessThanAFewKb(WriteMode mode) throws Exception {
         Assumptions.assumeTrue(URL != null && URL.startsWith("jdbc:TAOS://"), "needs TDENGINE_JDBC_URL with a "
                 + "native connection (jdbc:TAOS://): the client log is the native client's (scripts/test starts an "
                 + "installed TDengine)");
@@ -87,7 +90,7 @@ class ClientLogIT {
         FakeTransport transport = new FakeTransport();
         SyncPipeline p = SyncPipeline.builder().name("log").source(transport)
                 .sink(TDengineSink.builder().jdbcUrl(URL).database(db).createDatabase(TimePrecision.MILLISECONDS)
-                        .build())
+                        .writeMode(mode).build())
                 .payload(PayloadSpec.json().timestamp("ts", "$.ts", TimestampUnit.MILLISECONDS).withoutReceiveTime()
                         .column("v", "$.v", ColumnType.DOUBLE).tag("id", "$.id", ColumnType.INT).build())
                 .superTable("meters").subTableTemplate("d{id}").batching(1000, Duration.ofMillis(50))
@@ -129,8 +132,8 @@ class ClientLogIT {
                 assertThat(growth[0]).as("client log growth for %d rows", rows).isLessThan(MAX_GROWTH_BYTES);
             });
             assertThat(warnings() - warningsBefore).as("'%s' lines", QUALIFIED_WARNING).isZero();
-            LoggerFactory.getLogger(ClientLogIT.class).info("ClientLogIT: client log {} grew by {} bytes for {} rows",
-                    logDir(), growth[0], rows);
+            LoggerFactory.getLogger(ClientLogIT.class).info("ClientLogIT: client log {} grew by {} bytes for {} rows "
+                    + "(writeMode {})", logDir(), growth[0], rows, mode);
             try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM `" + db + "`.`meters`")) {
                 assertThat(rs.next()).isTrue();

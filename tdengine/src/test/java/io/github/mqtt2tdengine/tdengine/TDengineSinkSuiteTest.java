@@ -626,25 +626,28 @@ class TDengineSinkSuiteTest {
         peer.createDatabase(db, "ms");
         java.util.concurrent.atomic.AtomicInteger sqlInserts = new java.util.concurrent.atomic.AtomicInteger();
         javax.sql.DataSource counting = countingInserts(sqlInserts);
-        // batches of exactly 8 rows: 8 devices give 1 row per sub-table (SQL), 2 devices 4 each (binding)
+        int perTable = TDengineSink.AUTO_ROWS_PER_SUB_TABLE;
+        int batch = 2 * perTable;
+        // batches of exactly 2 x AUTO_ROWS_PER_SUB_TABLE rows: as many devices give 1 row per sub-table (SQL), two
+        // devices AUTO_ROWS_PER_SUB_TABLE each (binding)
         SyncPipeline p = pipeline(meters().build(), TDengineSink.builder().dataSource(counting).database(db)
-                .writeMode(WriteMode.AUTO).build(), transport, 8);
+                .writeMode(WriteMode.AUTO).build(), transport, batch);
         p.start();
         List<FakeMessage> spread = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < batch; i++) {
             spread.add(transport.publish("plant/meters", msg(i, T0 + i, "")));
         }
         await().atMost(WAIT).until(() -> spread.stream().allMatch(FakeMessage::acked));
         assertThat(sqlInserts.get()).as("1 row per sub-table: SQL").isEqualTo(1);
         List<FakeMessage> dense = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            dense.add(transport.publish("plant/meters", msg(i % 2, T0 + 100 + i, "")));
+        for (int i = 0; i < batch; i++) {
+            dense.add(transport.publish("plant/meters", msg(i % 2, T0 + 1000 + i, "")));
         }
         await().atMost(WAIT).until(() -> dense.stream().allMatch(FakeMessage::acked));
-        assertThat(sqlInserts.get()).as("4 rows per sub-table: bound, no SQL INSERT").isEqualTo(1);
+        assertThat(sqlInserts.get()).as("%d rows per sub-table: bound, no SQL INSERT", perTable).isEqualTo(1);
         assertThat(deadLetters).isEmpty();
-        assertThat(peer.rowCount(db, "meters")).isEqualTo(16);
-        assertThat(peer.rows(db, "d1")).containsKeys(T0 + 1, T0 + 101, T0 + 103, T0 + 105, T0 + 107);
+        assertThat(peer.rowCount(db, "meters")).isEqualTo(2L * batch);
+        assertThat(peer.rows(db, "d1")).containsKeys(T0 + 1, T0 + 1001, T0 + 1003, T0 + 1000 + batch - 1);
     }
 
     @Test

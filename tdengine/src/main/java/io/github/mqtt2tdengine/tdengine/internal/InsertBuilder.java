@@ -27,10 +27,10 @@ public final class InsertBuilder {
      *
      * @param sql the statement
      * @param rows positions in the batch, in statement order
-     * @param created sub-tables written with a {@code USING ... TAGS} clause, with their tags (one SQL literal each)
+     * @param created sub-tables written with a {@code USING ... TAGS} clause, with their tags (row values)
      * @param existing sub-tables written without one, because the registry knows they exist
      */
-    public record Statement(String sql, int[] rows, Map<String, String[]> created, List<String> existing) {
+    public record Statement(String sql, int[] rows, Map<String, Object[]> created, List<String> existing) {
     }
 
     /**
@@ -76,29 +76,42 @@ public final class InsertBuilder {
     }
 
     /**
-     * Returns the latest tags of a sub-table's rows: for each tag, the literal of the last row that has a value for
-     * it; null where none has (a message without a tag field does not clear the tag).
+     * Returns the latest tags of a sub-table's rows: for each tag, the value of the last row that has one; null where
+     * none has (a message without a tag field does not clear the tag).
      *
      * @param rows the batch
      * @param group positions of one sub-table's rows, in order
-     * @return one SQL literal per tag, null where no row has a value
-     * @throws IllegalArgumentException when a value cannot be written in SQL
+     * @return one row value per tag, null where no row has a value
      */
-    public static String[] latestTags(List<Row> rows, List<Integer> group) {
-        Row first = rows.get(group.get(0));
-        List<SchemaColumn> tags = first.schema().tags();
-        String[] out = new String[tags.size()];
+    public static Object[] latestTags(List<Row> rows, List<Integer> group) {
+        Object[] out = new Object[rows.get(group.get(0)).schema().tags().size()];
         int missing = out.length;
-        StringBuilder sb = new StringBuilder(32);
         for (int g = group.size() - 1; g >= 0 && missing > 0; g--) {
             Row row = rows.get(group.get(g));
             for (int i = 0; i < out.length; i++) {
                 if (out[i] == null && row.tag(i) != null) {
-                    sb.setLength(0);
-                    out[i] = Sql.appendLiteral(sb, row.tag(i), tags.get(i).type()).toString();
+                    out[i] = row.tag(i);
                     missing--;
                 }
             }
+        }
+        return out;
+    }
+
+    /**
+     * Renders tag values as SQL literals, NULL where a value is null.
+     *
+     * @param schema the super table
+     * @param tags one row value per tag
+     * @return one literal per tag
+     * @throws IllegalArgumentException when a value cannot be written in SQL
+     */
+    public static String[] literals(TableSchema schema, Object[] tags) {
+        String[] out = new String[tags.length];
+        StringBuilder sb = new StringBuilder(32);
+        for (int i = 0; i < tags.length; i++) {
+            sb.setLength(0);
+            out[i] = Sql.appendLiteral(sb, tags[i], schema.tags().get(i).type()).toString();
         }
         return out;
     }
@@ -133,7 +146,7 @@ public final class InsertBuilder {
         StringBuilder sql = new StringBuilder(Math.min(maxBytes, 1 << 16)).append(INSERT);
         int bytes = INSERT.length();
         List<Integer> inStatement = new ArrayList<>();
-        Map<String, String[]> created = new LinkedHashMap<>();
+        Map<String, Object[]> created = new LinkedHashMap<>();
         List<String> existing = new ArrayList<>();
         StringBuilder piece = new StringBuilder(256);
         for (List<Integer> group : bySubTable.values()) {
@@ -141,18 +154,11 @@ public final class InsertBuilder {
             String subTable = tagRow.subTable();
             boolean exists = known.exists(subTable);
             String header;
-            String[] tags = null;
+            Object[] tags = null;
             try {
-                if (!exists) {
-                    // the latest value of each tag among the group's rows creates the sub-table
-                    tags = latestTags(rows, group);
-                    for (int i = 0; i < tags.length; i++) {
-                        if (tags[i] == null) {
-                            tags[i] = "NULL";
-                        }
-                    }
-                }
-                header = header(tagRow, qualified, tags);
+                // the latest value of each tag among the group's rows creates the sub-table
+                tags = exists ? null : latestTags(rows, group);
+                header = header(tagRow, qualified, tags == null ? null : literals(tagRow.schema(), tags));
             } catch (IllegalArgumentException e) {
                 for (int p : group) {
                     rejected.add(new Rejected(p, e.getMessage()));

@@ -11,10 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SubTables {
     /** Tags of a sub-table found in the database but not written by this sink yet. */
-    public static final String[] UNKNOWN_TAGS = new String[0];
+    public static final Object[] UNKNOWN_TAGS = new Object[0];
 
     private final int capacity;
-    private final ConcurrentHashMap<String, String[]> known = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object[]> known = new ConcurrentHashMap<>();
     private volatile boolean complete;
 
     /**
@@ -37,12 +37,12 @@ public final class SubTables {
     }
 
     /**
-     * Returns the tags last written, one SQL literal per tag (null where not known).
+     * Returns the tags last written, one row value per tag (null where not known).
      *
      * @param subTable the name
      * @return the tags, {@link #UNKNOWN_TAGS} for a sub-table found in the database, null when not known
      */
-    public String[] tags(String subTable) {
+    public Object[] tags(String subTable) {
         return known.get(subTable);
     }
 
@@ -50,9 +50,9 @@ public final class SubTables {
      * Remembers that a sub-table exists with these tags, if there is room (or it is known already).
      *
      * @param subTable the name
-     * @param tags one SQL literal per tag, or {@link #UNKNOWN_TAGS}
+     * @param tags one row value per tag (as {@code Row} holds them), or {@link #UNKNOWN_TAGS}
      */
-    public void remember(String subTable, String[] tags) {
+    public void remember(String subTable, Object[] tags) {
         if (known.size() < capacity || known.containsKey(subTable)) {
             known.put(subTable, tags);
         } else {

@@ -39,4 +39,16 @@ class BenchmarkConfigTest {
         assertThat(PipelineConfig.parse(Benchmark.runnerConfig(1883, 1)).tdengine().orElseThrow().build().database())
                 .isEqualTo("bench");
     }
+
+    @Test
+    void table_withLibTd_showsItsCpuRatioToTheDiscardingRunner() {
+        String table = Benchmark.table(java.util.List.of(
+                new Benchmark.Run("B0", 0, 1000, 1000, 5.0, 900, 100),
+                new Benchmark.Run("B1", 0, 1000, 1000, 8.0, 800, 100),
+                new Benchmark.Run("LIB", 0, 1000, 1000, 10.0, 700, 100),
+                new Benchmark.Run("LIB-TD", 0, 1000, 990, 15.0, 600, 100)));
+        assertThat(table).contains("| CPU ÷ LIB |")
+                .contains("| LIB | 0 | 700 | 10.00 | 2.00 | 1.25 | 0.88 | 1.00 | 0 | 100 |")
+                .contains("| LIB-TD | 0 | 600 | 15.00 | 3.00 | 1.88 | 0.75 | 1.50 | 10 | 100 |");
+    }
 }

@@ -604,6 +604,14 @@ class TDengineSinkSuiteTest {
 
     /** A host's pool whose connections are bound to another database (its own default), or to none. */
     private javax.sql.DataSource dataSource(String useFirst) {
+        return dataSource(useFirst, null);
+    }
+
+    /**
+     * A host's pool; its connections are bound to {@code useFirst} unless null, and their plain statements count the
+     * INSERTs they run in {@code inserts} unless null (prepared statements are not counted).
+     */
+    private javax.sql.DataSource dataSource(String useFirst, java.util.concurrent.atomic.AtomicInteger inserts) {
         String url = peer.url("");
         return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
@@ -616,7 +624,7 @@ class TDengineSinkSuiteTest {
                             st.execute("USE `" + useFirst + "`");
                         }
                     }
-                    return c;
+                    return inserts == null ? c : countingInserts(c, inserts);
                 });
     }
 
@@ -625,7 +633,7 @@ class TDengineSinkSuiteTest {
         open(Kind.REAL);
         peer.createDatabase(db, "ms");
         java.util.concurrent.atomic.AtomicInteger sqlInserts = new java.util.concurrent.atomic.AtomicInteger();
-        javax.sql.DataSource counting = countingInserts(sqlInserts);
+        javax.sql.DataSource counting = dataSource(null, sqlInserts);
         int perTable = TDengineSink.AUTO_ROWS_PER_SUB_TABLE;
         int batch = 2 * perTable;
         // batches of exactly 2 x AUTO_ROWS_PER_SUB_TABLE rows: as many devices give 1 row per sub-table (SQL), two
@@ -669,29 +677,20 @@ class TDengineSinkSuiteTest {
         assertThat(peer.rowCount(db, "meters")).isEqualTo(8);
     }
 
-    /** Connections of the peer whose plain statements count the INSERTs they run (prepared ones are not counted). */
-    private javax.sql.DataSource countingInserts(java.util.concurrent.atomic.AtomicInteger inserts) {
-        String url = peer.url("");
-        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
-                    if (!method.getName().equals("getConnection")) {
-                        throw new UnsupportedOperationException(method.getName());
+    private Connection countingInserts(Connection c, java.util.concurrent.atomic.AtomicInteger inserts) {
+        return (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Connection.class}, (cp, cm, ca) -> {
+                    Object result = invoke(c, cm, ca);
+                    if (!(result instanceof Statement st) || !cm.getName().equals("createStatement")) {
+                        return result;
                     }
-                    Connection c = DriverManager.getConnection(url, peer.user(), peer.password());
                     return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-                            new Class<?>[] {Connection.class}, (cp, cm, ca) -> {
-                                Object result = invoke(c, cm, ca);
-                                if (!(result instanceof Statement st) || !cm.getName().equals("createStatement")) {
-                                    return result;
+                            new Class<?>[] {Statement.class}, (sp, sm, sa) -> {
+                                if (sa != null && sa.length > 0 && sa[0] instanceof String sql
+                                        && sql.startsWith("INSERT")) {
+                                    inserts.incrementAndGet();
                                 }
-                                return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-                                        new Class<?>[] {Statement.class}, (sp, sm, sa) -> {
-                                            if (sa != null && sa.length > 0 && sa[0] instanceof String sql
-                                                    && sql.startsWith("INSERT")) {
-                                                inserts.incrementAndGet();
-                                            }
-                                            return invoke(st, sm, sa);
-                                        });
+                                return invoke(st, sm, sa);
                             });
                 });
     }

@@ -232,63 +232,75 @@ public final class SinkBenchmark {
         createTwinDatabase(url, user, password, database);
         AtomicLong statements = new AtomicLong();
         AtomicLong written = new AtomicLong();
+        double seconds = timedWriters(writers, "sink-bench-hand-written-", writer -> {
+            Random random = new Random(7);
+            java.util.Set<Integer> created = new java.util.HashSet<>();
+            java.util.Set<Integer> pending = new java.util.HashSet<>();
+            try (Connection c = DriverManager.getConnection(url, user, password);
+                    Statement st = c.createStatement()) {
+                st.execute("USE `" + database + "`");
+                StringBuilder sql = new StringBuilder(1 << 18).append("INSERT INTO ");
+                int inBatch = 0;
+                for (long n = 0; n < rows; n++) {
+                    byte[] payload = BenchPayload.payload(n, devices, random);
+                    int device = (int) (n % devices);
+                    if (device % writers != writer) {
+                        continue;
+                    }
+                    com.fasterxml.jackson.databind.JsonNode m = json.readTree(payload);
+                    com.fasterxml.jackson.databind.JsonNode site = m.get("site");
+                    sql.append("`d").append(device).append('`');
+                    // a sub-table counts as known once a statement that created it has run: a bare clause
+                    // for a table created earlier in the same statement fails (0x2603)
+                    if (using || !created.contains(device)) {
+                        pending.add(device);
+                        sql.append(" USING `meters` (`id`,`location`,`floor`) TAGS (").append(device).append(",'")
+                                .append(site.get("location").textValue()).append("',")
+                                .append(site.get("floor").intValue()).append(')');
+                    }
+                    sql.append(" (`ts`,`current`,`voltage`,`phase`,`temperature`,`power`,`status`) VALUES (")
+                            .append(m.get("ts").longValue()).append(',').append(m.get("current").doubleValue())
+                            .append(',').append(m.get("voltage").intValue()).append(',')
+                            .append(m.get("phase").doubleValue()).append(',')
+                            .append(m.get("temperature").doubleValue()).append(',')
+                            .append(m.get("power").doubleValue()).append(",'").append(m.get("status").textValue())
+                            .append("') ");
+                    // a statement stays under the server's 1 MiB maxSQLLength, as the library's maxSqlBytes does
+                    if (++inBatch == batch || sql.length() > 900_000) {
+                        st.executeUpdate(sql.toString());
+                        created.addAll(pending);
+                        pending.clear();
+                        statements.incrementAndGet();
+                        written.addAndGet(inBatch);
+                        sql.setLength("INSERT INTO ".length());
+                        inBatch = 0;
+                    }
+                }
+                if (inBatch > 0) {
+                    st.executeUpdate(sql.toString());
+                    statements.incrementAndGet();
+                    written.addAndGet(inBatch);
+                }
+            } catch (SQLException | java.io.IOException e) {
+                throw new IllegalStateException("hand-written baseline failed: " + e, e);
+            }
+        });
+        dropTwinDatabase(url, user, password, database);
+        return new double[] {written.get(), seconds, statements.get()};
+    }
+
+    /** One writer of a hand-written twin. */
+    private interface TwinWriter {
+        void run(int writer);
+    }
+
+    /** Runs the twin's writers, one thread each named {@code name + index}, and returns their wall time in seconds. */
+    private static double timedWriters(int writers, String name, TwinWriter body) {
         long t0 = System.nanoTime();
         Thread[] threads = new Thread[writers];
         for (int w = 0; w < writers; w++) {
             int writer = w;
-            threads[w] = new Thread(() -> {
-                Random random = new Random(7);
-                java.util.Set<Integer> created = new java.util.HashSet<>();
-                java.util.Set<Integer> pending = new java.util.HashSet<>();
-                try (Connection c = DriverManager.getConnection(url, user, password);
-                        Statement st = c.createStatement()) {
-                    st.execute("USE `" + database + "`");
-                    StringBuilder sql = new StringBuilder(1 << 18).append("INSERT INTO ");
-                    int inBatch = 0;
-                    for (long n = 0; n < rows; n++) {
-                        byte[] payload = BenchPayload.payload(n, devices, random);
-                        int device = (int) (n % devices);
-                        if (device % writers != writer) {
-                            continue;
-                        }
-                        com.fasterxml.jackson.databind.JsonNode m = json.readTree(payload);
-                        com.fasterxml.jackson.databind.JsonNode site = m.get("site");
-                        sql.append("`d").append(device).append('`');
-                        // a sub-table counts as known once a statement that created it has run: a bare clause
-                        // for a table created earlier in the same statement fails (0x2603)
-                        if (using || !created.contains(device)) {
-                            pending.add(device);
-                            sql.append(" USING `meters` (`id`,`location`,`floor`) TAGS (").append(device).append(",'")
-                                    .append(site.get("location").textValue()).append("',")
-                                    .append(site.get("floor").intValue()).append(')');
-                        }
-                        sql.append(" (`ts`,`current`,`voltage`,`phase`,`temperature`,`power`,`status`) VALUES (")
-                                .append(m.get("ts").longValue()).append(',').append(m.get("current").doubleValue())
-                                .append(',').append(m.get("voltage").intValue()).append(',')
-                                .append(m.get("phase").doubleValue()).append(',')
-                                .append(m.get("temperature").doubleValue()).append(',')
-                                .append(m.get("power").doubleValue()).append(",'").append(m.get("status").textValue())
-                                .append("') ");
-                        // a statement stays under the server's 1 MiB maxSQLLength, as the library's maxSqlBytes does
-                        if (++inBatch == batch || sql.length() > 900_000) {
-                            st.executeUpdate(sql.toString());
-                            created.addAll(pending);
-                            pending.clear();
-                            statements.incrementAndGet();
-                            written.addAndGet(inBatch);
-                            sql.setLength("INSERT INTO ".length());
-                            inBatch = 0;
-                        }
-                    }
-                    if (inBatch > 0) {
-                        st.executeUpdate(sql.toString());
-                        statements.incrementAndGet();
-                        written.addAndGet(inBatch);
-                    }
-                } catch (SQLException | java.io.IOException e) {
-                    throw new IllegalStateException("hand-written baseline failed: " + e, e);
-                }
-            }, "sink-bench-hand-written-" + w);
+            threads[w] = new Thread(() -> body.run(writer), name + w);
             threads[w].start();
         }
         for (Thread t : threads) {
@@ -298,9 +310,7 @@ public final class SinkBenchmark {
                 Thread.currentThread().interrupt();
             }
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        dropTwinDatabase(url, user, password, database);
-        return new double[] {written.get(), seconds, statements.get()};
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     private static void createTwinDatabase(String url, String user, String password, String database) {
@@ -336,56 +346,42 @@ public final class SinkBenchmark {
         createTwinDatabase(url, user, password, database);
         AtomicLong executes = new AtomicLong();
         AtomicLong written = new AtomicLong();
-        long t0 = System.nanoTime();
-        Thread[] threads = new Thread[writers];
-        for (int w = 0; w < writers; w++) {
-            int writer = w;
-            threads[w] = new Thread(() -> {
-                Random random = new Random(7);
-                try (Connection c = DriverManager.getConnection(url, user, password)) {
-                    try (Statement st = c.createStatement()) {
-                        st.execute("USE `" + database + "`");
-                    }
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO ? USING `meters` TAGS (?,?,?) VALUES "
-                            + "(?,?,?,?,?,?,?)")) {
-                        TaosPrepareStatement p = ps.unwrap(TaosPrepareStatement.class);
-                        java.util.Map<Integer, TwinTable> tables = new java.util.LinkedHashMap<>();
-                        int inBatch = 0;
-                        for (long n = 0; n < rows; n++) {
-                            byte[] payload = BenchPayload.payload(n, devices, random);
-                            int device = (int) (n % devices);
-                            if (device % writers != writer) {
-                                continue;
-                            }
-                            com.fasterxml.jackson.databind.JsonNode m = json.readTree(payload);
-                            tables.computeIfAbsent(device, d -> new TwinTable()).add(m);
-                            if (++inBatch == batch) {
-                                bindAndExecute(p, tables);
-                                executes.incrementAndGet();
-                                written.addAndGet(inBatch);
-                                inBatch = 0;
-                            }
+        double seconds = timedWriters(writers, "sink-bench-hand-written-stmt-", writer -> {
+            Random random = new Random(7);
+            try (Connection c = DriverManager.getConnection(url, user, password)) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("USE `" + database + "`");
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO ? USING `meters` TAGS (?,?,?) VALUES "
+                        + "(?,?,?,?,?,?,?)")) {
+                    TaosPrepareStatement p = ps.unwrap(TaosPrepareStatement.class);
+                    java.util.Map<Integer, TwinTable> tables = new java.util.LinkedHashMap<>();
+                    int inBatch = 0;
+                    for (long n = 0; n < rows; n++) {
+                        byte[] payload = BenchPayload.payload(n, devices, random);
+                        int device = (int) (n % devices);
+                        if (device % writers != writer) {
+                            continue;
                         }
-                        if (inBatch > 0) {
+                        com.fasterxml.jackson.databind.JsonNode m = json.readTree(payload);
+                        tables.computeIfAbsent(device, d -> new TwinTable()).add(m);
+                        if (++inBatch == batch) {
                             bindAndExecute(p, tables);
                             executes.incrementAndGet();
                             written.addAndGet(inBatch);
+                            inBatch = 0;
                         }
                     }
-                } catch (SQLException | java.io.IOException e) {
-                    throw new IllegalStateException("hand-written binding baseline failed: " + e, e);
+                    if (inBatch > 0) {
+                        bindAndExecute(p, tables);
+                        executes.incrementAndGet();
+                        written.addAndGet(inBatch);
+                    }
                 }
-            }, "sink-bench-hand-written-stmt-" + w);
-            threads[w].start();
-        }
-        for (Thread t : threads) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } catch (SQLException | java.io.IOException e) {
+                throw new IllegalStateException("hand-written binding baseline failed: " + e, e);
             }
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        });
         dropTwinDatabase(url, user, password, database);
         return new double[] {written.get(), seconds, executes.get()};
     }

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * The TDengine destination: creates or checks the super tables, reads the database precision, and writes batches as
  * multi-table multi-row {@code INSERT ... USING ... TAGS ... VALUES} statements through the TDengine JDBC driver
  * (WebSocket {@code jdbc:TAOS-WS://}, REST {@code jdbc:TAOS-RS://}, native {@code jdbc:TAOS://}) or a host's
- * {@link DataSource}.
+ * {@link DataSource}; or, under {@link WriteMode#STMT} (or {@link WriteMode#AUTO} for batches with many rows per
+ * sub-table), with the driver's parameter binding.
  *
  * <p>Errors: connection loss, timeouts and busy servers become {@link RetriableSinkException} (the engine retries,
  * nothing is acknowledged); a data error (value or timestamp out of range, bad name, wrong type) fails a whole

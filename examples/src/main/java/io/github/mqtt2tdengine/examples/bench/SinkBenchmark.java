@@ -34,8 +34,9 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * The sink alone: writes N rows of the benchmark payload from memory through {@link TDengineSink} (and the
- * pipeline's batching) to any JDBC URL, and prints rows/s, rows per statement and statement bytes. Runs unchanged
+ * The sink alone: writes N rows of the benchmark payload from memory (made before any clock starts, the same bytes for
+ * every variant) through {@link TDengineSink} (and the pipeline's mapping and batching) to any JDBC URL, and prints
+ * rows/s, rows per statement and statement bytes. Runs unchanged
  * against a real TDengine: {@code java -cp mqtt2tdengine-demo.jar io.github.mqtt2tdengine.examples.bench.SinkBenchmark
  * --jdbc-url jdbc:TAOS-WS://host:6041 [--user root --password taosdata] [--database mqtt2td_bench] [--rows 200000]
  * [--batch 1000] [--batch-growth 10] [--warmup 0] [--writers 1] [--devices 1000] [--mode sql|stmt|auto]
@@ -116,17 +117,22 @@ public final class SinkBenchmark {
             return 2;
         }
         Shape shape = new Shape(url, user, password, batch, growth, writers, devices, writeMode, tagChange, known);
+        // the payloads are made before any clock starts, the same bytes for every variant: generating them (JSON text
+        // with doubles) costs about what mapping them does, and would otherwise load the library's intake thread
+        byte[][] payloads = payloads(Math.max(rows, warmup), devices);
         if (warmup > 0) {
             // the JIT compiles the driver's, Jackson's and the library's paths during the first seconds: warm every
             // variant once on scratch databases, so that neither side of a ratio pays for it
-            library(shape, warmup, database + "_warm", out);
+            library(shape, payloads, warmup, database + "_warm", out);
             dropTwinDatabase(url, user, password, database + "_warm");
             if (baseline) {
-                handWritten(url, user, password, database + "_warm_using", warmup, batch, writers, devices, true);
-                handWrittenBinding(url, user, password, database + "_warm_stmt", warmup, batch, writers, devices);
+                handWritten(url, user, password, database + "_warm_using", payloads, warmup, batch, writers, devices,
+                        true);
+                handWrittenBinding(url, user, password, database + "_warm_stmt", payloads, warmup, batch, writers,
+                        devices);
             }
         }
-        Measured lib = library(shape, rows, database, out);
+        Measured lib = library(shape, payloads, rows, database, out);
         if (lib == null) {
             return 1;
         }
@@ -154,9 +160,10 @@ public final class SinkBenchmark {
             double library = m.rowsWritten() / seconds;
             for (String twinMode : new String[] {"using", "known", "stmt"}) {
                 double[] twin = twinMode.equals("stmt")
-                        ? handWrittenBinding(url, user, password, database + "_hw_stmt", rows, batch, writers, devices)
-                        : handWritten(url, user, password, database + "_hw_" + twinMode, rows, batch, writers,
-                                devices, twinMode.equals("using"));
+                        ? handWrittenBinding(url, user, password, database + "_hw_stmt", payloads, rows, batch, writers,
+                                devices)
+                        : handWritten(url, user, password, database + "_hw_" + twinMode, payloads, rows, batch,
+                                writers, devices, twinMode.equals("using"));
                 String what = switch (twinMode) {
                     case "using" -> "INSERT ... USING every time";
                     case "known" -> "sub-tables known, no USING";
@@ -171,6 +178,19 @@ public final class SinkBenchmark {
     }
 
 
+    /** The benchmark's messages, as {@link BenchPayload} makes them (seed 7). */
+    private static byte[][] payloads(long rows, int devices) {
+        if (rows > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("--rows must be under 2^31, but was " + rows);
+        }
+        Random random = new Random(7);
+        byte[][] payloads = new byte[(int) rows][];
+        for (int n = 0; n < payloads.length; n++) {
+            payloads[n] = BenchPayload.payload(n, devices, random);
+        }
+        return payloads;
+    }
+
     /** The benchmark's shape and the library's options. */
     private record Shape(String url, String user, String password, int batch, int growth, int writers, int devices,
             WriteMode writeMode, TagChangePolicy tagChange, int known) {
@@ -181,7 +201,7 @@ public final class SinkBenchmark {
     }
 
     /** Runs the library on {@code rows} messages; null (after printing why) when the database cannot be created. */
-    private static Measured library(Shape s, long rows, String database, PrintStream out) {
+    private static Measured library(Shape s, byte[][] payloads, long rows, String database, PrintStream out) {
         String url = s.url();
         String user = s.user();
         String password = s.password();
@@ -199,7 +219,7 @@ public final class SinkBenchmark {
         CountingDataSource ds = new CountingDataSource(url, user, password);
         TDengineSink sink = TDengineSink.builder().dataSource(ds).database(database)
                 .createDatabase(TimePrecision.MILLISECONDS).knownSubTables(s.known()).writeMode(s.writeMode()).build();
-        MemoryTransport transport = new MemoryTransport(rows, s.devices());
+        MemoryTransport transport = new MemoryTransport(payloads, rows, s.devices());
         SyncPipeline p = SyncPipeline.builder().name("sink-bench").source(transport).sink(sink)
                 .payload(BenchPayload.spec().toBuilder().tagChangePolicy(s.tagChange()).build())
                 .batching(batch, Duration.ofMillis(100)).batchGrowth(s.growth()).writers(writers)
@@ -226,14 +246,13 @@ public final class SinkBenchmark {
      *
      * @return rows, seconds, statements
      */
-    static double[] handWritten(String url, String user, String password, String database, long rows, int batch,
-            int writers, int devices, boolean using) {
+    static double[] handWritten(String url, String user, String password, String database, byte[][] payloads,
+            long rows, int batch, int writers, int devices, boolean using) {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         createTwinDatabase(url, user, password, database);
         AtomicLong statements = new AtomicLong();
         AtomicLong written = new AtomicLong();
         double seconds = timedWriters(writers, "sink-bench-hand-written-", writer -> {
-            Random random = new Random(7);
             java.util.Set<Integer> created = new java.util.HashSet<>();
             java.util.Set<Integer> pending = new java.util.HashSet<>();
             try (Connection c = DriverManager.getConnection(url, user, password);
@@ -242,7 +261,7 @@ public final class SinkBenchmark {
                 StringBuilder sql = new StringBuilder(1 << 18).append("INSERT INTO ");
                 int inBatch = 0;
                 for (long n = 0; n < rows; n++) {
-                    byte[] payload = BenchPayload.payload(n, devices, random);
+                    byte[] payload = payloads[(int) n];
                     int device = (int) (n % devices);
                     if (device % writers != writer) {
                         continue;
@@ -340,14 +359,13 @@ public final class SinkBenchmark {
      *
      * @return rows, seconds, executes
      */
-    static double[] handWrittenBinding(String url, String user, String password, String database, long rows,
-            int batch, int writers, int devices) {
+    static double[] handWrittenBinding(String url, String user, String password, String database,
+            byte[][] payloads, long rows, int batch, int writers, int devices) {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         createTwinDatabase(url, user, password, database);
         AtomicLong executes = new AtomicLong();
         AtomicLong written = new AtomicLong();
         double seconds = timedWriters(writers, "sink-bench-hand-written-stmt-", writer -> {
-            Random random = new Random(7);
             try (Connection c = DriverManager.getConnection(url, user, password)) {
                 try (Statement st = c.createStatement()) {
                     st.execute("USE `" + database + "`");
@@ -358,7 +376,7 @@ public final class SinkBenchmark {
                     java.util.Map<Integer, TwinTable> tables = new java.util.LinkedHashMap<>();
                     int inBatch = 0;
                     for (long n = 0; n < rows; n++) {
-                        byte[] payload = BenchPayload.payload(n, devices, random);
+                        byte[] payload = payloads[(int) n];
                         int device = (int) (n % devices);
                         if (device % writers != writer) {
                             continue;
@@ -448,13 +466,15 @@ public final class SinkBenchmark {
 
     /** Messages from memory, as fast as the pipeline takes them; pauses when asked. */
     static final class MemoryTransport implements Transport {
+        private final byte[][] payloads;
         private final long messages;
         private final int devices;
         private volatile boolean paused;
         private volatile boolean closed;
         private Thread thread;
 
-        MemoryTransport(long messages, int devices) {
+        MemoryTransport(byte[][] payloads, long messages, int devices) {
+            this.payloads = payloads;
             this.messages = messages;
             this.devices = devices;
         }
@@ -462,7 +482,6 @@ public final class SinkBenchmark {
         @Override
         public void start(MessageHandler handler) {
             thread = new Thread(() -> {
-                Random random = new Random(7);
                 for (long n = 0; n < messages && !closed; n++) {
                     while (paused && !closed) {
                         Thread.onSpinWait();
@@ -472,7 +491,7 @@ public final class SinkBenchmark {
                             return;
                         }
                     }
-                    byte[] payload = BenchPayload.payload(n, devices, random);
+                    byte[] payload = payloads[(int) n];
                     String topic = BenchPayload.topic((int) (n % devices));
                     Instant now = Instant.now();
                     handler.onMessage(new MemoryMessage(topic, payload, 1, now));

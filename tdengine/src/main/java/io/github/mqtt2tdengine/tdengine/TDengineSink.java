@@ -613,20 +613,12 @@ public final class TDengineSink implements Sink {
             batch.reject(r.row(), r.reason());
         }
         Map<String, Object[]> created = new java.util.LinkedHashMap<>();
-        for (Map.Entry<String, int[]> e : done.subTables().entrySet()) {
+        for (Map.Entry<String, Object[]> e : done.subTables().entrySet()) {
             if (!subTables.exists(e.getKey())) {
-                created.put(e.getKey(), InsertBuilder.latestTags(batch.rows(), toList(e.getValue())));
+                created.put(e.getKey(), e.getValue()); // the tags USING was bound with
             }
         }
         created(st, batch, created, positions, qualified);
-    }
-
-    private static List<Integer> toList(int[] positions) {
-        List<Integer> list = new ArrayList<>(positions.length);
-        for (int p : positions) {
-            list.add(p);
-        }
-        return list;
     }
 
     /** Writes some rows; on a data error splits them in halves until the bad rows stand alone, then rejects those. */

@@ -43,12 +43,12 @@ public final class StmtWriter implements AutoCloseable {
     private final Map<TableSchema, TaosPrepareStatement> prepared = new HashMap<>();
 
     /**
-     * What a call bound: the sub-tables with their batch positions, and the rows that could not be bound at all.
+     * What a call bound: the sub-tables with the tags bound for them, and the rows that could not be bound at all.
      *
-     * @param subTables each bound sub-table with the positions of its rows, in order
+     * @param subTables each bound sub-table with its tags as bound (row values, null where NULL was bound)
      * @param rejected rows that cannot be bound (a sub-table name TDengine cannot take), with the reason
      */
-    public record Bound(Map<String, int[]> subTables, List<InsertBuilder.Rejected> rejected) {
+    public record Bound(Map<String, Object[]> subTables, List<InsertBuilder.Rejected> rejected) {
     }
 
     /**
@@ -164,7 +164,7 @@ public final class StmtWriter implements AutoCloseable {
             ps = connection.prepareStatement(sql(schema, database)).unwrap(TaosPrepareStatement.class);
             prepared.put(schema, ps);
         }
-        Map<String, int[]> bound = new LinkedHashMap<>();
+        Map<String, Object[]> bound = new LinkedHashMap<>();
         List<InsertBuilder.Rejected> rejected = new ArrayList<>();
         try {
             StringBuilder name = new StringBuilder(64);
@@ -184,10 +184,10 @@ public final class StmtWriter implements AutoCloseable {
                 int[] group = e.getValue().stream().mapToInt(Integer::intValue).toArray();
                 List<Row> tableRows = merged(rows, group);
                 ps.setTableName(name.toString());
-                bindTags(ps, schema, tableRows);
+                Object[] tags = bindTags(ps, schema, tableRows);
                 bindColumns(ps, schema, tableRows);
                 ps.columnDataAddBatch();
-                bound.put(e.getKey(), group);
+                bound.put(e.getKey(), tags);
             }
             if (!bound.isEmpty()) {
                 ps.columnDataExecuteBatch();
@@ -238,14 +238,16 @@ public final class StmtWriter implements AutoCloseable {
         return merged;
     }
 
-    /** The latest value of each tag among the sub-table's rows; NULL where none has one. */
-    private static void bindTags(TaosPrepareStatement ps, TableSchema schema, List<Row> rows) throws SQLException {
+    /** Binds the latest value of each tag among the sub-table's rows, NULL where none has one; returns them. */
+    private static Object[] bindTags(TaosPrepareStatement ps, TableSchema schema, List<Row> rows) throws SQLException {
         List<SchemaColumn> tags = schema.tags();
+        Object[] bound = new Object[tags.size()];
         for (int i = 0; i < tags.size(); i++) {
             Object value = null;
             for (int g = rows.size() - 1; g >= 0 && value == null; g--) {
                 value = rows.get(g).tag(i);
             }
+            bound[i] = value;
             ColumnType type = tags.get(i).type();
             if (value == null) {
                 ps.setTagNull(i, typeCode(type));
@@ -267,6 +269,7 @@ public final class StmtWriter implements AutoCloseable {
                 default -> throw new IllegalStateException("tag type " + type.sql() + " cannot be bound");
             }
         }
+        return bound;
     }
 
     private static void bindColumns(TaosPrepareStatement ps, TableSchema schema, List<Row> rows)

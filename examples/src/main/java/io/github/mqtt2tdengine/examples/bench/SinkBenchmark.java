@@ -143,21 +143,23 @@ public final class SinkBenchmark {
         out.printf(Locale.ROOT, "sink benchmark: %s, database %s, %d rows of %d devices, batches of %d rows (growth "
                 + "%dx under a backlog, %d batches written), %d writer(s)%n", stripQuery(url), database, rows, devices,
                 batch, growth, m.batches(), writers);
-        out.println("| mode | rows written | seconds | rows/s | SQL INSERT statements | rows/statement | "
+        out.println("| mode | rows written | seconds | rows/s | JVM CPU µs/row | SQL INSERT statements | rows/statement | "
                 + "bytes/statement | retries | state |");
-        out.println("|---|---|---|---|---|---|---|---|---|");
+        out.println("|---|---|---|---|---|---|---|---|---|---|");
         String label = switch (writeMode) {
             case SQL -> "sql (multi-table INSERT)";
             case STMT -> "stmt (parameter binding)";
             case AUTO -> "auto (binding from " + TDengineSink.AUTO_ROWS_PER_SUB_TABLE + " rows per sub-table)";
         };
-        out.printf(Locale.ROOT, "| %s | %d | %.1f | %,.0f | %d | %.1f | %,.0f | %d | %s |%n", label,
-                m.rowsWritten(), seconds, m.rowsWritten() / seconds, inserts,
+        out.printf(Locale.ROOT, "| %s | %d | %.1f | %,.0f | %.2f | %d | %.1f | %,.0f | %d | %s |%n", label,
+                m.rowsWritten(), seconds, m.rowsWritten() / seconds, perRowMicros(lib.cpuSeconds(), m.rowsWritten()),
+                inserts,
                 inserts > 0 ? (double) m.rowsWritten() / inserts : 0, inserts > 0 ? (double) bytes / inserts : 0,
                 m.retries(), m.state());
         int code = m.rowsWritten() == rows && m.state() != PipelineState.FAILED ? 0 : 1;
         if (baseline) {
             double library = m.rowsWritten() / seconds;
+            double libraryCpu = perRowMicros(lib.cpuSeconds(), m.rowsWritten());
             for (String twinMode : new String[] {"using", "known", "stmt"}) {
                 double[] twin = twinMode.equals("stmt")
                         ? handWrittenBinding(url, user, password, database + "_hw_stmt", payloads, rows, batch, writers,
@@ -169,9 +171,11 @@ public final class SinkBenchmark {
                     case "known" -> "sub-tables known, no USING";
                     default -> "parameter binding";
                 };
-                out.printf(Locale.ROOT, "| hand-written JDBC, %s | %d | %.1f | %,.0f | %d | %.1f | | | library ÷ "
-                        + "hand-written: %.2f |%n", what, (long) twin[0], twin[1], twin[0] / twin[1], (long) twin[2],
-                        twin[0] / twin[2], library / (twin[0] / twin[1]));
+                double twinCpu = perRowMicros(twin[3], (long) twin[0]);
+                out.printf(Locale.ROOT, "| hand-written JDBC, %s | %d | %.1f | %,.0f | %.2f | %d | %.1f | | | library ÷ "
+                        + "hand-written: %.2f rows/s, %.2f CPU/row |%n", what, (long) twin[0], twin[1], twin[0] / twin[1],
+                        twinCpu, (long) twin[2], twin[0] / twin[2], library / (twin[0] / twin[1]),
+                        twinCpu > 0 ? libraryCpu / twinCpu : 0);
             }
         }
         return code;
@@ -197,7 +201,7 @@ public final class SinkBenchmark {
     }
 
     /** One library run: its metrics, seconds and the SQL INSERT statements it sent with their bytes. */
-    private record Measured(PipelineMetrics metrics, double seconds, long inserts, long bytes) {
+    private record Measured(PipelineMetrics metrics, double seconds, long inserts, long bytes, double cpuSeconds) {
     }
 
     /** Runs the library on {@code rows} messages; null (after printing why) when the database cannot be created. */
@@ -225,6 +229,7 @@ public final class SinkBenchmark {
                 .batching(batch, Duration.ofMillis(100)).batchGrowth(s.growth()).writers(writers)
                 .maxInFlight(Math.max(10_000, batch * writers * 4)).build();
         long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         p.start();
         try {
             while (p.metrics().acked() < rows && p.state() == PipelineState.RUNNING) {
@@ -234,8 +239,9 @@ public final class SinkBenchmark {
             Thread.currentThread().interrupt();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
         p.close();
-        return new Measured(p.metrics(), seconds, ds.inserts.get(), ds.insertBytes.get());
+        return new Measured(p.metrics(), seconds, ds.inserts.get(), ds.insertBytes.get(), cpuSeconds);
     }
 
     /**
@@ -305,7 +311,7 @@ public final class SinkBenchmark {
             }
         });
         dropTwinDatabase(url, user, password, database);
-        return new double[] {written.get(), seconds, statements.get()};
+        return new double[] {written.get(), seconds, statements.get(), LAST_TWIN_CPU_SECONDS.get()};
     }
 
     /** One writer of a hand-written twin. */
@@ -316,6 +322,7 @@ public final class SinkBenchmark {
     /** Runs the twin's writers, one thread each named {@code name + index}, and returns their wall time in seconds. */
     private static double timedWriters(int writers, String name, TwinWriter body) {
         long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         Thread[] threads = new Thread[writers];
         for (int w = 0; w < writers; w++) {
             int writer = w;
@@ -329,7 +336,18 @@ public final class SinkBenchmark {
                 Thread.currentThread().interrupt();
             }
         }
+        LAST_TWIN_CPU_SECONDS.set((processCpuNanos() - cpu0) / 1e9);
         return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** The JVM CPU seconds of the last {@link #timedWriters} run (the benchmark runs one variant at a time). */
+    private static final java.util.concurrent.atomic.AtomicReference<Double> LAST_TWIN_CPU_SECONDS =
+            new java.util.concurrent.atomic.AtomicReference<>(0.0);
+
+    /** The CPU time of this JVM (every thread: the pipeline's, the driver's, the GC's), or 0 where unknown. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? Math.max(0, os.getProcessCpuTime()) : 0;
     }
 
     private static void createTwinDatabase(String url, String user, String password, String database) {
@@ -401,7 +419,7 @@ public final class SinkBenchmark {
             }
         });
         dropTwinDatabase(url, user, password, database);
-        return new double[] {written.get(), seconds, executes.get()};
+        return new double[] {written.get(), seconds, executes.get(), LAST_TWIN_CPU_SECONDS.get()};
     }
 
     private static void bindAndExecute(TaosPrepareStatement p, java.util.Map<Integer, TwinTable> tables)
@@ -449,6 +467,10 @@ public final class SinkBenchmark {
             power.add(m.get("power").doubleValue());
             status.add(m.get("status").textValue());
         }
+    }
+
+    private static double perRowMicros(double cpuSeconds, long rows) {
+        return rows > 0 ? cpuSeconds * 1e6 / rows : 0;
     }
 
     private static String stripQuery(String url) {

@@ -3,10 +3,10 @@ package io.github.mqtt2tdengine;
 import io.github.mqtt2tdengine.internal.engine.DefaultSyncPipeline;
 import io.github.mqtt2tdengine.internal.engine.PipelineSettings;
 import io.github.mqtt2tdengine.internal.payload.Mapping;
-import io.github.mqtt2tdengine.internal.payload.Names;
+import io.github.mqtt2tdengine.payload.Identifiers;
 import io.github.mqtt2tdengine.internal.payload.Router;
-import io.github.mqtt2tdengine.internal.payload.SubTableTemplate;
-import io.github.mqtt2tdengine.internal.payload.TopicFilter;
+import io.github.mqtt2tdengine.payload.SubTableTemplate;
+import io.github.mqtt2tdengine.payload.TopicFilter;
 import io.github.mqtt2tdengine.payload.Field;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.payload.TimePrecision;
@@ -248,7 +248,7 @@ public interface SyncPipeline extends AutoCloseable {
          * @return this builder
          */
         public Builder superTable(String name) {
-            this.superTable = Names.check("super table name", name, Names.MAX_TABLE_NAME_BYTES);
+            this.superTable = Identifiers.check("super table name", name, Identifiers.MAX_TABLE_NAME_BYTES);
             return this;
         }
 

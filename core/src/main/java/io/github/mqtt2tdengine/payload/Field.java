@@ -1,6 +1,5 @@
 package io.github.mqtt2tdengine.payload;
 
-import io.github.mqtt2tdengine.internal.payload.Names;
 import java.util.Objects;
 
 /**
@@ -207,7 +206,7 @@ public final class Field {
         private FieldScope scope = FieldScope.ELEMENT;
 
         private Builder(String name) {
-            this.name = Names.check("field name", name, Names.MAX_COLUMN_NAME_BYTES);
+            this.name = Identifiers.check("field name", name, Identifiers.MAX_COLUMN_NAME_BYTES);
         }
 
         /**

@@ -1,12 +1,12 @@
 package io.github.mqtt2tdengine.payload;
 
 import io.github.mqtt2tdengine.PayloadException;
-import io.github.mqtt2tdengine.internal.payload.JsonPayloadParser;
 
 /**
  * Turns a payload into the tree that field paths read: {@code Map<String, ?>} for objects, {@code List<?>} for
- * arrays, and {@link String}, {@link Number}, {@link Boolean} or {@code null} for values. JSON is the default; a host
- * can plug in another format (CSV, protobuf, Sparkplug B) that yields the same kind of tree.
+ * arrays, and {@link String}, {@link Number}, {@link Boolean} or {@code null} for values. JSON is built in
+ * ({@link PayloadSpec#json()}); a host plugs in another format (CSV, protobuf, Sparkplug B) that yields the same kind
+ * of tree with {@link PayloadSpec#builder(PayloadParser)}.
  *
  * <p>Called on transport threads, concurrently for different messages; must be thread-safe and must not block.
  *
@@ -24,13 +24,4 @@ public interface PayloadParser {
      * @throws PayloadException with reason {@code INVALID_PAYLOAD} if the bytes are not in the format
      */
     Object parse(String topic, byte[] payload) throws PayloadException;
-
-    /**
-     * Returns the JSON parser (Jackson): strict JSON, UTF-8, at most 1000 levels of nesting, no trailing content.
-     *
-     * @return the JSON parser
-     */
-    static PayloadParser json() {
-        return JsonPayloadParser.INSTANCE;
-    }
 }

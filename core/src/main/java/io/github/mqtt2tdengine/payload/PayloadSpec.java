@@ -1,8 +1,5 @@
 package io.github.mqtt2tdengine.payload;
 
-import io.github.mqtt2tdengine.internal.payload.Names;
-import io.github.mqtt2tdengine.internal.payload.PathCompiler;
-import io.github.mqtt2tdengine.internal.payload.SubTableTemplate;
 import io.github.mqtt2tdengine.spi.Row;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -98,7 +95,7 @@ public final class PayloadSpec {
      * @return a builder
      */
     public static Builder json() {
-        return new Builder(PayloadParser.json());
+        return new Builder(null);
     }
 
     /**
@@ -141,12 +138,13 @@ public final class PayloadSpec {
     }
 
     /**
-     * Returns the payload parser.
+     * Returns the host's payload parser, absent for JSON (the built-in parser: Jackson, strict JSON, UTF-8, at most
+     * 1000 levels of nesting, no trailing content), which the mapping reads without a second conversion.
      *
-     * @return the parser
+     * @return the parser given to {@link #builder(PayloadParser)}, or empty for {@link #json()}
      */
-    public PayloadParser parser() {
-        return parser;
+    public Optional<PayloadParser> parser() {
+        return Optional.ofNullable(parser);
     }
 
     /**
@@ -336,7 +334,7 @@ public final class PayloadSpec {
             return false;
         }
         PayloadSpec s = (PayloadSpec) o;
-        return parser.equals(s.parser) && Objects.equals(receiveTimeColumn, s.receiveTimeColumn)
+        return Objects.equals(parser, s.parser) && Objects.equals(receiveTimeColumn, s.receiveTimeColumn)
                 && topicTarget == s.topicTarget && topicName.equals(s.topicName) && topicType.equals(s.topicType)
                 && qosTarget == s.qosTarget && qosName.equals(s.qosName) && fields.equals(s.fields)
                 && Objects.equals(splitPath, s.splitPath) && Objects.equals(superTable, s.superTable)
@@ -351,8 +349,8 @@ public final class PayloadSpec {
     @Override
     public int hashCode() {
         return Objects.hash(parser, receiveTimeColumn, topicTarget, topicName, topicType, qosTarget, qosName, fields,
-                splitPath, superTable, subTableTemplate, collisionPolicy, tableNamePolicy, maxPayloadBytes,
-                tagChangePolicy);
+                splitPath, superTable, subTableTemplate, filter, transform, collisionPolicy, tableNamePolicy,
+                nameReplacement, stringOverflowPolicy, nonFiniteNumberPolicy, tagChangePolicy, maxPayloadBytes);
     }
 
     @Override
@@ -365,7 +363,7 @@ public final class PayloadSpec {
 
     /** Builds a {@link PayloadSpec}; mutable, not thread-safe, reusable. */
     public static final class Builder {
-        private final PayloadParser parser;
+        private final PayloadParser parser; // null: the built-in JSON parser
         private String receiveTimeColumn = DEFAULT_RECEIVE_TIME_COLUMN;
         private FieldTarget topicTarget = FieldTarget.IGNORE;
         private String topicName = DEFAULT_TOPIC_NAME;
@@ -399,7 +397,7 @@ public final class PayloadSpec {
          * @return this builder
          */
         public Builder receiveTimeColumn(String column) {
-            this.receiveTimeColumn = Names.check("receive-time column", column, Names.MAX_COLUMN_NAME_BYTES);
+            this.receiveTimeColumn = Identifiers.check("receive-time column", column, Identifiers.MAX_COLUMN_NAME_BYTES);
             return this;
         }
 
@@ -440,7 +438,7 @@ public final class PayloadSpec {
                 throw new IllegalArgumentException("topic type must be VARCHAR(n) or NCHAR(n), but was " + type);
             }
             this.topicTarget = Objects.requireNonNull(target, "target must not be null");
-            this.topicName = Names.check("topic name", name, Names.MAX_COLUMN_NAME_BYTES);
+            this.topicName = Identifiers.check("topic name", name, Identifiers.MAX_COLUMN_NAME_BYTES);
             this.topicType = type;
             return this;
         }
@@ -465,7 +463,7 @@ public final class PayloadSpec {
          */
         public Builder qos(FieldTarget target, String name) {
             this.qosTarget = Objects.requireNonNull(target, "target must not be null");
-            this.qosName = Names.check("qos name", name, Names.MAX_COLUMN_NAME_BYTES);
+            this.qosName = Identifiers.check("qos name", name, Identifiers.MAX_COLUMN_NAME_BYTES);
             return this;
         }
 
@@ -588,7 +586,7 @@ public final class PayloadSpec {
          */
         public Builder split(String path) {
             Objects.requireNonNull(path, "split path must not be null");
-            PathCompiler.check("split path", path);
+            JsonPaths.check("split path", path);
             this.splitPath = path;
             return this;
         }
@@ -600,7 +598,7 @@ public final class PayloadSpec {
          * @return this builder
          */
         public Builder superTable(String name) {
-            this.superTable = Names.check("super table name", name, Names.MAX_TABLE_NAME_BYTES);
+            this.superTable = Identifiers.check("super table name", name, Identifiers.MAX_TABLE_NAME_BYTES);
             return this;
         }
 
@@ -673,9 +671,9 @@ public final class PayloadSpec {
          * @throws IllegalArgumentException if the replacement is itself forbidden
          */
         public Builder nameReplacement(char replacement) {
-            if (Names.isForbidden(replacement)) {
+            if (Identifiers.isForbidden(replacement)) {
                 throw new IllegalArgumentException("name replacement must be an allowed character, but was "
-                        + Names.describe(replacement));
+                        + Identifiers.describe(replacement));
             }
             this.nameReplacement = replacement;
             return this;
@@ -766,7 +764,7 @@ public final class PayloadSpec {
                 claim(seen, f.name(), "field");
                 known.add(f.name());
                 if (f.path() != null) {
-                    PathCompiler.check("JSONPath of field '" + f.name() + "'", f.path());
+                    JsonPaths.check("JSONPath of field '" + f.name() + "'", f.path());
                 }
                 if (f.primaryKey()) {
                     primaryKeys++;

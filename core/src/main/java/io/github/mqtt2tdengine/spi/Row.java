@@ -1,6 +1,5 @@
 package io.github.mqtt2tdengine.spi;
 
-import io.github.mqtt2tdengine.internal.payload.TrustedRows;
 import io.github.mqtt2tdengine.payload.ColumnType;
 import java.util.Arrays;
 import java.util.Collections;
@@ -25,11 +24,6 @@ public final class Row {
     private final Object[] columns;
     private final Object[] tags;
 
-    static {
-        // the mapping builds values of the right types into fresh arrays: it skips the copies and checks of of()
-        TrustedRows.install(Row::new);
-    }
-
     private Row(TableSchema schema, String subTable, Object[] columns, Object[] tags) {
         this.schema = schema;
         this.subTable = subTable;
@@ -52,8 +46,10 @@ public final class Row {
         Objects.requireNonNull(subTable, "subTable must not be null");
         Object[] c = columns.clone();
         Object[] t = tags.clone();
-        check(schema, schema.columns(), c, "column");
-        check(schema, schema.tags(), t, "tag");
+        if (!schema.acceptsColumns(c) || !schema.acceptsTags(t)) { // the fast check; the slow one says what is wrong
+            check(schema, schema.columns(), c, "column");
+            check(schema, schema.tags(), t, "tag");
+        }
         if (c[0] == null) {
             throw new IllegalArgumentException("primary-key timestamp '" + schema.columns().get(0).name()
                     + "' of super table '" + schema.superTable() + "' must not be null");

@@ -15,6 +15,9 @@ public final class TableSchema {
     private final List<SchemaColumn> tags;
     private final TagChangePolicy tagChangePolicy;
     private final int hash;
+    /** The Java type of each column's and each tag's values, for {@link Row#of}'s checks. */
+    private final Class<?>[] columnJavaTypes;
+    private final Class<?>[] tagJavaTypes;
 
     /**
      * Creates a schema whose tags keep the values they were created with ({@link TagChangePolicy#IGNORE}).
@@ -46,6 +49,8 @@ public final class TableSchema {
             throw new IllegalArgumentException("super table '" + superTable + "' needs at least a timestamp column");
         }
         this.hash = Objects.hash(superTable, this.columns, this.tags, tagChangePolicy);
+        this.columnJavaTypes = this.columns.stream().map(c -> c.type().javaType()).toArray(Class<?>[]::new);
+        this.tagJavaTypes = this.tags.stream().map(c -> c.type().javaType()).toArray(Class<?>[]::new);
     }
 
     /**
@@ -126,6 +131,28 @@ public final class TableSchema {
         TableSchema other = (TableSchema) o;
         return superTable.equals(other.superTable) && columns.equals(other.columns) && tags.equals(other.tags)
                 && tagChangePolicy == other.tagChangePolicy;
+    }
+
+    /** Whether each value is null or of its column's Java type (Row's check; no names, no allocation). */
+    boolean acceptsColumns(Object[] values) {
+        return accepts(columnJavaTypes, values);
+    }
+
+    /** Whether each value is null or of its tag's Java type. */
+    boolean acceptsTags(Object[] values) {
+        return accepts(tagJavaTypes, values);
+    }
+
+    private static boolean accepts(Class<?>[] types, Object[] values) {
+        if (types.length != values.length) {
+            return false;
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != null && !types[i].isInstance(values[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

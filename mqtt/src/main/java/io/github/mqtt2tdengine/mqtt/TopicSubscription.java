@@ -1,6 +1,6 @@
 package io.github.mqtt2tdengine.mqtt;
 
-import io.github.mqtt2tdengine.internal.payload.TopicFilter;
+import io.github.mqtt2tdengine.payload.TopicFilter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -209,7 +209,7 @@ public final class TDengineSink implements Sink {
                 Sql.appendString(sql, table.superTable()).append(" LIMIT ").append(knownSubTables - loaded + 1);
                 try (ResultSet rs = st.executeQuery(sql.toString())) {
                     while (rs.next()) {
-                        subTables.remember(rs.getString(1), SubTables.UNKNOWN_TAGS);
+                        subTables.remember(rs.getString(1), SubTables.unknownTags());
                         loaded++;
                     }
                 }
@@ -456,7 +456,7 @@ public final class TDengineSink implements Sink {
      * is never a change: a message without a tag field does not clear the tag.
      *
      * @param latest the latest tags of the sub-table's rows ({@link InsertBuilder#latestTags})
-     * @param known the tags last written, {@link SubTables#UNKNOWN_TAGS} when not known
+     * @param known the tags last written, {@link SubTables#unknownTags()} when not known
      * @return the changes, or null when there are none
      */
     private static Object[] changedTags(Object[] latest, Object[] known) {
@@ -524,7 +524,7 @@ public final class TDengineSink implements Sink {
         for (Map.Entry<String, Object[]> e : created.entrySet()) {
             Row row = rowOf == null ? null : rowOf.get(e.getKey());
             if (row != null && row.schema().tagChangePolicy() == TagChangePolicy.UPDATE) {
-                Object[] change = changedTags(e.getValue(), SubTables.UNKNOWN_TAGS);
+                Object[] change = changedTags(e.getValue(), SubTables.unknownTags());
                 // set them once. The rows are committed already: a failure here is logged, not retried (the next
                 // change retries it)
                 try {

@@ -3,6 +3,7 @@ package io.github.mqtt2tdengine.internal.engine;
 import io.github.mqtt2tdengine.RetriableSinkException;
 import io.github.mqtt2tdengine.SinkException;
 import io.github.mqtt2tdengine.spi.Row;
+import io.github.mqtt2tdengine.spi.Sink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +24,14 @@ final class Writer implements Runnable {
     /** Sub-tables whose last receive-time timestamp is remembered for collision handling. */
     static final int MAX_TRACKED_TABLES = 100_000;
 
-    private final DefaultSyncPipeline engine;
+    private final String name;
     private final int index;
+    private final Sink sink;
+    private final WriterCallbacks host;
+    private final EngineMetrics metrics;
+    private final int maxRetries;
+    private final long initialBackoffMillis;
+    private final long maxBackoffMillis;
     private final LinkedBlockingQueue<WorkItem> queue = new LinkedBlockingQueue<>();
     private final int maxRows;
     /** The most rows a batch may grow to under a backlog (at least maxRows). */
@@ -54,24 +61,26 @@ final class Writer implements Runnable {
     /** When the last of {@link #writtenCalls} returned; published by the write of {@code writtenCalls}. */
     private long lastWrittenNanos;
 
-    Writer(DefaultSyncPipeline engine, int index, int maxRows, int grownRows, long maxAgeNanos, long idleNanos) {
-        this.engine = engine;
+    Writer(PipelineSettings settings, int index, int grownRows, WriterCallbacks host, EngineMetrics metrics) {
+        this.name = settings.name();
         this.index = index;
-        this.maxRows = maxRows;
+        this.sink = settings.sink();
+        this.host = host;
+        this.metrics = metrics;
+        this.maxRetries = settings.maxRetries();
+        this.initialBackoffMillis = settings.retryInitialBackoff().toMillis();
+        this.maxBackoffMillis = settings.retryMaxBackoff().toMillis();
+        this.maxRows = settings.batchMaxRows();
         this.grownRows = Math.max(maxRows, grownRows);
         this.limit = maxRows;
-        this.maxAgeNanos = maxAgeNanos;
-        this.idleNanos = Math.min(idleNanos, maxAgeNanos);
+        this.maxAgeNanos = settings.batchMaxAge().toNanos();
+        this.idleNanos = Math.min(settings.batchIdle().toNanos(), maxAgeNanos);
         this.rows = new ArrayList<>(maxRows);
         this.owners = new ArrayList<>(maxRows);
     }
 
     void offer(WorkItem item) {
         queue.add(item);
-    }
-
-    int queued() {
-        return queue.size();
     }
 
     SinkCall call() {
@@ -92,24 +101,24 @@ final class Writer implements Runnable {
             loop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            LOG.debug("Pipeline '{}': writer {} interrupted, {} rows left unacknowledged", engine.name(), index,
+            LOG.debug("Pipeline '{}': writer {} interrupted, {} rows left unacknowledged", name, index,
                     rows.size());
         } catch (RuntimeException | Error e) {
-            engine.fail(e);
+            host.fail(e);
             throw e;
         }
     }
 
     private void loop() throws InterruptedException {
         while (true) {
-            if (engine.isFailed()) {
+            if (host.failed()) {
                 return;
             }
             long now = System.nanoTime();
             long wait = rows.isEmpty() ? IDLE_POLL_NANOS
                     : Math.min(IDLE_POLL_NANOS, Math.max(0, Math.min(batchStart + maxAgeNanos,
                             lastArrival + idleNanos) - now));
-            if (engine.isDraining() && !rows.isEmpty()) {
+            if (host.draining() && !rows.isEmpty()) {
                 wait = 0;
             }
             WorkItem item = queue.poll(wait, TimeUnit.NANOSECONDS);
@@ -118,7 +127,7 @@ final class Writer implements Runnable {
             }
             while (item != null) {
                 handle(item);
-                if (engine.isFailed()) {
+                if (host.failed()) {
                     return;
                 }
                 item = rows.size() < limit ? queue.poll() : null;
@@ -126,7 +135,7 @@ final class Writer implements Runnable {
             long after = System.nanoTime();
             if (!rows.isEmpty() && (rows.size() >= limit || after - batchStart >= maxAgeNanos
                     || (after - lastArrival >= idleNanos && queue.isEmpty())
-                    || (engine.isDraining() && queue.isEmpty()))) {
+                    || (host.draining() && queue.isEmpty()))) {
                 flush();
             }
             if (stop && queue.isEmpty() && rows.isEmpty()) {
@@ -137,11 +146,12 @@ final class Writer implements Runnable {
 
     private void handle(WorkItem item) throws InterruptedException {
         if (item.error() != null) {
-            engine.deadLetter(item.message(), item.error());
+            host.unmappable(item.message(), item.error());
             return;
         }
         for (Row row : item.rows()) {
-            Row r = item.shiftTimestamps() ? collide(row, item.shift()) : row;
+            Row r = item.collisions() == WorkItem.Collisions.NONE ? row
+                    : collide(row, item.collisions() == WorkItem.Collisions.SHIFT);
             if (rows.isEmpty()) {
                 batchStart = System.nanoTime();
             }
@@ -149,7 +159,7 @@ final class Writer implements Runnable {
             owners.add(item.message());
             if (rows.size() >= limit) {
                 flush();
-                if (engine.isFailed()) {
+                if (host.failed()) {
                     return;
                 }
             }
@@ -169,11 +179,11 @@ final class Writer implements Runnable {
         }
         if (!shift) {
             if (ts == last[0]) {
-                engine.counters().collisions.increment();
+                metrics.collisions.increment();
             }
             return row;
         }
-        engine.counters().collisions.increment();
+        metrics.collisions.increment();
         last[0] = last[0] + 1;
         return row.withTimestamp(last[0]);
     }
@@ -187,7 +197,7 @@ final class Writer implements Runnable {
         int attempt = 0;
         long started = System.nanoTime();
         while (true) {
-            if (engine.isFailed() || engine.isAborted()) {
+            if (host.failed() || host.aborted()) {
                 return;
             }
             try {
@@ -195,38 +205,37 @@ final class Writer implements Runnable {
                 break;
             } catch (RetriableSinkException e) {
                 batch.clearRejections();
-                engine.counters().retries.increment();
-                engine.counters().lastError = e.getMessage();
-                int maxRetries = engine.settings().maxRetries();
+                metrics.retries.increment();
+                metrics.lastError = e.getMessage();
                 if (maxRetries >= 0 && attempt >= maxRetries) {
-                    engine.fail(new SinkException("Pipeline '" + engine.name() + "': batch " + sequence + " of "
+                    host.fail(new SinkException("Pipeline '" + name + "': batch " + sequence + " of "
                             + rows.size() + " rows still failed after " + attempt + " retries", e));
                     return;
                 }
                 long delay = backoffMillis(attempt++);
-                LOG.warn("Pipeline '{}': batch {} of {} rows failed ({}), retry {} in {} ms", engine.name(), sequence,
+                LOG.warn("Pipeline '{}': batch {} of {} rows failed ({}), retry {} in {} ms", name, sequence,
                         rows.size(), e.getMessage(), attempt, delay);
-                if (!pause(delay)) {
+                if (!sleepBackoff(delay)) {
                     return;
                 }
             } catch (RuntimeException e) {
-                engine.fail(e instanceof SinkException ? e : new SinkException("Pipeline '" + engine.name()
+                host.fail(e instanceof SinkException ? e : new SinkException("Pipeline '" + name
                         + "': sink threw " + e.getClass().getName() + " writing batch " + sequence, e));
                 return;
             }
         }
         int n = rows.size();
         int rejected = batch.rejectedCount();
-        engine.counters().batches.increment();
-        engine.counters().rowsWritten.add(n - rejected);
+        metrics.batches.increment();
+        metrics.rowsWritten.add(n - rejected);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("Pipeline '{}': batch {} written: {} rows ({} rejected) in {} ms", engine.name(), sequence, n,
+            LOG.debug("Pipeline '{}': batch {} written: {} rows ({} rejected) in {} ms", name, sequence, n,
                     rejected, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         }
         for (int i = 0; i < n; i++) {
             InFlightMessage owner = owners.get(i);
             if (owner.rowDone(batch.rejection(i))) {
-                engine.complete(owner);
+                host.completed(owner);
             }
         }
         rows.clear();
@@ -238,10 +247,10 @@ final class Writer implements Runnable {
         long written = writtenCalls;
         SinkCall c = new SinkCall(index, sequence, rows.size(), System.nanoTime(), written);
         call = c;
-        engine.stallWatch().callStarted();
+        host.sinkCallStarted();
         boolean ok = false;
         try {
-            engine.settings().sink().write(batch);
+            sink.write(batch);
             ok = true;
         } finally {
             long now = System.nanoTime();
@@ -255,18 +264,18 @@ final class Writer implements Runnable {
     }
 
     private long backoffMillis(int attempt) {
-        long initial = engine.settings().retryInitialBackoff().toMillis();
-        long max = engine.settings().retryMaxBackoff().toMillis();
+        long initial = initialBackoffMillis;
+        long max = maxBackoffMillis;
         long exp = attempt >= 30 ? max : Math.min(max, initial << attempt);
         long half = Math.max(1, exp / 2);
         return half + ThreadLocalRandom.current().nextLong(half + 1);
     }
 
-    private boolean pause(long millis) throws InterruptedException {
+    private boolean sleepBackoff(long millis) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         long left;
         while ((left = end - System.nanoTime()) > 0) {
-            if (engine.isFailed() || engine.isAborted()) {
+            if (host.failed() || host.aborted()) {
                 return false;
             }
             TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));

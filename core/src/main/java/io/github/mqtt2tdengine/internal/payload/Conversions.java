@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine.internal.payload;
 
+import io.github.mqtt2tdengine.payload.Identifiers;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.mqtt2tdengine.DeadLetterReason;
 import io.github.mqtt2tdengine.PayloadException;
@@ -219,7 +220,7 @@ public final class Conversions {
             }
             return s;
         }
-        int bytes = Names.utf8Length(s);
+        int bytes = Identifiers.utf8Length(s);
         if (bytes > type.length()) {
             if (overflow == StringOverflowPolicy.TRUNCATE) {
                 return truncateUtf8(s, type.length());
@@ -245,7 +246,7 @@ public final class Conversions {
             throw mismatch(node, "JSON", "a JSON tag takes an object, but it is " + describeType(node));
         }
         String s = node.toString();
-        int bytes = Names.utf8Length(s);
+        int bytes = Identifiers.utf8Length(s);
         if (bytes > ColumnType.MAX_JSON_BYTES) {
             throw new PayloadException(DeadLetterReason.VALUE_TOO_LONG, "JSON value of " + bytes
                     + " bytes is longer than TDengine's JSON tag limit of " + ColumnType.MAX_JSON_BYTES + " bytes");

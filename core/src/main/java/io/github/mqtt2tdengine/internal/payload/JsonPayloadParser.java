@@ -36,7 +36,7 @@ public final class JsonPayloadParser implements PayloadParser {
     /** Reads trees with its root deserializer resolved once (the mapper looks it up in a map per call). */
     private static final ObjectReader TREE_READER = MAPPER.readerFor(JsonNode.class);
 
-    /** The instance behind {@code PayloadParser.json()}. */
+    /** The one instance: the built-in JSON parser ({@code PayloadSpec.json()}). */
     public static final JsonPayloadParser INSTANCE = new JsonPayloadParser();
 
     private JsonPayloadParser() {
@@ -85,17 +85,8 @@ public final class JsonPayloadParser implements PayloadParser {
         return MAPPER.valueToTree(tree);
     }
 
-    /**
-     * Returns the shared mapper, for writing JSON tag values.
-     *
-     * @return the mapper
-     */
-    public static ObjectMapper mapper() {
-        return MAPPER;
-    }
-
     @Override
     public String toString() {
-        return "PayloadParser.json()";
+        return "json";
     }
 }

@@ -1,5 +1,9 @@
 package io.github.mqtt2tdengine.internal.payload;
 
+import io.github.mqtt2tdengine.payload.PayloadParser;
+import io.github.mqtt2tdengine.payload.SubTableTemplate;
+import io.github.mqtt2tdengine.payload.TopicFilter;
+import io.github.mqtt2tdengine.payload.Identifiers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.github.mqtt2tdengine.DeadLetterReason;
@@ -44,6 +48,8 @@ public final class Mapping {
     private static final Logger LOG = LoggerFactory.getLogger(Mapping.class);
     private final String pipelineName;
     private final TopicFilter filter;
+    /** The host's parser, null for the built-in JSON. */
+    private final PayloadParser parser;
     private final PayloadSpec spec;
     private final TableSchema schema;
     private final boolean receiveTimeIsPrimaryKey;
@@ -110,6 +116,8 @@ public final class Mapping {
         this.pipelineName = pipelineName;
         this.filter = TopicFilter.parse(topicFilter);
         this.spec = spec;
+        // JSON is read straight into Jackson's tree; a host's parser gives maps and lists, converted once
+        this.parser = spec.parser().orElse(null);
         String superTable = spec.superTable().orElseThrow(() -> new IllegalStateException(
                 "superTable must be set for mapping of topic filter '" + topicFilter + "'"));
         String template = spec.subTableTemplate().orElseThrow(() -> new IllegalStateException(
@@ -184,16 +192,8 @@ public final class Mapping {
                     break;
                 }
             }
-            if (slot < 0) {
-                List<String> known = new ArrayList<>();
-                for (Source s : sources) {
-                    if (s.kind != RECEIVE_TIME && (s.kind != TOPIC || spec.topicTarget() != FieldTarget.IGNORE)
-                            && (s.kind != QOS || spec.qosTarget() != FieldTarget.IGNORE)) {
-                        known.add(s.name);
-                    }
-                }
-                throw new IllegalStateException("subTableTemplate references unknown field '" + name
-                        + "'; known fields: " + known);
+            if (slot < 0) { // PayloadSpec.build() names the known fields; a spec that passed it cannot get here
+                throw new IllegalStateException("subTableTemplate references unknown field '" + name + "'");
             }
             templateSlots[i] = slot;
         }
@@ -290,12 +290,12 @@ public final class Mapping {
         }
         JsonNode root;
         try {
-            root = spec.parser() == JsonPayloadParser.INSTANCE ? JsonPayloadParser.INSTANCE.parseTree(payload)
-                    : JsonPayloadParser.toTree(spec.parser().parse(topic, payload));
+            root = parser == null ? JsonPayloadParser.INSTANCE.parseTree(payload)
+                    : JsonPayloadParser.toTree(parser.parse(topic, payload));
         } catch (PayloadException e) {
             throw fail(e.reason(), e.getMessage(), topic, e.getCause());
         } catch (RuntimeException e) {
-            throw fail(DeadLetterReason.INVALID_PAYLOAD, "payload parser " + spec.parser() + " failed: " + e, topic, e);
+            throw fail(DeadLetterReason.INVALID_PAYLOAD, "payload parser " + parser + " failed: " + e, topic, e);
         }
         String[] levels = needsLevels ? topic.split("/", -1) : null;
         Object[] shared = new Object[sources.length];
@@ -420,7 +420,7 @@ public final class Mapping {
             throw fail(DeadLetterReason.MISSING_FIELD, "primary-key timestamp '" + schema.columns().get(0).name()
                     + "' has no value", topic, null);
         }
-        return TrustedRows.create(schema, subTableName(values, topic, element), columns, tags);
+        return Row.of(schema, subTableName(values, topic, element), columns, tags);
     }
 
     private String subTableName(Object[] values, String topic, int element) {
@@ -443,19 +443,19 @@ public final class Mapping {
     private String checkTableName(StringBuilder sb, String topic) {
         for (int i = 0; i < sb.length(); i++) {
             char c = sb.charAt(i);
-            if (Names.isForbidden(c)) {
+            if (Identifiers.isForbidden(c)) {
                 if (spec.tableNamePolicy() == TableNamePolicy.REJECT) {
                     throw fail(DeadLetterReason.INVALID_TABLE_NAME, "sub-table name '" + showName(sb)
-                            + "' contains forbidden character " + Names.describe(c) + " (policy REJECT)", topic, null);
+                            + "' contains forbidden character " + Identifiers.describe(c) + " (policy REJECT)", topic, null);
                 }
                 sb.setCharAt(i, spec.nameReplacement());
             }
         }
         String name = sb.toString();
-        int bytes = Names.utf8Length(name);
-        if (bytes > Names.MAX_TABLE_NAME_BYTES) {
+        int bytes = Identifiers.utf8Length(name);
+        if (bytes > Identifiers.MAX_TABLE_NAME_BYTES) {
             throw fail(DeadLetterReason.INVALID_TABLE_NAME, "sub-table name '" + showName(sb) + "' is " + bytes
-                    + " bytes, more than TDengine's limit of " + Names.MAX_TABLE_NAME_BYTES, topic, null);
+                    + " bytes, more than TDengine's limit of " + Identifiers.MAX_TABLE_NAME_BYTES, topic, null);
         }
         return name;
     }
@@ -499,8 +499,8 @@ public final class Mapping {
                             + row.superTable() + "', not '" + schema.superTable() + "'", topic, null);
                 }
                 if (!row.subTable().equals(r.subTable()) && (row.subTable().isEmpty()
-                        || Names.firstForbidden(row.subTable()) >= 0
-                        || Names.utf8Length(row.subTable()) > Names.MAX_TABLE_NAME_BYTES)) {
+                        || Identifiers.firstForbidden(row.subTable()) >= 0
+                        || Identifiers.utf8Length(row.subTable()) > Identifiers.MAX_TABLE_NAME_BYTES)) {
                     throw fail(DeadLetterReason.INVALID_TABLE_NAME, "transform returned sub-table name '"
                             + showName(row.subTable()) + "', which is empty, too long or has a forbidden character",
                             topic, null);

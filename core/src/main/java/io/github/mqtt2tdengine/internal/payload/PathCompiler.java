@@ -31,17 +31,6 @@ public final class PathCompiler {
     }
 
     /**
-     * Checks that a path compiles.
-     *
-     * @param what what the path is, for the message
-     * @param path the path
-     * @throws IllegalArgumentException naming the path if it does not compile
-     */
-    public static void check(String what, String path) {
-        compile(what, path);
-    }
-
-    /**
      * Compiles a path.
      *
      * @param what what the path is, for the message

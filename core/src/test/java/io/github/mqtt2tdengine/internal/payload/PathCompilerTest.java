@@ -60,7 +60,7 @@ class PathCompilerTest {
 
     @Test
     void invalidPath_namesIt() {
-        assertThatThrownBy(() -> PathCompiler.check("JSONPath of field 'x'", "$.a[?(@.b"))
+        assertThatThrownBy(() -> PathCompiler.compile("JSONPath of field 'x'", "$.a[?(@.b"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("JSONPath of field 'x' '$.a[?(@.b' is not a valid JSONPath: ");
     }

@@ -10,8 +10,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * writers partition sub-tables, so entries are not contended. Not API; may change in any release.
  */
 public final class SubTables {
-    /** Tags of a sub-table found in the database but not written by this sink yet. */
-    public static final Object[] UNKNOWN_TAGS = new Object[0];
+    /** Tags of a sub-table found in the database but not written by this sink yet (empty, so never changed). */
+    private static final Object[] UNKNOWN_TAGS = new Object[0];
+
+    /**
+     * Returns the tags of a sub-table found in the database but not written by this sink yet.
+     *
+     * @return an empty array, the same each time
+     */
+    public static Object[] unknownTags() {
+        return UNKNOWN_TAGS;
+    }
 
     private final int capacity;
     private final ConcurrentHashMap<String, Object[]> known = new ConcurrentHashMap<>();
@@ -40,7 +49,7 @@ public final class SubTables {
      * Returns the tags last written, one row value per tag (null where not known).
      *
      * @param subTable the name
-     * @return the tags, {@link #UNKNOWN_TAGS} for a sub-table found in the database, null when not known
+     * @return the tags, {@link #unknownTags()} for a sub-table found in the database, null when not known
      */
     public Object[] tags(String subTable) {
         return known.get(subTable);
@@ -50,7 +59,7 @@ public final class SubTables {
      * Remembers that a sub-table exists with these tags, if there is room (or it is known already).
      *
      * @param subTable the name
-     * @param tags one row value per tag (as {@code Row} holds them), or {@link #UNKNOWN_TAGS}
+     * @param tags one row value per tag (as {@code Row} holds them), or {@link #unknownTags()}
      */
     public void remember(String subTable, Object[] tags) {
         if (known.size() < capacity || known.containsKey(subTable)) {

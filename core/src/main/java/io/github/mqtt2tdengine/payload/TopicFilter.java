@@ -1,10 +1,12 @@
-package io.github.mqtt2tdengine.internal.payload;
+package io.github.mqtt2tdengine.payload;
 
 import java.util.Objects;
 
 /**
  * An MQTT topic filter ({@code +}, {@code #}, and {@code $share/group/} prefixes) matched against topics.
- * Not API; may change in any release.
+ * Routes and subscriptions are checked with it. Immutable.
+ *
+ * @since 0.1.0
  */
 public final class TopicFilter {
     private static final String SHARE_PREFIX = "$share/";
@@ -109,5 +111,15 @@ public final class TopicFilter {
     @Override
     public String toString() {
         return text;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TopicFilter other && other.text().equals(text());
+    }
+
+    @Override
+    public int hashCode() {
+        return text().hashCode();
     }
 }

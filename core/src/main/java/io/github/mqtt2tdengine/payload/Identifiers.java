@@ -1,17 +1,22 @@
-package io.github.mqtt2tdengine.internal.payload;
+package io.github.mqtt2tdengine.payload;
 
 import java.util.Objects;
 
 /**
- * TDengine identifier rules shared by the builders and the mapper. Not API; may change in any release.
+ * TDengine's rules for the names the library writes (super tables, sub-tables, columns, tags): not empty, no
+ * {@code .}, no backquote, no control character, and at most {@link #MAX_TABLE_NAME_BYTES} or
+ * {@link #MAX_COLUMN_NAME_BYTES} bytes of UTF-8. The builders check names with them; a host can check its own names
+ * the same way before it builds.
+ *
+ * @since 0.1.0
  */
-public final class Names {
+public final class Identifiers {
     /** Longest column or tag name TDengine accepts, in bytes. */
     public static final int MAX_COLUMN_NAME_BYTES = 64;
     /** Longest table or super table name TDengine accepts, in bytes. */
     public static final int MAX_TABLE_NAME_BYTES = 192;
 
-    private Names() {
+    private Identifiers() {
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.github.mqtt2tdengine.internal.payload;
+package io.github.mqtt2tdengine.payload;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,7 +6,10 @@ import java.util.Objects;
 
 /**
  * A sub-table name template such as {@code d{id}} or {@code meter_{site}_{device}}: literal text and {@code {name}}
- * placeholders. Not API; may change in any release.
+ * placeholders, as {@code subTableTemplate(...)} takes it. {@link #parse} checks it the way the builders do.
+ * Immutable.
+ *
+ * @since 0.1.0
  */
 public final class SubTableTemplate {
     private final String text;
@@ -51,8 +54,8 @@ public final class SubTableTemplate {
             } else if (c == '}') {
                 throw bad(text, "'}' at index " + i + " has no matching '{'");
             } else {
-                if (Names.isForbidden(c)) {
-                    throw bad(text, "it contains forbidden character " + Names.describe(c) + " at index " + i);
+                if (Identifiers.isForbidden(c)) {
+                    throw bad(text, "it contains forbidden character " + Identifiers.describe(c) + " at index " + i);
                 }
                 literal.append(c);
                 i++;
@@ -94,5 +97,15 @@ public final class SubTableTemplate {
      */
     public List<String> literals() {
         return literals;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SubTableTemplate other && other.text().equals(text());
+    }
+
+    @Override
+    public int hashCode() {
+        return text().hashCode();
     }
 }

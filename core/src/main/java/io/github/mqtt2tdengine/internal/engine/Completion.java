@@ -1,0 +1,93 @@
+package io.github.mqtt2tdengine.internal.engine;
+
+import io.github.mqtt2tdengine.BadMessagePolicy;
+import io.github.mqtt2tdengine.DeadLetter;
+import io.github.mqtt2tdengine.DeadLetterHandler;
+import io.github.mqtt2tdengine.DeadLetterReason;
+import io.github.mqtt2tdengine.PayloadException;
+import io.github.mqtt2tdengine.spi.InboundMessage;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Completion: what happens to a message once its rows are done. A message whose rows were all committed is
+ * acknowledged; one the sink rejected rows of, or that could not be mapped, goes to the dead-letter handler (and is
+ * then acknowledged) or, under {@link BadMessagePolicy#FAIL}, fails the pipeline. Nothing is acknowledged once the
+ * pipeline failed. Called on writer threads, and on transport threads for messages without rows. Not API.
+ */
+final class Completion {
+    private static final Logger LOG = LoggerFactory.getLogger(Completion.class);
+
+    private final String name;
+    private final BadMessagePolicy policy;
+    private final DeadLetterHandler handler;
+    private final EngineMetrics metrics;
+    private final FlowControl flow;
+    private final Lifecycle lifecycle;
+    private final Consumer<Throwable> fail;
+
+    Completion(PipelineSettings settings, EngineMetrics metrics, FlowControl flow, Lifecycle lifecycle,
+            Consumer<Throwable> fail) {
+        this.name = settings.name();
+        this.policy = settings.badMessagePolicy();
+        this.handler = settings.deadLetterHandler();
+        this.metrics = metrics;
+        this.flow = flow;
+        this.lifecycle = lifecycle;
+        this.fail = fail;
+    }
+
+    /** All rows of a message are done: acknowledge it, or dead-letter it when the sink rejected any. */
+    void complete(InFlightMessage m) {
+        String rejection = m.rejection();
+        if (rejection == null) {
+            acknowledge(m.message);
+            return;
+        }
+        badMessage(m, new PayloadException(DeadLetterReason.SINK_REJECTED, "Pipeline '" + name + "': sink "
+                + "rejected " + m.rejectedRows() + " of " + m.totalRows + " row(s): " + rejection
+                + ", in message on topic '" + m.message.topic() + "'"));
+    }
+
+    /**
+     * A message that cannot be written: dead-lettered and acknowledged, or, under policy FAIL, the pipeline fails.
+     *
+     * @param m the message
+     * @param e why, with its reason
+     */
+    void badMessage(InFlightMessage m, PayloadException e) {
+        metrics.deadLetter(e.reason());
+        if (policy == BadMessagePolicy.FAIL) {
+            fail.accept(e);
+            return;
+        }
+        metrics.lastError = e.getMessage();
+        InboundMessage msg = m.message;
+        DeadLetter d = new DeadLetter(name, msg.topic(), msg.payload(), msg.qos(), msg.receivedAt(), e.reason(),
+                e.getMessage(), e.getCause());
+        try {
+            handler.handle(d);
+        } catch (RuntimeException ex) {
+            LOG.warn("Pipeline '{}': dead-letter handler threw for message on '{}' ({}); acknowledging it anyway",
+                    name, msg.topic(), e.reason(), ex);
+        }
+        lifecycle.notifyListeners(l -> l.onDeadLetter(d));
+        acknowledge(msg);
+    }
+
+    /** Acknowledges a message (unless the pipeline failed) and counts it out of flight. */
+    void acknowledge(InboundMessage message) {
+        if (lifecycle.isFailed()) {
+            return;
+        }
+        try {
+            message.acknowledge();
+        } catch (RuntimeException e) {
+            LOG.warn("Pipeline '{}': acknowledging a message on '{}' failed; the broker will redeliver it", name,
+                    message.topic(), e);
+        }
+        metrics.acked.increment();
+        flow.leave();
+    }
+}

@@ -43,7 +43,28 @@ public record PipelineMetrics(PipelineState state, long received, long rowsMappe
         String lastError, Map<String, Long> fieldsNotFound) {
 
     /**
-     * Creates a snapshot.
+     * Creates a snapshot (the maps are copied); each parameter is the component of the same name.
+     *
+     * @param state see {@link #state()}
+     * @param received see {@link #received()}
+     * @param rowsMapped see {@link #rowsMapped()}
+     * @param rowsFiltered see {@link #rowsFiltered()}
+     * @param rowsWritten see {@link #rowsWritten()}
+     * @param batches see {@link #batches()}
+     * @param retries see {@link #retries()}
+     * @param stalledWrites see {@link #stalledWrites()}
+     * @param writeStalledMillis see {@link #writeStalledMillis()}
+     * @param deadLetters see {@link #deadLetters()}
+     * @param deadLettersByReason see {@link #deadLettersByReason()}
+     * @param acked see {@link #acked()}
+     * @param inFlight see {@link #inFlight()}
+     * @param peakInFlight see {@link #peakInFlight()}
+     * @param timestampCollisions see {@link #timestampCollisions()}
+     * @param ignoredWhileClosing see {@link #ignoredWhileClosing()}
+     * @param droppedByTransport see {@link #droppedByTransport()}
+     * @param connectionState see {@link #connectionState()}
+     * @param lastError see {@link #lastError()}
+     * @param fieldsNotFound see {@link #fieldsNotFound()}
      */
     public PipelineMetrics {
         deadLettersByReason = Map.copyOf(deadLettersByReason);

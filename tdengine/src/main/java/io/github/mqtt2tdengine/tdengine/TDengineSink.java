@@ -1,35 +1,26 @@
 package io.github.mqtt2tdengine.tdengine;
 
-import io.github.mqtt2tdengine.RetriableSinkException;
 import io.github.mqtt2tdengine.Secret;
 import io.github.mqtt2tdengine.SinkException;
-import io.github.mqtt2tdengine.payload.TagChangePolicy;
 import io.github.mqtt2tdengine.payload.TimePrecision;
-import io.github.mqtt2tdengine.spi.Row;
-import io.github.mqtt2tdengine.spi.SchemaColumn;
 import io.github.mqtt2tdengine.spi.Sink;
 import io.github.mqtt2tdengine.spi.SinkBatch;
 import io.github.mqtt2tdengine.spi.SinkContext;
 import io.github.mqtt2tdengine.spi.TableSchema;
-import io.github.mqtt2tdengine.tdengine.internal.ConnectProbe;
-import io.github.mqtt2tdengine.tdengine.internal.ErrorCodes;
-import io.github.mqtt2tdengine.tdengine.internal.InsertBuilder;
-import io.github.mqtt2tdengine.tdengine.internal.SchemaCheck;
+import io.github.mqtt2tdengine.tdengine.internal.BatchWriter;
+import io.github.mqtt2tdengine.tdengine.internal.Connections;
+import io.github.mqtt2tdengine.tdengine.internal.DryRun;
+import io.github.mqtt2tdengine.tdengine.internal.SchemaSetup;
 import io.github.mqtt2tdengine.tdengine.internal.Sql;
 import io.github.mqtt2tdengine.tdengine.internal.StmtWriter;
 import io.github.mqtt2tdengine.tdengine.internal.SubTables;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -69,19 +60,14 @@ public final class TDengineSink implements Sink {
     private final int maxSqlBytes;
     private final int knownSubTables;
     private final WriteMode writeMode;
-    /** The super tables written with parameter binding (STMT, AUTO): set by open(). */
-    private volatile Set<TableSchema> bindable = Set.of();
-    private final Map<Connection, StmtWriter> stmtWriters = new ConcurrentHashMap<>();
-    private volatile SubTables subTables = new SubTables(0);
-    private final Consumer<String> dryRun;
-    private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
-    private volatile InsertBuilder inserts;
-    /** Connections whose current database is the target: INSERTs there name tables without the database. */
-    private final Set<Connection> bound = ConcurrentHashMap.newKeySet();
-    /** Set once open() has made sure the database exists: from then on new connections are bound to it. */
-    private volatile boolean databaseReady;
+    private final Consumer<String> dryRunOut;
+    /** What open() made: the connections, the schema setup and the batch writer (or the dry run). */
+    private volatile Opened opened;
     private volatile TimePrecision precision = TimePrecision.MILLISECONDS;
-    private volatile String pipelineName = "?";
+
+    /** The parts of an opened sink. */
+    private record Opened(Connections connections, SchemaSetup setup, BatchWriter writer, DryRun dryRun) {
+    }
 
     private TDengineSink(Builder b, String database) {
         this.url = b.url;
@@ -94,7 +80,7 @@ public final class TDengineSink implements Sink {
         this.maxSqlBytes = b.maxSqlBytes;
         this.knownSubTables = b.knownSubTables;
         this.writeMode = b.writeMode;
-        this.dryRun = b.dryRun;
+        this.dryRunOut = b.dryRun;
     }
 
     /**
@@ -117,42 +103,45 @@ public final class TDengineSink implements Sink {
 
     @Override
     public void open(SinkContext context) {
-        this.pipelineName = context.pipelineName();
-        this.subTables = new SubTables(knownSubTables);
-        this.inserts = new InsertBuilder(database, maxSqlBytes, subTables);
-        if (dryRun != null) {
+        String pipelineName = context.pipelineName();
+        SchemaSetup setup = new SchemaSetup(database, createDatabase, schemaPolicy, pipelineName);
+        if (dryRunOut != null) {
+            DryRun dryRun = new DryRun(dryRunOut, database, maxSqlBytes, knownSubTables);
+            dryRun.open(setup, context.tables());
             if (createDatabase != null) {
-                dryRun.accept("CREATE DATABASE IF NOT EXISTS " + ident(database) + " PRECISION '"
-                        + createDatabase.sqlName() + "'");
                 precision = createDatabase;
             }
-            for (TableSchema table : context.tables()) {
-                dryRun.accept(Sql.createStable(database, table));
-            }
+            opened = new Opened(null, setup, null, dryRun);
             LOG.info("Pipeline '{}': TDengine dry run: statements are printed, not sent (precision {})", pipelineName,
                     precision.sqlName());
             return;
         }
-        Connection c = connection();
-        try (Statement st = c.createStatement()) {
-            if (createDatabase != null) {
-                execute(st, "CREATE DATABASE IF NOT EXISTS " + ident(database) + " PRECISION '"
-                        + createDatabase.sqlName() + "'");
-            }
-            precision = readPrecision(st);
-            for (TableSchema table : context.tables()) {
-                prepare(st, table);
-            }
+        Connections connections = new Connections(url, dataSource, user, password, database, pipelineName);
+        Connections.Session session = connections.current();
+        try (Statement st = session.connection().createStatement()) {
+            precision = setup.prepare(st, context.tables());
         } catch (SQLException e) {
-            closeConnection();
-            throw failure("cannot prepare database `" + database + "`", e);
+            RuntimeException failure = connections.failure("cannot prepare database `" + database + "`", e);
+            connections.close();
+            throw failure;
+        } catch (RuntimeException e) {
+            connections.close();
+            throw e;
         }
-        loadSubTables(c, context.tables());
-        databaseReady = true;
-        bind(c);
-        chooseBinding(c, context.tables());
+        SubTables subTables = new SubTables(knownSubTables);
+        setup.loadSubTables(session.connection(), context.tables(), subTables);
+        connections.databaseReady();
+        Set<TableSchema> bindable;
+        try {
+            bindable = bindable(connections, context.tables(), pipelineName);
+        } catch (RuntimeException e) {
+            connections.close();
+            throw e;
+        }
+        opened = new Opened(connections, setup, new BatchWriter(database, pipelineName, writeMode,
+                AUTO_ROWS_PER_SUB_TABLE, bindable, subTables, maxSqlBytes), null);
         LOG.info("Pipeline '{}': TDengine {} database `{}` (precision {}) ready, super tables {}, write mode {}{}",
-                pipelineName, safeUrl(), database, precision.sqlName(), context.tables().stream()
+                pipelineName, connections.safeUrl(), database, precision.sqlName(), context.tables().stream()
                         .map(TableSchema::superTable).toList(), writeMode, writeMode == WriteMode.AUTO
                         ? " (parameter binding for " + bindable.stream().map(TableSchema::superTable).toList() + ")"
                         : "");
@@ -162,23 +151,23 @@ public final class TDengineSink implements Sink {
      * Decides which super tables are written with parameter binding: none under SQL; under STMT all of them, or the
      * start fails saying why not; under AUTO those the driver and the types allow.
      */
-    private void chooseBinding(Connection c, List<TableSchema> tables) {
+    private Set<TableSchema> bindable(Connections connections, List<TableSchema> tables, String pipelineName) {
         if (writeMode == WriteMode.SQL || tables.isEmpty()) {
-            return;
+            return Set.of();
         }
-        Set<TableSchema> ok = new java.util.HashSet<>();
-        boolean driver = StmtWriter.supported(c, tables.get(0), bound.contains(c) ? null : database);
+        Connections.Session session = connections.current();
+        Set<TableSchema> ok = new HashSet<>();
+        boolean driver = StmtWriter.supported(session.connection(), tables.get(0),
+                session.qualified() ? database : null);
         for (TableSchema table : tables) {
             String unbindable = StmtWriter.unbindable(table);
             if (writeMode == WriteMode.STMT && !driver) {
-                closeConnection();
-                throw new SinkException("Pipeline '" + pipelineName + "': TDengine " + safeUrl() + ": writeMode "
-                        + "STMT needs a driver with parameter binding (native jdbc:TAOS:// or WebSocket "
+                throw new SinkException("Pipeline '" + pipelineName + "': TDengine " + connections.safeUrl()
+                        + ": writeMode STMT needs a driver with parameter binding (native jdbc:TAOS:// or WebSocket "
                         + "jdbc:TAOS-WS://), but this connection's prepared statements cannot bind; use writeMode "
                         + "SQL or AUTO");
             }
             if (writeMode == WriteMode.STMT && unbindable != null) {
-                closeConnection();
                 throw new SinkException("Pipeline '" + pipelineName + "': super table `" + table.superTable()
                         + "`: writeMode STMT cannot bind " + unbindable + ": the TDengine JDBC driver has no "
                         + "setter for UNSIGNED types; use writeMode SQL, or AUTO (which writes this super table with "
@@ -188,101 +177,7 @@ public final class TDengineSink implements Sink {
                 ok.add(table);
             }
         }
-        bindable = Set.copyOf(ok);
-    }
-
-    /**
-     * Loads the names of the sub-tables that exist already, so that INSERTs into them need no USING clause and a
-     * sub-table not found is known not to exist. Their tags are not read: under {@code TagChangePolicy.UPDATE} the
-     * first write to each sets them once.
-     */
-    private void loadSubTables(Connection c, List<TableSchema> tables) {
-        if (knownSubTables == 0) {
-            return;
-        }
-        int loaded = 0;
-        try (Statement st = c.createStatement()) {
-            for (TableSchema table : tables) {
-                StringBuilder sql = new StringBuilder("SELECT table_name FROM information_schema.ins_tables WHERE "
-                        + "db_name = ");
-                Sql.appendString(sql, database).append(" AND stable_name = ");
-                Sql.appendString(sql, table.superTable()).append(" LIMIT ").append(knownSubTables - loaded + 1);
-                try (ResultSet rs = st.executeQuery(sql.toString())) {
-                    while (rs.next()) {
-                        subTables.remember(rs.getString(1), SubTables.unknownTags());
-                        loaded++;
-                    }
-                }
-            }
-            subTables.complete(loaded <= knownSubTables);
-        } catch (SQLException | RuntimeException e) {
-            // RuntimeException: a driver's emulation of a statement; without the list every INSERT keeps USING
-            subTables.complete(false);
-            LOG.debug("Pipeline '{}': TDengine: existing sub-tables not loaded ({}); INSERTs name their super table "
-                    + "until each sub-table was written once", pipelineName, e.toString());
-        }
-        LOG.debug("Pipeline '{}': TDengine: {} existing sub-tables known at start (complete: {})", pipelineName,
-                subTables.size(), subTables.complete());
-    }
-
-    private TimePrecision readPrecision(Statement st) throws SQLException {
-        String sql = "SELECT `precision` FROM information_schema.ins_databases WHERE name = "
-                + Sql.appendString(new StringBuilder(), database);
-        try (ResultSet rs = st.executeQuery(sql)) {
-            if (!rs.next()) {
-                throw new SinkException("Pipeline '" + pipelineName + "': TDengine database `" + database
-                        + "` does not exist; create it or use createDatabase(precision)");
-            }
-            return TimePrecision.fromSqlName(rs.getString(1));
-        }
-    }
-
-    private void prepare(Statement st, TableSchema table) throws SQLException {
-        execute(st, Sql.createStable(database, table));
-        SchemaCheck.Result result = SchemaCheck.compare(table, describe(st, table));
-        if (!result.mismatches().isEmpty()) {
-            throw new SinkException("Pipeline '" + pipelineName + "': " + String.join("; ", result.mismatches()));
-        }
-        List<SchemaColumn> missing = new ArrayList<>(result.missingColumns());
-        missing.addAll(result.missingTags());
-        if (missing.isEmpty()) {
-            return;
-        }
-        if (schemaPolicy != SchemaPolicy.ADD_MISSING) {
-            throw new SinkException("Pipeline '" + pipelineName + "': super table `" + table.superTable()
-                    + "` lacks mapped " + missing + "; add them or use schemaPolicy(ADD_MISSING)");
-        }
-        for (SchemaColumn c : result.missingColumns()) {
-            execute(st, "ALTER STABLE " + Sql.qualified(database, table.superTable()) + " ADD COLUMN "
-                    + ident(c.name()) + " " + c.type().sql());
-        }
-        for (SchemaColumn c : result.missingTags()) {
-            execute(st, "ALTER STABLE " + Sql.qualified(database, table.superTable()) + " ADD TAG "
-                    + ident(c.name()) + " " + c.type().sql());
-        }
-        LOG.warn("Pipeline '{}': added {} to super table `{}` (schemaPolicy ADD_MISSING)", pipelineName, missing,
-                table.superTable());
-    }
-
-    private List<SchemaCheck.Described> describe(Statement st, TableSchema table) throws SQLException {
-        List<SchemaCheck.Described> described = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery("DESCRIBE " + Sql.qualified(database, table.superTable()))) {
-            while (rs.next()) {
-                String note = rs.getString(4);
-                described.add(new SchemaCheck.Described(rs.getString(1), rs.getString(2), rs.getInt(3),
-                        note != null && note.trim().equalsIgnoreCase("TAG")));
-            }
-        }
-        return described;
-    }
-
-    private static void execute(Statement st, String sql) throws SQLException {
-        LOG.debug("TDengine: {}", sql);
-        st.execute(sql);
-    }
-
-    private static String ident(String name) {
-        return Sql.appendIdentifier(new StringBuilder(), name).toString();
+        return ok;
     }
 
     @Override
@@ -291,524 +186,52 @@ public final class TDengineSink implements Sink {
     }
 
     /**
-     * Compares the mapping's super tables with the database without changing anything: connects, reads the precision
-     * and runs {@code DESCRIBE} on each super table. Called by tools such as the runner's {@code --check}; the
-     * pipeline does not call it.
+     * Compares the mapping's super tables with the database without changing anything: connects (a connection of its
+     * own, closed before it returns; a running sink's connections are not touched), reads the precision and runs
+     * {@code DESCRIBE} on each super table. Called by tools such as the runner's {@code --check}; the pipeline does
+     * not call it.
      *
      * @param tables the mapping's super tables ({@code SyncPipeline.tables()})
      * @return one line per finding, the first naming the database and its precision
      * @throws SinkException if the database cannot be reached or does not exist
      */
     public List<String> check(List<TableSchema> tables) {
-        List<String> report = new ArrayList<>();
-        Connection c = connection();
-        try (Statement st = c.createStatement()) {
-            TimePrecision p = readPrecision(st);
-            report.add("database `" + database + "`: exists, precision " + p.sqlName());
-            for (TableSchema table : tables) {
-                List<SchemaCheck.Described> described;
-                try {
-                    described = describe(st, table);
-                } catch (SQLException e) {
-                    report.add("super table `" + table.superTable() + "`: not found (" + ErrorCodes.describe(e)
-                            + "); the pipeline would create it");
-                    continue;
-                }
-                SchemaCheck.Result r = SchemaCheck.compare(table, described);
-                if (r.mismatches().isEmpty() && r.missingColumns().isEmpty() && r.missingTags().isEmpty()) {
-                    report.add("super table `" + table.superTable() + "`: matches the mapping");
-                }
-                report.addAll(r.mismatches());
-                if (!r.missingColumns().isEmpty() || !r.missingTags().isEmpty()) {
-                    List<SchemaColumn> missing = new ArrayList<>(r.missingColumns());
-                    missing.addAll(r.missingTags());
-                    report.add("super table `" + table.superTable() + "` lacks mapped " + missing);
-                }
-            }
+        Connections connections = new Connections(url, dataSource, user, password, database, "check");
+        try (Connection c = connections.open(); Statement st = c.createStatement()) {
+            return new SchemaSetup(database, createDatabase, schemaPolicy, "check").check(st, tables);
         } catch (SQLException e) {
-            throw failure("cannot check database `" + database + "`", e);
-        } finally {
-            close();
+            throw connections.failure("cannot check database `" + database + "`", e);
         }
-        return report;
     }
 
     @Override
     public void write(SinkBatch batch) {
-        List<Row> rows = batch.rows();
-        int[] all = new int[rows.size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
+        Opened o = opened;
+        if (o == null) {
+            throw new IllegalStateException("TDengineSink: write before open");
         }
-        if (dryRun != null) {
-            InsertBuilder.Result built = inserts.build(rows, all);
-            for (InsertBuilder.Rejected r : built.rejected()) {
-                batch.reject(r.row(), r.reason());
-            }
-            for (InsertBuilder.Statement s : built.statements()) {
-                dryRun.accept(s.sql());
-                s.created().forEach(subTables::remember);
-            }
+        if (o.dryRun() != null) {
+            o.dryRun().write(batch);
             return;
-        }
-        Connection c = connection();
-        try (Statement st = c.createStatement()) {
-            boolean qualified = !bound.contains(c);
-            int[] positions = updateTags(st, batch, all, qualified);
-            int[] rest = bindable.isEmpty() ? positions : writeBound(c, st, batch, positions, qualified);
-            if (rest.length > 0) {
-                writeSql(st, batch, rest, qualified);
-            }
-        } catch (SQLException e) {
-            closeConnection();
-            throw failure("cannot write batch " + batch.sequence(), e);
-        }
-    }
-
-    /**
-     * Under {@code TagChangePolicy.UPDATE}, sets the tags of known sub-tables whose latest row brings other tag values
-     * ({@code ALTER TABLE ... SET TAG}), before their rows are written. Compares row values, so tags that did not
-     * change cost no rendering.
-     *
-     * @return the positions still to write (rows of a sub-table whose tags cannot be set are rejected)
-     */
-    private int[] updateTags(Statement st, SinkBatch batch, int[] positions, boolean qualified) throws SQLException {
-        List<Row> rows = batch.rows();
-        // the latest value of each tag per sub-table: rows scanned from the last, a tag filled by the latest row
-        // that has it (a message without a tag field does not clear the tag)
-        Map<String, Object[]> latest = null;
-        Map<String, Row> latestRow = null;
-        for (int i = positions.length - 1; i >= 0; i--) {
-            Row row = rows.get(positions[i]);
-            if (row.schema().tagChangePolicy() != TagChangePolicy.UPDATE) {
-                continue;
-            }
-            if (latest == null) {
-                latest = new java.util.HashMap<>();
-                latestRow = new java.util.HashMap<>();
-            }
-            Object[] tags = latest.get(row.subTable());
-            if (tags == null) {
-                if (!subTables.exists(row.subTable())) {
-                    continue;
-                }
-                tags = new Object[row.schema().tags().size()];
-                latest.put(row.subTable(), tags);
-                latestRow.put(row.subTable(), row);
-            }
-            for (int t = 0; t < tags.length; t++) {
-                if (tags[t] == null) {
-                    tags[t] = row.tag(t);
-                }
-            }
-        }
-        if (latest == null || latest.isEmpty()) {
-            return positions;
-        }
-        java.util.Set<String> failed = null;
-        for (Map.Entry<String, Object[]> e : latest.entrySet()) {
-            Object[] known = subTables.tags(e.getKey());
-            Object[] change = known == null ? null : changedTags(e.getValue(), known);
-            if (change == null) {
-                continue;
-            }
-            Row row = latestRow.get(e.getKey());
-            String sql;
-            try {
-                sql = Sql.alterTags(qualified ? database : null, e.getKey(), row.schema().tags(), changeLiterals(
-                        row.schema(), change));
-            } catch (IllegalArgumentException ex) {
-                continue; // the INSERT rejects the row with the reason
-            }
-            try {
-                st.executeUpdate(sql);
-                subTables.remember(e.getKey(), merged(known, change));
-                LOG.debug("Pipeline '{}': TDengine: tags of `{}` updated", pipelineName, e.getKey());
-            } catch (SQLException ex) {
-                if (ErrorCodes.isTableMissing(ex)) {
-                    subTables.forget(e.getKey()); // dropped: the INSERT creates it with these tags
-                    continue;
-                }
-                if (ErrorCodes.classify(ex) != ErrorCodes.Kind.DATA) {
-                    throw ex;
-                }
-                if (failed == null) {
-                    failed = new java.util.HashSet<>();
-                }
-                failed.add(e.getKey());
-                String reason = "tags of sub-table '" + e.getKey() + "' cannot be updated: " + ErrorCodes.describe(ex);
-                for (int p : positions) {
-                    if (rows.get(p).subTable().equals(e.getKey())) {
-                        batch.reject(p, reason);
-                    }
-                }
-            }
-        }
-        if (failed == null) {
-            return positions;
-        }
-        java.util.Set<String> skip = failed;
-        return java.util.Arrays.stream(positions).filter(p -> !skip.contains(rows.get(p).subTable())).toArray();
-    }
-
-    /**
-     * Returns the latest tags that differ from those known, null where unchanged; a tag no row has a value for (null)
-     * is never a change: a message without a tag field does not clear the tag.
-     *
-     * @param latest the latest tags of the sub-table's rows ({@link InsertBuilder#latestTags})
-     * @param known the tags last written, {@link SubTables#unknownTags()} when not known
-     * @return the changes, or null when there are none
-     */
-    private static Object[] changedTags(Object[] latest, Object[] known) {
-        Object[] change = null;
-        for (int i = 0; i < latest.length; i++) {
-            if (latest[i] != null && (known.length == 0 || !sameValue(latest[i], known[i]))) {
-                if (change == null) {
-                    change = new Object[latest.length];
-                }
-                change[i] = latest[i];
-            }
-        }
-        return change;
-    }
-
-    private static boolean sameValue(Object a, Object b) {
-        return a instanceof byte[] x && b instanceof byte[] y ? java.util.Arrays.equals(x, y) : a.equals(b);
-    }
-
-    /** One SQL literal per changed tag, null where unchanged. */
-    private static String[] changeLiterals(TableSchema schema, Object[] change) {
-        String[] out = new String[change.length];
-        StringBuilder sb = new StringBuilder(32);
-        for (int i = 0; i < change.length; i++) {
-            if (change[i] != null) {
-                sb.setLength(0);
-                out[i] = Sql.appendLiteral(sb, change[i], schema.tags().get(i).type()).toString();
-            }
-        }
-        return out;
-    }
-
-    private static Object[] merged(Object[] known, Object[] change) {
-        Object[] out = known.length == 0 ? new Object[change.length] : known.clone();
-        for (int i = 0; i < change.length; i++) {
-            if (change[i] != null) {
-                out[i] = change[i];
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Remembers the sub-tables a committed statement created, and (registry incomplete) sets tags it may have kept.
-     *
-     * @param created the sub-tables written with {@code USING ... TAGS}, with their latest tags (row values)
-     * @param written the batch positions of the statement's rows
-     */
-    private void created(Statement st, SinkBatch batch, Map<String, Object[]> created, int[] written,
-            boolean qualified) {
-        if (created.isEmpty()) {
-            return;
-        }
-        Map<String, Row> rowOf = null;
-        if (!subTables.complete()) {
-            // the sub-tables may have existed with other tags, which USING keeps silently: find each one's schema
-            rowOf = new java.util.HashMap<>();
-            for (int p : written) {
-                Row row = batch.rows().get(p);
-                if (created.containsKey(row.subTable())) {
-                    rowOf.put(row.subTable(), row);
-                }
-            }
-        }
-        for (Map.Entry<String, Object[]> e : created.entrySet()) {
-            Row row = rowOf == null ? null : rowOf.get(e.getKey());
-            if (row != null && row.schema().tagChangePolicy() == TagChangePolicy.UPDATE) {
-                Object[] change = changedTags(e.getValue(), SubTables.unknownTags());
-                // set them once. The rows are committed already: a failure here is logged, not retried (the next
-                // change retries it)
-                try {
-                    if (change != null) {
-                        st.executeUpdate(Sql.alterTags(qualified ? database : null, e.getKey(), row.schema().tags(),
-                                changeLiterals(row.schema(), change)));
-                    }
-                } catch (SQLException | IllegalArgumentException ex) {
-                    LOG.warn("Pipeline '{}': TDengine: tags of sub-table `{}` not updated: {}", pipelineName,
-                            e.getKey(), ex instanceof SQLException sql ? ErrorCodes.describe(sql) : ex.getMessage());
-                    continue;
-                }
-            }
-            subTables.remember(e.getKey(), e.getValue());
-        }
-    }
-
-    /**
-     * Writes the rows of the super tables bound with parameters (under AUTO only when the batch brings enough rows
-     * per sub-table); returns the positions left for SQL.
-     */
-    private int[] writeBound(Connection c, Statement st, SinkBatch batch, int[] positions, boolean qualified)
-            throws SQLException {
-        List<Row> rows = batch.rows();
-        Map<TableSchema, List<Integer>> bySchema = new java.util.LinkedHashMap<>();
-        List<Integer> rest = new ArrayList<>();
-        // rows of one mapping share their schema instance: look each one up once (hashing a schema walks its columns)
-        TableSchema last = null;
-        List<Integer> lastGroup = null;
-        for (int p : positions) {
-            TableSchema schema = rows.get(p).schema();
-            if (schema != last) {
-                last = schema;
-                lastGroup = bindable.contains(schema) ? bySchema.computeIfAbsent(schema, k -> new ArrayList<>())
-                        : rest;
-            }
-            lastGroup.add(p);
-        }
-        StmtWriter writer = stmtWriters.computeIfAbsent(c, k -> new StmtWriter(k, qualified ? database : null));
-        for (Map.Entry<TableSchema, List<Integer>> e : bySchema.entrySet()) {
-            int[] group = e.getValue().stream().mapToInt(Integer::intValue).toArray();
-            if (writeMode == WriteMode.AUTO && !bindingPays(rows, group)) {
-                rest.addAll(e.getValue());
-                continue;
-            }
-            writeBound(writer, st, batch, e.getKey(), group, qualified);
-        }
-        if (rest.size() == positions.length) {
-            return positions;
-        }
-        return rest.stream().mapToInt(Integer::intValue).sorted().toArray();
-    }
-
-    /** AUTO: binding pays once a batch brings {@value #AUTO_ROWS_PER_SUB_TABLE} or more rows per sub-table. */
-    private static boolean bindingPays(List<Row> rows, int[] group) {
-        Set<String> names = new java.util.HashSet<>();
-        for (int p : group) {
-            names.add(rows.get(p).subTable());
-        }
-        return group.length >= (long) AUTO_ROWS_PER_SUB_TABLE * names.size();
-    }
-
-    /** Binds and executes rows; on a data error splits them in halves until the bad rows stand alone. */
-    private void writeBound(StmtWriter writer, Statement st, SinkBatch batch, TableSchema schema, int[] positions,
-            boolean qualified) throws SQLException {
-        StmtWriter.Bound done;
-        try {
-            done = writer.write(schema, batch.rows(), positions);
-        } catch (SQLException e) {
-            if (ErrorCodes.classify(e) != ErrorCodes.Kind.DATA) {
-                throw e;
-            }
-            if (positions.length == 1) {
-                batch.reject(positions[0], ErrorCodes.describe(e));
-                return;
-            }
-            LOG.debug("Pipeline '{}': batch {}: {} on a bound batch of {} rows; splitting it", pipelineName,
-                    batch.sequence(), ErrorCodes.describe(e), positions.length);
-            int half = positions.length / 2;
-            writeBound(writer, st, batch, schema, java.util.Arrays.copyOfRange(positions, 0, half), qualified);
-            writeBound(writer, st, batch, schema, java.util.Arrays.copyOfRange(positions, half, positions.length),
-                    qualified);
-            return;
-        }
-        for (InsertBuilder.Rejected r : done.rejected()) {
-            batch.reject(r.row(), r.reason());
-        }
-        Map<String, Object[]> created = new java.util.LinkedHashMap<>();
-        for (Map.Entry<String, Object[]> e : done.subTables().entrySet()) {
-            if (!subTables.exists(e.getKey())) {
-                created.put(e.getKey(), e.getValue()); // the tags USING was bound with
-            }
-        }
-        created(st, batch, created, positions, qualified);
-    }
-
-    /** Writes some rows; on a data error splits them in halves until the bad rows stand alone, then rejects those. */
-    private void writeSql(Statement st, SinkBatch batch, int[] positions, boolean qualified) throws SQLException {
-        InsertBuilder.Result built = inserts.build(batch.rows(), positions, qualified);
-        for (InsertBuilder.Rejected r : built.rejected()) {
-            batch.reject(r.row(), r.reason());
-        }
-        for (InsertBuilder.Statement s : built.statements()) {
-            try {
-                st.executeUpdate(s.sql());
-                created(st, batch, s.created(), s.rows(), qualified);
-            } catch (SQLException e) {
-                if (ErrorCodes.isTableMissing(e) && !s.existing().isEmpty()) {
-                    // a sub-table this sink knew was dropped behind its back: write these rows again with USING
-                    LOG.info("Pipeline '{}': TDengine: a known sub-table of {} no longer exists; writing with USING",
-                            pipelineName, s.existing());
-                    s.existing().forEach(subTables::forget);
-                    writeSql(st, batch, s.rows(), qualified);
-                    continue;
-                }
-                if (ErrorCodes.classify(e) != ErrorCodes.Kind.DATA) {
-                    throw e;
-                }
-                int[] rows = s.rows();
-                if (rows.length == 1) {
-                    batch.reject(rows[0], ErrorCodes.describe(e));
-                    continue;
-                }
-                LOG.debug("Pipeline '{}': batch {}: {} on a statement of {} rows; splitting it", pipelineName,
-                        batch.sequence(), ErrorCodes.describe(e), rows.length);
-                int half = rows.length / 2;
-                writeSql(st, batch, java.util.Arrays.copyOfRange(rows, 0, half), qualified);
-                writeSql(st, batch, java.util.Arrays.copyOfRange(rows, half, rows.length), qualified);
-            }
-        }
-    }
-
-    private RuntimeException failure(String what, SQLException e) {
-        String message = "Pipeline '" + pipelineName + "': TDengine " + safeUrl() + ": " + what + ": "
-                + ErrorCodes.describe(e);
-        return ErrorCodes.classify(e) == ErrorCodes.Kind.FATAL ? new SinkException(message, e)
-                : new RetriableSinkException(message, e);
-    }
-
-    private static boolean hasCause(SQLException e) {
-        Throwable c = e.getCause();
-        return c != null && c != e && !(c instanceof SQLException);
-    }
-
-    private static String rootCause(Throwable e) {
-        Throwable root = e;
-        for (int i = 0; i < 20 && root.getCause() != null && root.getCause() != root; i++) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
-    }
-
-    private Connection connection() {
-        long id = Thread.currentThread().getId();
-        Connection c = connections.get(id);
-        if (c != null) {
-            return c;
         }
         try {
-            if (dataSource != null) {
-                c = user != null ? dataSource.getConnection(user, password == null ? null : password.reveal())
-                        : dataSource.getConnection();
-            } else {
-                Properties props = new Properties();
-                if (user != null) {
-                    props.setProperty("user", user);
-                }
-                if (password != null) {
-                    props.setProperty("password", password.reveal());
-                }
-                c = DriverManager.getConnection(withoutDatabase(url), props);
-            }
+            o.writer().write(o.connections().current(), batch);
         } catch (SQLException e) {
-            // the driver does not always chain the cause (WebSocket: "can't create connection with any server"):
-            // a plain TCP connect tells whether the address is wrong, refused or unreachable
-            String probe = hasCause(e) ? "cause: " + rootCause(e) : dataSource == null ? ConnectProbe.describe(url)
-                    : "";
-            throw failure(probe.isEmpty() ? "cannot connect" : "cannot connect (" + probe + ")", e);
-        }
-        connections.put(id, c);
-        if (databaseReady) {
-            bind(c);
-        }
-        return c;
-    }
-
-    private static String currentDatabase(Statement st) throws SQLException {
-        try (ResultSet rs = st.executeQuery("SELECT DATABASE()")) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
-
-    /**
-     * Binds a connection to the target database when that is safe, so that INSERTs can name tables without it (the
-     * native client logs a warning line for every database-qualified table clause of an INSERT). A connection the
-     * sink opened gets {@code USE db}. A connection from the host's {@code DataSource} gets it only when it has no
-     * current database; one bound to another database is left as it is, with qualified names. Either way the current
-     * database is checked with
-     * {@code SELECT DATABASE()}; on any doubt (REST, which is stateless; a DataSource bound elsewhere; an error) names
-     * stay qualified.
-     */
-    private void bind(Connection c) {
-        if (url != null && url.startsWith("jdbc:TAOS-RS:")) {
-            return; // REST is stateless (the driver emulates USE in the URL path, and fails on quoted names)
-        }
-        try (Statement st = c.createStatement()) {
-            boolean use = dataSource == null;
-            if (!use) {
-                String current = currentDatabase(st);
-                if (current != null && !current.equals(database)) {
-                    LOG.debug("Pipeline '{}': the DataSource's connection is bound to `{}`, not `{}`: table names stay "
-                            + "qualified", pipelineName, current, database);
-                    return;
-                }
-                use = current == null;
-            }
-            if (use) {
-                st.execute("USE " + ident(database));
-            }
-            if (database.equals(currentDatabase(st))) {
-                bound.add(c);
-                return;
-            }
-            LOG.debug("Pipeline '{}': TDengine connection not bound to `{}`: table names stay qualified",
-                    pipelineName, database);
-        } catch (SQLException | RuntimeException e) {
-            // RuntimeException: drivers answer statements they emulate with unchecked errors; qualified names work
-            LOG.debug("Pipeline '{}': TDengine connection cannot be bound to `{}` ({}): table names stay qualified",
-                    pipelineName, database, e.toString());
-        }
-    }
-
-    private void closeConnection() {
-        Connection c = connections.remove(Thread.currentThread().getId());
-        if (c != null) {
-            bound.remove(c);
-            StmtWriter writer = stmtWriters.remove(c);
-            if (writer != null) {
-                writer.close();
-            }
-            try {
-                c.close();
-            } catch (SQLException e) {
-                LOG.debug("TDengine: closing a connection: {}", e.toString());
-            }
+            o.connections().discardCurrent();
+            throw o.connections().failure("cannot write batch " + batch.sequence(), e);
         }
     }
 
     @Override
     public void close() {
-        stmtWriters.values().forEach(StmtWriter::close);
-        stmtWriters.clear();
-        for (Connection c : connections.values()) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                LOG.debug("TDengine: closing a connection: {}", e.toString());
-            }
+        Opened o = opened;
+        if (o != null && o.connections() != null) {
+            o.connections().close();
         }
-        connections.clear();
-        bound.clear();
     }
 
     private String safeUrl() {
-        return dryRun != null ? "dry run" : url == null ? "DataSource" : stripQuery(url);
-    }
-
-    /**
-     * Removes the database from a URL's path: every statement names its database, and a driver that runs
-     * {@code USE db} on connect would fail before {@code CREATE DATABASE IF NOT EXISTS} could run.
-     */
-    static String withoutDatabase(String url) {
-        int scheme = url.indexOf("://");
-        int slash = scheme < 0 ? -1 : url.indexOf('/', scheme + 3);
-        if (slash < 0) {
-            return url;
-        }
-        int q = url.indexOf('?', slash);
-        return url.substring(0, slash + 1) + (q < 0 ? "" : url.substring(q));
-    }
-
-    static String stripQuery(String url) {
-        int q = url.indexOf('?');
-        return q < 0 ? url : url.substring(0, q);
+        return dryRunOut != null ? "dry run" : url == null ? "DataSource" : Connections.stripQuery(url);
     }
 
     @Override
@@ -854,7 +277,7 @@ public final class TDengineSink implements Sink {
             Objects.requireNonNull(url, "jdbcUrl must not be null");
             if (!url.startsWith("jdbc:TAOS")) {
                 throw new IllegalArgumentException("jdbcUrl must start with jdbc:TAOS-WS://, jdbc:TAOS-RS:// or "
-                        + "jdbc:TAOS://, but was '" + stripQuery(url) + "'");
+                        + "jdbc:TAOS://, but was '" + Connections.stripQuery(url) + "'");
             }
             this.url = url;
             this.dataSource = null;
@@ -1006,7 +429,7 @@ public final class TDengineSink implements Sink {
             if (url == null) {
                 return null;
             }
-            String u = stripQuery(url);
+            String u = Connections.stripQuery(url);
             int scheme = u.indexOf("://");
             if (scheme < 0) {
                 return null;

@@ -76,29 +76,6 @@ public final class InsertBuilder {
     }
 
     /**
-     * Returns the latest tags of a sub-table's rows: for each tag, the value of the last row that has one; null where
-     * none has (a message without a tag field does not clear the tag).
-     *
-     * @param rows the batch
-     * @param group positions of one sub-table's rows, in order
-     * @return one row value per tag, null where no row has a value
-     */
-    public static Object[] latestTags(List<Row> rows, List<Integer> group) {
-        Object[] out = new Object[rows.get(group.get(0)).schema().tags().size()];
-        int missing = out.length;
-        for (int g = group.size() - 1; g >= 0 && missing > 0; g--) {
-            Row row = rows.get(group.get(g));
-            for (int i = 0; i < out.length; i++) {
-                if (out[i] == null && row.tag(i) != null) {
-                    out[i] = row.tag(i);
-                    missing--;
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
      * Renders tag values as SQL literals, NULL where a value is null.
      *
      * @param schema the super table
@@ -137,10 +114,18 @@ public final class InsertBuilder {
      * @return statements and rejected rows
      */
     public Result build(List<Row> rows, int[] positions, boolean qualified) {
-        Map<String, List<Integer>> bySubTable = new LinkedHashMap<>();
-        for (int p : positions) {
-            bySubTable.computeIfAbsent(rows.get(p).subTable(), k -> new ArrayList<>()).add(p);
-        }
+        return build(rows, SubTableGroups.of(rows, positions), qualified);
+    }
+
+    /**
+     * Builds statements for rows grouped by sub-table.
+     *
+     * @param rows the batch
+     * @param groups the rows to write, by sub-table
+     * @param qualified whether table names carry the database
+     * @return statements and rejected rows
+     */
+    public Result build(List<Row> rows, List<SubTableGroups.Group> groups, boolean qualified) {
         List<Statement> statements = new ArrayList<>();
         List<Rejected> rejected = new ArrayList<>();
         StringBuilder sql = new StringBuilder(Math.min(maxBytes, 1 << 16)).append(INSERT);
@@ -149,15 +134,16 @@ public final class InsertBuilder {
         Map<String, Object[]> created = new LinkedHashMap<>();
         List<String> existing = new ArrayList<>();
         StringBuilder piece = new StringBuilder(256);
-        for (List<Integer> group : bySubTable.values()) {
-            Row tagRow = rows.get(group.get(group.size() - 1));
-            String subTable = tagRow.subTable();
+        for (SubTableGroups.Group g : groups) {
+            int[] group = g.positions();
+            Row tagRow = rows.get(group[group.length - 1]);
+            String subTable = g.subTable();
             boolean exists = known.exists(subTable);
             String header;
             Object[] tags = null;
             try {
                 // the latest value of each tag among the group's rows creates the sub-table
-                tags = exists ? null : latestTags(rows, group);
+                tags = exists ? null : g.latestTags();
                 header = header(tagRow, qualified, tags == null ? null : literals(tagRow.schema(), tags));
             } catch (IllegalArgumentException e) {
                 for (int p : group) {

@@ -150,15 +150,11 @@ public final class StmtWriter implements AutoCloseable {
      *
      * @param schema the super table of all the rows
      * @param rows the batch
-     * @param positions the rows to write, in order
+     * @param groups the rows to write, by sub-table
      * @return what was bound
      * @throws SQLException as the driver reports it; the statement is then closed and prepared again next time
      */
-    public Bound write(TableSchema schema, List<Row> rows, int[] positions) throws SQLException {
-        Map<String, List<Integer>> bySubTable = new LinkedHashMap<>();
-        for (int p : positions) {
-            bySubTable.computeIfAbsent(rows.get(p).subTable(), k -> new ArrayList<>(4)).add(p);
-        }
+    public Bound write(TableSchema schema, List<Row> rows, List<SubTableGroups.Group> groups) throws SQLException {
         TaosPrepareStatement ps = prepared.get(schema);
         if (ps == null) {
             ps = connection.prepareStatement(sql(schema, database)).unwrap(TaosPrepareStatement.class);
@@ -168,26 +164,25 @@ public final class StmtWriter implements AutoCloseable {
         List<InsertBuilder.Rejected> rejected = new ArrayList<>();
         try {
             StringBuilder name = new StringBuilder(64);
-            for (Map.Entry<String, List<Integer>> e : bySubTable.entrySet()) {
+            for (SubTableGroups.Group g : groups) {
                 name.setLength(0);
                 try {
                     if (database != null) {
                         Sql.appendIdentifier(name, database).append('.');
                     }
-                    Sql.appendIdentifier(name, e.getKey());
+                    Sql.appendIdentifier(name, g.subTable());
                 } catch (IllegalArgumentException ex) {
-                    for (int p : e.getValue()) {
+                    for (int p : g.positions()) {
                         rejected.add(new InsertBuilder.Rejected(p, ex.getMessage()));
                     }
                     continue;
                 }
-                int[] group = e.getValue().stream().mapToInt(Integer::intValue).toArray();
-                List<Row> tableRows = merged(rows, group);
+                List<Row> tableRows = merged(rows, g.positions());
                 ps.setTableName(name.toString());
-                Object[] tags = bindTags(ps, schema, tableRows);
+                bindTags(ps, schema, g.latestTags());
                 bindColumns(ps, schema, tableRows);
                 ps.columnDataAddBatch();
-                bound.put(e.getKey(), tags);
+                bound.put(g.subTable(), g.latestTags());
             }
             if (!bound.isEmpty()) {
                 ps.columnDataExecuteBatch();
@@ -238,16 +233,11 @@ public final class StmtWriter implements AutoCloseable {
         return merged;
     }
 
-    /** Binds the latest value of each tag among the sub-table's rows, NULL where none has one; returns them. */
-    private static Object[] bindTags(TaosPrepareStatement ps, TableSchema schema, List<Row> rows) throws SQLException {
+    /** Binds the latest value of each tag among the sub-table's rows, NULL where none has one. */
+    private static void bindTags(TaosPrepareStatement ps, TableSchema schema, Object[] latest) throws SQLException {
         List<SchemaColumn> tags = schema.tags();
-        Object[] bound = new Object[tags.size()];
         for (int i = 0; i < tags.size(); i++) {
-            Object value = null;
-            for (int g = rows.size() - 1; g >= 0 && value == null; g--) {
-                value = rows.get(g).tag(i);
-            }
-            bound[i] = value;
+            Object value = latest[i];
             ColumnType type = tags.get(i).type();
             if (value == null) {
                 ps.setTagNull(i, typeCode(type));
@@ -269,7 +259,6 @@ public final class StmtWriter implements AutoCloseable {
                 default -> throw new IllegalStateException("tag type " + type.sql() + " cannot be bound");
             }
         }
-        return bound;
     }
 
     private static void bindColumns(TaosPrepareStatement ps, TableSchema schema, List<Row> rows)

@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine.tdengine;
 
+import io.github.mqtt2tdengine.RetriableSinkException;
 import io.github.mqtt2tdengine.Secret;
 import io.github.mqtt2tdengine.SinkException;
 import io.github.mqtt2tdengine.payload.TimePrecision;

@@ -1,7 +1,7 @@
 package host;
 
 import io.github.mqtt2tdengine.SyncPipeline;
-import io.github.mqtt2tdengine.mqtt.HiveMqTransport;
+import io.github.mqtt2tdengine.mqtt.MqttTransport;
 import io.github.mqtt2tdengine.payload.ColumnType;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.tdengine.TDengineSink;
@@ -13,7 +13,7 @@ public final class HostApp {
 
     public static void main(String[] args) {
         SyncPipeline p = SyncPipeline.builder().name("host")
-                .source(HiveMqTransport.builder().endpoint("127.0.0.1:1883").subscribe("plant/+/meters").build())
+                .source(MqttTransport.builder().endpoint("127.0.0.1:1883").subscribe("plant/+/meters").build())
                 .payload(PayloadSpec.json().column("v", "$.v", ColumnType.DOUBLE).tagFromTopicLevel("device", 1)
                         .build())
                 .superTable("meters").subTableTemplate("d{device}")
@@ -21,7 +21,7 @@ public final class HostApp {
                 .build();
         System.out.println("MQTT 5.0 pipeline built: " + p.tables());
         try {
-            HiveMqTransport.builder().protocolVersion("3.1").subscribe("a").build();
+            MqttTransport.builder().protocolVersion("3.1").subscribe("a").build();
             System.out.println("MQTT 3.1 built without Paho");
         } catch (IllegalStateException e) {
             System.out.println("MQTT 3.1: " + e.getMessage());

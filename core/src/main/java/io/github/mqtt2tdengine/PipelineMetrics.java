@@ -27,7 +27,7 @@ import java.util.Optional;
  * @param timestampCollisions rows whose receive-time primary key collided with the previous row of their sub-table
  * @param ignoredWhileClosing messages delivered after intake stopped, left unacknowledged for the broker to redeliver
  * @param droppedByTransport messages the transport reported dropped (QoS 0 under backpressure, from a transport that
- *     cannot stop reading; {@code HiveMqTransport} drops none)
+ *     cannot stop reading; {@code MqttTransport} drops none)
  * @param connectionState the transport's last reported connection state
  * @param lastError the last error message (a sink failure, a dead letter's reason), may be null
  * @param fieldsNotFound per field name, the messages (or split elements) in which the field's JSONPath matched

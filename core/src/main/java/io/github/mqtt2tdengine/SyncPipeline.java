@@ -193,7 +193,7 @@ public interface SyncPipeline extends AutoCloseable {
         }
 
         /**
-         * Sets where messages come from, for example {@code HiveMqTransport}; required.
+         * Sets where messages come from, for example {@code MqttTransport}; required.
          *
          * @param transport the transport; the pipeline starts and closes it
          * @return this builder
@@ -324,7 +324,7 @@ public interface SyncPipeline extends AutoCloseable {
 
         /**
          * Bounds unacknowledged messages; at the bound the transport is paused (backpressure), nothing is dropped,
-         * and it resumes at half the bound. {@code HiveMqTransport} pauses by no longer reading its connection, so the
+         * and it resumes at half the bound. {@code MqttTransport} pauses by no longer reading its connection, so the
          * backlog stays in the broker; the messages of the socket reads under way are still delivered. Default
          * {@value #DEFAULT_MAX_IN_FLIGHT}.
          *

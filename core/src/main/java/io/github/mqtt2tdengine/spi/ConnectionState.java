@@ -1,7 +1,7 @@
 package io.github.mqtt2tdengine.spi;
 
 /**
- * Connection state a {@link Transport} reports through {@link MessageHandler#onConnectionStateChanged}.
+ * Connection state a {@link Transport} reports through {@link TransportContext#onConnectionStateChanged}.
  *
  * @since 0.1.0
  */

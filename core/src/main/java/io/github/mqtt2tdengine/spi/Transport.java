@@ -6,13 +6,13 @@ import io.github.mqtt2tdengine.TransportException;
 
 /**
  * Source of messages: connects to a broker, subscribes with manual acknowledgement and hands messages to a
- * {@link MessageHandler}.
+ * {@link TransportContext}.
  *
  * <p>Lifecycle, in order:
  * <ol>
- *   <li>{@link #start(MessageHandler)} once, on the thread calling {@code SyncPipeline.start()}: connect, subscribe,
+ *   <li>{@link #start(TransportContext)} once, on the thread calling {@code SyncPipeline.start()}: connect, subscribe,
  *       return.</li>
- *   <li>{@link MessageHandler#onMessage} on transport threads, any number of times.</li>
+ *   <li>{@link TransportContext#onMessage} on transport threads, any number of times.</li>
  *   <li>{@link #pause()} and {@link #resume()} from any library thread, when the engine's in-flight bound is reached
  *       and when it has room again.</li>
  *   <li>{@link #close()} once or more, on the thread closing the pipeline or a writer thread when it fails.</li>
@@ -32,12 +32,12 @@ import io.github.mqtt2tdengine.TransportException;
 public interface Transport extends AutoCloseable {
 
     /**
-     * Connects and subscribes, then returns; messages then flow to the handler. Called once.
+     * Connects and subscribes, then returns; messages then flow to the context. Called once.
      *
-     * @param handler where messages and connection events go
+     * @param context where messages and connection events go
      * @throws TransportException if the broker cannot be reached, refuses the connection or the subscription
      */
-    void start(MessageHandler handler) throws TransportException;
+    void start(TransportContext context) throws TransportException;
 
     /**
      * Asks the transport to stop taking messages from the network (the in-flight bound was reached). A few messages

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread) and record their acknowledgements.
  */
 public final class FakeTransport implements Transport {
-    private volatile MessageHandler handler;
+    private volatile TransportContext handler;
     private final List<FakeMessage> delivered = new CopyOnWriteArrayList<>();
     private final AtomicInteger pauses = new AtomicInteger();
     private final AtomicInteger resumes = new AtomicInteger();
@@ -39,7 +39,7 @@ public final class FakeTransport implements Transport {
     }
 
     @Override
-    public void start(MessageHandler handler) {
+    public void start(TransportContext handler) {
         if (startFailure != null) {
             throw startFailure;
         }
@@ -49,7 +49,7 @@ public final class FakeTransport implements Transport {
         this.handler = handler;
     }
 
-    public MessageHandler handler() {
+    public TransportContext handler() {
         return handler;
     }
 

@@ -3,7 +3,7 @@ package io.github.mqtt2tdengine.examples;
 import io.github.mqtt2tdengine.PipelineMetrics;
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.SyncPipeline;
-import io.github.mqtt2tdengine.mqtt.HiveMqTransport;
+import io.github.mqtt2tdengine.mqtt.MqttTransport;
 import io.github.mqtt2tdengine.payload.ColumnType;
 import io.github.mqtt2tdengine.payload.FieldTarget;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
@@ -88,7 +88,7 @@ public final class Demo {
             // the TDengine Cloud MQTT data source form, row by row
             SyncPipeline pipeline = SyncPipeline.builder()
                     .name("demo")
-                    .source(HiveMqTransport.builder().endpoint("127.0.0.1:" + broker.port())
+                    .source(MqttTransport.builder().endpoint("127.0.0.1:" + broker.port())
                             .clientId("mqtt2td-demo").topics("plant/+/meters::1").build())
                     .payload(PayloadSpec.json()
                             .receiveTimeColumn("ts")                                // form row 1: receive time

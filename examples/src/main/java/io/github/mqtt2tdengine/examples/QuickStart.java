@@ -1,7 +1,7 @@
 package io.github.mqtt2tdengine.examples;
 
 import io.github.mqtt2tdengine.SyncPipeline;
-import io.github.mqtt2tdengine.mqtt.HiveMqTransport;
+import io.github.mqtt2tdengine.mqtt.MqttTransport;
 import io.github.mqtt2tdengine.payload.ColumnType;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.payload.TimestampUnit;
@@ -25,7 +25,7 @@ public final class QuickStart {
     public static void main(String[] args) {
         SyncPipeline pipeline = SyncPipeline.builder()
                 .name("plant-a-meters")
-                .source(HiveMqTransport.builder()
+                .source(MqttTransport.builder()
                         .endpoint(System.getenv().getOrDefault("MQTT_ENDPOINT", "broker.internal:1883"))
                         .clientId("mqtt2td-plant-a").cleanSession(false)          // persistent session
                         .credentials("ingest", System.getenv("MQTT_PASSWORD"))

@@ -14,7 +14,7 @@ import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.payload.TimestampUnit;
 import io.github.mqtt2tdengine.spi.FakeSink;
 import io.github.mqtt2tdengine.spi.InboundMessage;
-import io.github.mqtt2tdengine.spi.MessageHandler;
+import io.github.mqtt2tdengine.spi.TransportContext;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +65,7 @@ class ThreadsAfterCloseIT {
         String topic = "threads/" + version + "/" + clean;
         FakeSink sink = new FakeSink();
         SyncPipeline p = SyncPipeline.builder().name("threads")
-                .source(HiveMqTransport.builder().endpoint("127.0.0.1:" + broker.port()).protocolVersion(version)
+                .source(MqttTransport.builder().endpoint("127.0.0.1:" + broker.port()).protocolVersion(version)
                         .clientId("thr-" + version.replace('.', '-') + "-" + clean).cleanSession(clean)
                         .subscribe(topic + "/+").build())
                 .payload(PayloadSpec.json().timestamp("$.ts", TimestampUnit.MILLISECONDS)
@@ -91,10 +91,10 @@ class ThreadsAfterCloseIT {
             closedPort = s.getLocalPort();
         }
         Set<Thread> before = threads();
-        HiveMqTransport t = HiveMqTransport.builder().endpoint("127.0.0.1:" + closedPort).protocolVersion(version)
+        MqttTransport t = MqttTransport.builder().endpoint("127.0.0.1:" + closedPort).protocolVersion(version)
                 .clientId("thr-fail-" + version.replace('.', '-')).cleanSession(false)
                 .connectTimeout(Duration.ofSeconds(2)).subscribe("x/#").build();
-        assertThatThrownBy(() -> t.start(new MessageHandler() {
+        assertThatThrownBy(() -> t.start(new TransportContext() {
             @Override
             public void onMessage(InboundMessage message) {
                 message.acknowledge();

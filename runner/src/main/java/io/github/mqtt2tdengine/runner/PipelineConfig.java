@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mqtt2tdengine.BadMessagePolicy;
 import io.github.mqtt2tdengine.SyncPipeline;
-import io.github.mqtt2tdengine.mqtt.HiveMqTransport;
+import io.github.mqtt2tdengine.mqtt.MqttTransport;
 import io.github.mqtt2tdengine.mqtt.TlsConfig;
 import io.github.mqtt2tdengine.payload.ColumnType;
 import io.github.mqtt2tdengine.payload.Field;
@@ -71,11 +71,11 @@ public final class PipelineConfig {
 
     private final String name;
     private final String logLevel;
-    private final Recipe<HiveMqTransport.Builder> mqtt;
+    private final Recipe<MqttTransport.Builder> mqtt;
     private final Recipe<TDengineSink.Builder> tdengine;
     private final Recipe<SyncPipeline.Builder> pipeline;
 
-    private PipelineConfig(String name, String logLevel, Recipe<HiveMqTransport.Builder> mqtt,
+    private PipelineConfig(String name, String logLevel, Recipe<MqttTransport.Builder> mqtt,
             Recipe<TDengineSink.Builder> tdengine, Recipe<SyncPipeline.Builder> pipeline) {
         this.name = name;
         this.logLevel = logLevel;
@@ -135,7 +135,7 @@ public final class PipelineConfig {
             throw new ConfigException("logLevel must be one of error, warn, info, debug, trace, but was '" + logLevel
                     + "'");
         }
-        Recipe<HiveMqTransport.Builder> mqtt = mqtt(require(c, "mqtt"));
+        Recipe<MqttTransport.Builder> mqtt = mqtt(require(c, "mqtt"));
         ConfigNode t = c.object("tdengine");
         Recipe<TDengineSink.Builder> td = t == null ? null : tdengine(t);
         Recipe<SyncPipeline.Builder> p = new Recipe<>(SyncPipeline::builder);
@@ -209,7 +209,7 @@ public final class PipelineConfig {
      * @return a new builder; {@code build()} succeeds on it unchanged
      * @since 0.1.0
      */
-    public HiveMqTransport.Builder mqtt() {
+    public MqttTransport.Builder mqtt() {
         return mqtt.fresh();
     }
 
@@ -320,8 +320,8 @@ public final class PipelineConfig {
         }
     }
 
-    private static Recipe<HiveMqTransport.Builder> mqtt(ConfigNode m) {
-        Recipe<HiveMqTransport.Builder> r = new Recipe<>(HiveMqTransport::builder);
+    private static Recipe<MqttTransport.Builder> mqtt(ConfigNode m) {
+        Recipe<MqttTransport.Builder> r = new Recipe<>(MqttTransport::builder);
         String endpoint = m.requiredString("endpoint");
         r.call(m.key("endpoint"), b -> b.endpoint(endpoint));
         r.set(m, "protocolVersion", m.string("protocolVersion", null), (b, v) -> b.protocolVersion(v));
@@ -367,9 +367,9 @@ public final class PipelineConfig {
         Integer reconnectMax = m.integer("reconnectMaxMillis", null);
         if (reconnectInitial != null || reconnectMax != null) {
             Duration initial = Duration.ofMillis(reconnectInitial != null ? reconnectInitial
-                    : HiveMqTransport.Builder.DEFAULT_RECONNECT_INITIAL.toMillis());
+                    : MqttTransport.Builder.DEFAULT_RECONNECT_INITIAL.toMillis());
             Duration max = Duration.ofMillis(reconnectMax != null ? reconnectMax
-                    : HiveMqTransport.Builder.DEFAULT_RECONNECT_MAX.toMillis());
+                    : MqttTransport.Builder.DEFAULT_RECONNECT_MAX.toMillis());
             r.call(m.key("reconnectInitialMillis"), b -> b.reconnectBackoff(initial, max));
         }
         r.set(m, "receiveMaximum", m.integer("receiveMaximum", null), (b, v) -> b.receiveMaximum(v));

@@ -3,11 +3,11 @@ package io.github.mqtt2tdengine.runner;
 import io.github.mqtt2tdengine.PipelineMetrics;
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.SyncPipeline;
-import io.github.mqtt2tdengine.mqtt.HiveMqTransport;
+import io.github.mqtt2tdengine.mqtt.MqttTransport;
 import io.github.mqtt2tdengine.runner.internal.CpuMeter;
 import io.github.mqtt2tdengine.runner.internal.ProcessExit;
 import io.github.mqtt2tdengine.spi.InboundMessage;
-import io.github.mqtt2tdengine.spi.MessageHandler;
+import io.github.mqtt2tdengine.spi.TransportContext;
 import io.github.mqtt2tdengine.tdengine.TDengineSink;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -165,7 +165,7 @@ public final class Runner {
         PipelineConfig config;
         SyncPipeline pipeline;
         TDengineSink sink;
-        HiveMqTransport transport;
+        MqttTransport transport;
         boolean hasTdengine;
         try {
             // the level must be set before the first logger exists, so before any library class is loaded
@@ -206,12 +206,12 @@ public final class Runner {
     }
 
     /** Checks the config, the broker and, when the config has a tdengine section ({@code sink} not null), TDengine. */
-    private static int check(SyncPipeline pipeline, HiveMqTransport transport, TDengineSink sink, PrintStream out,
+    private static int check(SyncPipeline pipeline, MqttTransport transport, TDengineSink sink, PrintStream out,
             PrintStream err) {
         int code = 0;
         out.println("config: valid; pipeline '" + pipeline.name() + "' writes " + pipeline.tables());
         try {
-            transport.start(new MessageHandler() {
+            transport.start(new TransportContext() {
                 @Override
                 public void onMessage(InboundMessage message) {
                     // not acknowledged: the broker keeps it for the real run

@@ -55,7 +55,7 @@ class PipelineConfigTest {
     void example_fromTheIssue_buildsThePipeline() {
         PipelineConfig c = PipelineConfig.parse(EXAMPLE);
         assertThat(c.name()).isEqualTo("meters-sync");
-        assertThat(c.mqtt().build().toString()).isEqualTo("HiveMqTransport{127.0.0.1:1883, MQTT 5.0, clientId="
+        assertThat(c.mqtt().build().toString()).isEqualTo("MqttTransport{127.0.0.1:1883, MQTT 5.0, clientId="
                 + "mqtt2td-plant-a, cleanSession=true, topics=[plant/+/meters::1, plant/alarms/#::0], credentials="
                 + "ingest/****, tls=null}");
         assertThat(c.tdengine().orElseThrow().build().toString()).contains("database=power").contains("password=****")

@@ -280,7 +280,7 @@ class RunnerIT {
         Run check = start("no-td-check", "--config", cfg.toString(), "--check");
         assertThat(exit(check, 60)).as(check.stderr()).isZero();
         assertThat(check.stdout()).contains("config: valid; pipeline 'it' writes [meters (")
-                .contains("mqtt: connected and subscribed: HiveMqTransport{127.0.0.1:" + broker.port())
+                .contains("mqtt: connected and subscribed: MqttTransport{127.0.0.1:" + broker.port())
                 .contains("tdengine: not checked: the config has no tdengine section");
     }
 

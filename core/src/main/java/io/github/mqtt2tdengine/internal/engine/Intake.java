@@ -9,7 +9,7 @@ import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.payload.TimestampCollisionPolicy;
 import io.github.mqtt2tdengine.spi.ConnectionState;
 import io.github.mqtt2tdengine.spi.InboundMessage;
-import io.github.mqtt2tdengine.spi.MessageHandler;
+import io.github.mqtt2tdengine.spi.TransportContext;
 import io.github.mqtt2tdengine.spi.Row;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,7 @@ import org.slf4j.MDC;
  * message without rows is acknowledged here; one that cannot be mapped goes to a writer as a dead letter. Never blocks.
  * Not API.
  */
-final class Intake implements MessageHandler {
+final class Intake implements TransportContext {
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
 
     private final String name;

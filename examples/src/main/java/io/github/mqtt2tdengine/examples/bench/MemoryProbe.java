@@ -2,7 +2,7 @@ package io.github.mqtt2tdengine.examples.bench;
 
 import io.github.mqtt2tdengine.RetriableSinkException;
 import io.github.mqtt2tdengine.SyncPipeline;
-import io.github.mqtt2tdengine.mqtt.HiveMqTransport;
+import io.github.mqtt2tdengine.mqtt.MqttTransport;
 import io.github.mqtt2tdengine.spi.Sink;
 import io.github.mqtt2tdengine.spi.SinkBatch;
 import io.github.mqtt2tdengine.spi.SinkContext;
@@ -55,7 +55,7 @@ public final class MemoryProbe {
         int port = Integer.parseInt(args[0]);
         int maxInFlight = Integer.parseInt(args[1]);
         SyncPipeline p = SyncPipeline.builder().name("memory")
-                .source(HiveMqTransport.builder().endpoint("127.0.0.1:" + port).clientId("mqtt2td-bench-memory")
+                .source(MqttTransport.builder().endpoint("127.0.0.1:" + port).clientId("mqtt2td-bench-memory")
                         .subscribe(BenchPayload.TOPIC_PREFIX + "#", 1).build())
                 .sink(new StalledSink()).payload(BenchPayload.spec())
                 .batching(500, Duration.ofMillis(100)).maxInFlight(maxInFlight).build();

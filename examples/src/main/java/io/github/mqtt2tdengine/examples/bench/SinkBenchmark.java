@@ -7,7 +7,7 @@ import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.payload.TagChangePolicy;
 import io.github.mqtt2tdengine.spi.InboundMessage;
-import io.github.mqtt2tdengine.spi.MessageHandler;
+import io.github.mqtt2tdengine.spi.TransportContext;
 import io.github.mqtt2tdengine.spi.Transport;
 import com.taosdata.jdbc.TaosPrepareStatement;
 import io.github.mqtt2tdengine.tdengine.TDengineSink;
@@ -502,7 +502,7 @@ public final class SinkBenchmark {
         }
 
         @Override
-        public void start(MessageHandler handler) {
+        public void start(TransportContext handler) {
             thread = new Thread(() -> {
                 for (long n = 0; n < messages && !closed; n++) {
                     while (paused && !closed) {

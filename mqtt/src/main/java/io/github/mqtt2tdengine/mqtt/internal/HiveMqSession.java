@@ -2,42 +2,20 @@ package io.github.mqtt2tdengine.mqtt.internal;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientBuilder;
+import com.hivemq.client.mqtt.MqttClientConnectionConfig;
 import com.hivemq.client.mqtt.MqttClientExecutorConfig;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttClientSslConfigBuilder;
 import com.hivemq.client.mqtt.MqttClientTransportConfig;
 import com.hivemq.client.mqtt.MqttClientTransportConfigBuilder;
-import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.MqttWebSocketConfig;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
-import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
-import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
-import com.hivemq.client.mqtt.mqtt3.message.auth.Mqtt3SimpleAuth;
-import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
-import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
-import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
-import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAck;
-import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
-import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuth;
-import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
-import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
-import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
-import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import io.github.mqtt2tdengine.TransportException;
 import io.github.mqtt2tdengine.spi.ConnectionState;
-import io.github.mqtt2tdengine.spi.MessageHandler;
-import io.netty.channel.Channel;
+import io.github.mqtt2tdengine.spi.TransportContext;
 import io.netty.channel.MultithreadEventLoopGroup;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +31,7 @@ public final class HiveMqSession extends SessionBase {
 
     private volatile boolean connectedOnce;
     private volatile boolean noSocketControl;
-    private Mqtt5AsyncClient client5;
-    private Mqtt3AsyncClient client3;
+    private VersionedClient client;
     private MultithreadEventLoopGroup eventLoop;
 
     /**
@@ -67,8 +44,8 @@ public final class HiveMqSession extends SessionBase {
     }
 
     @Override
-    public void start(MessageHandler h) {
-        this.handler = h;
+    public void start(TransportContext h) {
+        this.context = h;
         settings.logClientId(LOG);
         // the session owns the client's network thread, so close() can end it (see ClientEventLoop)
         eventLoop = ClientEventLoop.create("mqtt2td-mqtt-" + settings.clientId());
@@ -82,28 +59,14 @@ public final class HiveMqSession extends SessionBase {
                 .applyAutomaticReconnect()
                 .addConnectedListener(ctx -> onConnected())
                 .addDisconnectedListener(this::onDisconnected);
-        CompletableFuture<?> connected;
-        if (settings.version().equals("5.0")) {
-            client5 = builder.useMqttVersion5().buildAsync();
-            // the network thread runs the handler: no HiveMQ callback queue that could drop QoS 0 messages
-            client5.publishes(MqttGlobalPublishFilter.ALL, this::on5, Runnable::run, true);
-            connected = client5.connect(connect5(h));
-        } else {
-            client3 = builder.useMqttVersion3().buildAsync();
-            client3.publishes(MqttGlobalPublishFilter.ALL, this::on3, Runnable::run, true);
-            var connect = client3.connectWith()
-                    .keepAlive((int) settings.keepAlive().getSeconds())
-                    .cleanSession(settings.cleanSession());
-            if (settings.username() != null) {
-                var auth = Mqtt3SimpleAuth.builder().username(settings.username());
-                connect.simpleAuth(settings.password() == null ? auth.build()
-                        : auth.password(settings.password().reveal().getBytes(StandardCharsets.UTF_8)).build());
-            }
-            connected = connect.send();
-        }
+        // the receive maximum does not bound in flight (the pipeline stops reading at its bound): see the README
+        int receiveMaximum = settings.receiveMaximum() > 0 ? settings.receiveMaximum()
+                : Math.max(1, Math.min(h.maxInFlight(), 65_535));
+        client = VersionedClient.create(settings, builder, receiveMaximum, this::deliver);
+        CompletableFuture<?> connected = client.connect();
         await(connected, "connect");
         connectedOnce = true;
-        CompletableFuture<?> subscribed = subscribe();
+        CompletableFuture<?> subscribed = client.subscribe();
         if (!awaitUnlessPaused(subscribed, "subscribe")) {
             // reads are held, so the SUBACK waits behind unread messages: check it once reading resumes
             LOG.info("MQTT: client '{}': the pipeline reached its in-flight bound before {} confirmed the subscription;"
@@ -111,29 +74,14 @@ public final class HiveMqSession extends SessionBase {
             subscribed.whenComplete((r, e) -> {
                 if (e != null && !closing) {
                     Throwable cause = Errors.unwrap(e);
-                    handler.onTransportFailed(cause instanceof TransportException ? cause
+                    context.onTransportFailed(cause instanceof TransportException ? cause
                             : new TransportException(failure("subscribe", cause), cause));
                 }
             });
         }
         LOG.info("MQTT: client '{}' connected to {} (MQTT {}, clean session {}), subscribed to {}",
-                settings.clientId(), settings.endpoint(), settings.version(), settings.cleanSession(),
+                settings.clientId(), settings.endpoint(), settings.version().text(), settings.cleanSession(),
                 settings.subscriptions());
-    }
-
-    private Mqtt5Connect connect5(MessageHandler h) {
-        var b = Mqtt5Connect.builder()
-                .keepAlive((int) settings.keepAlive().getSeconds())
-                .cleanStart(settings.cleanSession())
-                .sessionExpiryInterval(settings.cleanSession() ? 0 : settings.sessionExpiry().getSeconds())
-                .restrictions().receiveMaximum(settings.receiveMaximum() > 0 ? settings.receiveMaximum()
-                        : Math.max(1, Math.min(h.maxInFlight(), 65_535))).applyRestrictions();
-        if (settings.username() != null) {
-            var auth = Mqtt5SimpleAuth.builder().username(settings.username());
-            b.simpleAuth(settings.password() == null ? auth.build()
-                    : auth.password(settings.password().reveal().getBytes(StandardCharsets.UTF_8)).build());
-        }
-        return b.build();
     }
 
     private MqttClientTransportConfig transportConfig() {
@@ -159,44 +107,6 @@ public final class HiveMqSession extends SessionBase {
             b.webSocketConfig(MqttWebSocketConfig.builder().serverPath(settings.webSocketPath().substring(1)).build());
         }
         return b.build();
-    }
-
-    private CompletableFuture<?> subscribe() {
-        if (client5 != null) {
-            List<Mqtt5Subscription> subs = new ArrayList<>();
-            for (MqttSettings.Subscription s : settings.subscriptions()) {
-                subs.add(Mqtt5Subscription.builder().topicFilter(s.filter()).qos(MqttQos.fromCode(s.qos())).build());
-            }
-            return client5.subscribe(Mqtt5Subscribe.builder().addSubscriptions(subs).build())
-                    .thenApply(this::check5);
-        }
-        List<Mqtt3Subscription> subs = new ArrayList<>();
-        for (MqttSettings.Subscription s : settings.subscriptions()) {
-            subs.add(Mqtt3Subscription.builder().topicFilter(s.filter()).qos(MqttQos.fromCode(s.qos())).build());
-        }
-        return client3.subscribe(Mqtt3Subscribe.builder().addSubscriptions(subs).build()).thenApply(this::check3);
-    }
-
-    private Mqtt5SubAck check5(Mqtt5SubAck ack) {
-        List<Mqtt5SubAckReasonCode> codes = ack.getReasonCodes();
-        for (int i = 0; i < codes.size(); i++) {
-            if (codes.get(i).isError()) {
-                throw new TransportException("MQTT broker " + settings.endpoint() + " refused the subscription to '"
-                        + settings.subscriptions().get(i).filter() + "': " + codes.get(i));
-            }
-        }
-        return ack;
-    }
-
-    private Mqtt3SubAck check3(Mqtt3SubAck ack) {
-        List<Mqtt3SubAckReturnCode> codes = ack.getReturnCodes();
-        for (int i = 0; i < codes.size(); i++) {
-            if (codes.get(i).isError()) {
-                throw new TransportException("MQTT broker " + settings.endpoint() + " refused the subscription to '"
-                        + settings.subscriptions().get(i).filter() + "': " + codes.get(i));
-            }
-        }
-        return ack;
     }
 
     /**
@@ -252,15 +162,10 @@ public final class HiveMqSession extends SessionBase {
     }
 
     private String failure(String step, Throwable cause) {
-        if (cause instanceof Mqtt5ConnAckException) {
-            return "MQTT broker " + settings.endpoint() + " refused the connection of client '" + settings.clientId()
-                    + "': " + ((Mqtt5ConnAckException) cause).getMqttMessage().getReasonCode();
-        }
-        if (cause instanceof Mqtt3ConnAckException) {
-            return "MQTT broker " + settings.endpoint() + " refused the connection of client '" + settings.clientId()
-                    + "': " + ((Mqtt3ConnAckException) cause).getMqttMessage().getReturnCode();
-        }
-        return "MQTT " + step + " to " + settings.endpoint() + " failed: " + Errors.describe(cause);
+        return client == null ? "MQTT " + step + " to " + settings.endpoint() + " failed: " + Errors.describe(cause)
+                : client.refusal(cause).map(code -> "MQTT broker " + settings.endpoint() + " refused the connection of "
+                        + "client '" + settings.clientId() + "': " + code)
+                        .orElse("MQTT " + step + " to " + settings.endpoint() + " failed: " + Errors.describe(cause));
     }
 
     private void onConnected() {
@@ -269,7 +174,7 @@ public final class HiveMqSession extends SessionBase {
         // the channel) before it calls this listener, on the network thread, before any PUBLISH of the connection is
         // delivered
         holdIfPaused();
-        MessageHandler h = handler;
+        TransportContext h = context;
         if (connectedOnce) {
             LOG.info("MQTT: client '{}' reconnected to {}", settings.clientId(), settings.endpoint());
         }
@@ -279,7 +184,7 @@ public final class HiveMqSession extends SessionBase {
     }
 
     private void onDisconnected(MqttClientDisconnectedContext ctx) {
-        MessageHandler h = handler;
+        TransportContext h = context;
         if (closing || ctx.getSource() == MqttDisconnectSource.USER) {
             ctx.getReconnector().reconnect(false);
             state = ConnectionState.DISCONNECTED;
@@ -303,28 +208,20 @@ public final class HiveMqSession extends SessionBase {
         }
     }
 
-    private void on5(Mqtt5Publish p) {
-        deliver(p.getTopic().toString(), p.getQos().getCode(), p.getPayloadAsBytes(), p::acknowledge);
-    }
-
-    private void on3(Mqtt3Publish p) {
-        deliver(p.getTopic().toString(), p.getQos().getCode(), p.getPayloadAsBytes(), p::acknowledge);
-    }
-
     private void deliver(String topic, int qos, byte[] payload, Runnable ack) {
         if (droppedWhilePaused(topic, qos)) {
             ack.run();
             return;
         }
-        handler.onMessage(new Delivered(topic, payload, qos, Instant.now(), ack));
+        context.onMessage(new Delivered(topic, payload, qos, Instant.now(), ack));
     }
 
     /**
-     * Holds reads through Netty's auto-read flag of the client's channel, reached through the HiveMQ client's
-     * connection config (an internal class of the client; checked at run time, so a client that changes it degrades
-     * to dropping QoS 0 while paused instead of failing). With auto-read off, the client still delivers the messages
-     * of the socket reads already under way: one 64 KiB buffer with Java NIO, up to two with Netty's native epoll
-     * transport (a read scheduled by the last resume runs once more). Then the connection is not read until resume.
+     * Holds reads through Netty's auto-read flag of the client's channel ({@link SocketReads}: an internal class of the
+     * client, so a client that changes it degrades to dropping QoS 0 while paused instead of failing). With auto-read
+     * off, the client still delivers the messages of the socket reads already under way: one 64 KiB buffer with Java
+     * NIO, up to two with Netty's native epoll transport (a read scheduled by the last resume runs once more). Then the
+     * connection is not read until resume.
      *
      * <p>While reads are held, the client cannot read the broker's PINGRESP either: a pause longer than about the keep
      * alive ends in a ping timeout and a reconnect, after which the new connection is held too. Messages in flight
@@ -335,10 +232,9 @@ public final class HiveMqSession extends SessionBase {
         if (noSocketControl) {
             return false;
         }
-        Object config;
+        MqttClientConnectionConfig config;
         try {
-            config = client5 != null ? client5.getConfig().getConnectionConfig().orElse(null)
-                    : client3 != null ? client3.getConfig().getConnectionConfig().orElse(null) : null;
+            config = client == null ? null : client.connectionConfig().orElse(null);
         } catch (RuntimeException e) {
             config = null;
         }
@@ -346,10 +242,7 @@ public final class HiveMqSession extends SessionBase {
             return true; // not connected: onConnected applies the hold
         }
         try {
-            Channel channel = ((com.hivemq.client.internal.mqtt.MqttClientConnectionConfig) config).getChannel();
-            if (channel.config().isAutoRead() == hold) {
-                channel.config().setAutoRead(!hold);
-            }
+            SocketReads.hold(config, hold);
             return true;
         } catch (ClassCastException | LinkageError e) {
             noSocketControl = true;
@@ -367,8 +260,8 @@ public final class HiveMqSession extends SessionBase {
         }
         closing = true;
         try {
-            CompletableFuture<Void> done = client5 != null ? client5.disconnect()
-                    : client3 != null ? client3.disconnect() : CompletableFuture.completedFuture(null);
+            CompletableFuture<Void> done = client != null ? client.disconnect()
+                    : CompletableFuture.completedFuture(null);
             done.get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

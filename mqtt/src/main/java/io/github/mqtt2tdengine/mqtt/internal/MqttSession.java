@@ -1,7 +1,7 @@
 package io.github.mqtt2tdengine.mqtt.internal;
 
 import io.github.mqtt2tdengine.spi.ConnectionState;
-import io.github.mqtt2tdengine.spi.MessageHandler;
+import io.github.mqtt2tdengine.spi.TransportContext;
 
 /**
  * One client library driving the transport (HiveMQ for 3.1.1/5.0, Paho for 3.1). Not API; may change in any release.
@@ -11,9 +11,9 @@ public interface MqttSession {
     /**
      * Connects and subscribes.
      *
-     * @param handler the engine
+     * @param context the engine
      */
-    void start(MessageHandler handler);
+    void start(TransportContext context);
 
     /** Stops reading from the broker (socket-level backpressure); messages already read are still delivered. */
     void pause();

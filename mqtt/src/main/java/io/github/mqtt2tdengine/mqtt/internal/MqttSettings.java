@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine.mqtt.internal;
 
+import io.github.mqtt2tdengine.mqtt.MqttProtocolVersion;
 import io.github.mqtt2tdengine.Secret;
 import java.time.Duration;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.List;
  *
  * @param host broker host (name or IP literal, without brackets)
  * @param port broker port
- * @param version 3.1, 3.1.1 or 5.0
+ * @param version the protocol version
  * @param clientId the client id, never null (generated when not given)
  * @param clientIdGenerated whether it was generated
  * @param keepAlive keep-alive interval
@@ -26,7 +27,7 @@ import java.util.List;
  * @param reconnectMax reconnect delay cap
  * @param receiveMaximum MQTT 5 receive maximum, 0 for the pipeline's in-flight bound
  */
-public record MqttSettings(String host, int port, String version, String clientId, boolean clientIdGenerated,
+public record MqttSettings(String host, int port, MqttProtocolVersion version, String clientId, boolean clientIdGenerated,
         Duration keepAlive, boolean cleanSession, Duration sessionExpiry, List<Subscription> subscriptions,
         String username, Secret password, TlsFactories tls, boolean hostnameVerification, String webSocketPath,
         Duration connectTimeout, Duration reconnectInitial, Duration reconnectMax, int receiveMaximum) {
@@ -62,7 +63,7 @@ public record MqttSettings(String host, int port, String version, String clientI
 
     @Override
     public String toString() {
-        return "MqttSettings{" + endpoint() + ", version=" + version + ", clientId=" + clientId + ", username="
+        return "MqttSettings{" + endpoint() + ", version=" + version.text() + ", clientId=" + clientId + ", username="
                 + username + ", password=" + (password == null ? "none" : password) + '}';
     }
 }

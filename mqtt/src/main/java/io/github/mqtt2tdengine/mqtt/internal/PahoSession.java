@@ -2,7 +2,7 @@ package io.github.mqtt2tdengine.mqtt.internal;
 
 import io.github.mqtt2tdengine.TransportException;
 import io.github.mqtt2tdengine.spi.ConnectionState;
-import io.github.mqtt2tdengine.spi.MessageHandler;
+import io.github.mqtt2tdengine.spi.TransportContext;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,6 +18,7 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * backoff, logging every attempt, and resubscribes after each reconnect. Not API; may change in any release.
  */
 public final class PahoSession extends SessionBase {
+    private final Object pauseLock = new Object();
     private static final Logger LOG = LoggerFactory.getLogger(PahoSession.class);
 
     private final String uri;
@@ -50,8 +52,8 @@ public final class PahoSession extends SessionBase {
     }
 
     @Override
-    public void start(MessageHandler h) {
-        this.handler = h;
+    public void start(TransportContext h) {
+        this.context = h;
         settings.logClientId(LOG);
         options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1);
@@ -160,7 +162,7 @@ public final class PahoSession extends SessionBase {
             }
             String refused = token.getException() == null ? refused(token, filters) : null;
             if (token.getException() != null || refused != null) {
-                handler.onTransportFailed(new TransportException("MQTT broker " + settings.endpoint() + " "
+                context.onTransportFailed(new TransportException("MQTT broker " + settings.endpoint() + " "
                         + (refused != null ? "refused the subscription to '" + refused + "'"
                                 : "did not confirm the subscription: " + Errors.describe(token.getException()))));
             }
@@ -201,7 +203,7 @@ public final class PahoSession extends SessionBase {
     }
 
     private void messageArrived(MqttAsyncClient receivedOn, String topic, MqttMessage message) {
-        MessageHandler h = handler;
+        TransportContext h = context;
         int qos = message.getQos();
         int id = message.getId();
         Runnable ack = () -> {
@@ -223,7 +225,7 @@ public final class PahoSession extends SessionBase {
         }
         state = ConnectionState.RECONNECTING;
         String why = cause == null ? "connection lost" : Errors.describe(cause);
-        MessageHandler h = handler;
+        TransportContext h = context;
         if (h != null) {
             h.onConnectionStateChanged(ConnectionState.RECONNECTING, settings.endpoint() + ": " + why);
         }
@@ -258,7 +260,7 @@ public final class PahoSession extends SessionBase {
                     attempts);
             attempts = 0;
             state = ConnectionState.CONNECTED;
-            MessageHandler h = handler;
+            TransportContext h = context;
             if (h != null) {
                 h.onConnectionStateChanged(ConnectionState.CONNECTED, settings.endpoint());
             }
@@ -307,6 +309,38 @@ public final class PahoSession extends SessionBase {
     }
 
     @Override
+    void onResumed() {
+        wakePaused();
+    }
+
+    /**
+     * Blocks the calling client thread while paused, which stops that client's socket reader once its small internal
+     * queue is full. Returns on resume, on close, when {@code current} turns false (the connection was replaced) or
+     * on interrupt (the client is shutting the connection down; the interrupt is kept).
+     *
+     * @param current whether the caller's connection is still the session's
+     */
+    private void awaitResume(BooleanSupplier current) {
+        synchronized (pauseLock) {
+            while (paused() && !closing && current.getAsBoolean()) {
+                try {
+                    pauseLock.wait(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Wakes threads blocked in {@link #awaitResume}; called on close. */
+    private void wakePaused() {
+        synchronized (pauseLock) {
+            pauseLock.notifyAll();
+        }
+    }
+
+    @Override
     public void close() {
         if (closing) {
             return;
@@ -318,7 +352,7 @@ public final class PahoSession extends SessionBase {
         }
         closeQuietly(client);
         state = ConnectionState.DISCONNECTED;
-        MessageHandler h = handler;
+        TransportContext h = context;
         if (h != null) {
             h.onConnectionStateChanged(ConnectionState.DISCONNECTED, settings.endpoint() + " (closed)");
         }

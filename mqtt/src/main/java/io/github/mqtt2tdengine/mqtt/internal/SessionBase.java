@@ -1,11 +1,10 @@
 package io.github.mqtt2tdengine.mqtt.internal;
 
 import io.github.mqtt2tdengine.spi.ConnectionState;
-import io.github.mqtt2tdengine.spi.MessageHandler;
-import java.util.function.BooleanSupplier;
+import io.github.mqtt2tdengine.spi.TransportContext;
 
 /**
- * What both client sessions share: the pipeline's handler, the connection state, and the pause that stops reading
+ * What both client sessions share: the pipeline's context, the connection state, and the pause that stops reading
  * from the broker when the pipeline's in-flight bound is reached. Not API; may change in any release.
  *
  * <p>A pause is socket-level backpressure: the session stops reading from the connection, so unread messages stay in
@@ -17,12 +16,11 @@ abstract class SessionBase implements MqttSession {
     /** The validated settings. */
     final MqttSettings settings;
     /** The pipeline, set by start. */
-    volatile MessageHandler handler;
+    volatile TransportContext context;
     /** The last connection state. */
     volatile ConnectionState state = ConnectionState.DISCONNECTED;
     /** Set once close begins. */
     volatile boolean closing;
-    private final Object pauseLock = new Object();
     private final Object readsLock = new Object();
     private volatile boolean paused;
     private volatile boolean readsHeld;
@@ -47,7 +45,7 @@ abstract class SessionBase implements MqttSession {
      */
     final boolean droppedWhilePaused(String topic, int qos) {
         if (qos == 0 && paused && !readsHeld) {
-            handler.onDropped(topic, 0, "the pipeline's in-flight bound is reached and QoS 0 has no redelivery");
+            context.onDropped(topic, 0, "the pipeline's in-flight bound is reached and QoS 0 has no redelivery");
             return true;
         }
         return false;
@@ -58,31 +56,8 @@ abstract class SessionBase implements MqttSession {
         return paused;
     }
 
-    /**
-     * Blocks the calling client thread while paused, which stops that client's socket reader once its small internal
-     * queue is full. Returns on resume, on close, when {@code current} turns false (the connection was replaced) or
-     * on interrupt (the client is shutting the connection down; the interrupt is kept).
-     *
-     * @param current whether the caller's connection is still the session's
-     */
-    final void awaitResume(BooleanSupplier current) {
-        synchronized (pauseLock) {
-            while (paused && !closing && current.getAsBoolean()) {
-                try {
-                    pauseLock.wait(500);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    /** Wakes threads blocked in {@link #awaitResume}; called on close. */
-    final void wakePaused() {
-        synchronized (pauseLock) {
-            pauseLock.notifyAll();
-        }
+    /** Called after {@link #resume()} (any thread); a session whose callbacks wait while paused wakes them here. */
+    void onResumed() {
     }
 
     /**
@@ -114,7 +89,7 @@ abstract class SessionBase implements MqttSession {
             holdReads(false);
             readsHeld = false;
         }
-        wakePaused();
+        onResumed();
     }
 
     @Override

@@ -8,9 +8,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /**
  * A real mosquitto broker (Debian's package) run by the tests as a child process on 127.0.0.1, configured for
@@ -205,6 +208,18 @@ public final class Mosquitto implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Makes the broker write its persistence file now (SIGUSR1, see mosquitto(8)) and waits until it has: every
+     * message it acknowledged before this call then survives a SIGKILL.
+     */
+    public void save() {
+        Path db = dir.resolve("mosquitto.db");
+        Instant asked = Instant.now();
+        Processes.run(dir, "kill", "-USR1", Long.toString(process.pid()));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(db)
+                && Files.getLastModifiedTime(db).toInstant().isAfter(asked));
     }
 
     /** Kills the broker (SIGKILL). */

@@ -1,14 +1,16 @@
 package io.github.mqtt2tdengine.spi;
 
 /**
- * The engine's entry point for a {@link Transport}: messages and connection events go here.
+ * What the engine gives a {@link Transport} when it starts it (Kafka Connect calls its counterpart
+ * {@code SinkTaskContext}): where messages and connection events go, and the in-flight bound to size the client's
+ * window with. The engine implements it; a transport calls it.
  *
  * <p>All methods are called on transport threads and never block.
  *
  * @since 0.1.0
  */
 @FunctionalInterface
-public interface MessageHandler {
+public interface TransportContext {
 
     /**
      * Takes one message; it is acknowledged later through {@link InboundMessage#acknowledge()}.

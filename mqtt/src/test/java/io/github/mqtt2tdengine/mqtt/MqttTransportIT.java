@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +36,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The MQTT transport against a real mosquitto broker on 127.0.0.1, with the real HiveMQ and Paho clients. */
-class HiveMqTransportIT {
+class MqttTransportIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
@@ -81,7 +80,7 @@ class HiveMqTransportIT {
                 .build();
     }
 
-    private SyncPipeline pipeline(HiveMqTransport transport, FakeSink sink, PipelineListener... listeners) {
+    private SyncPipeline pipeline(MqttTransport transport, FakeSink sink, PipelineListener... listeners) {
         SyncPipeline.Builder b = SyncPipeline.builder().name("it").source(transport).sink(sink).payload(spec())
                 .superTable("meters").subTableTemplate("d{id}").batching(200, Duration.ofMillis(20));
         for (PipelineListener l : listeners) {
@@ -108,7 +107,7 @@ class HiveMqTransportIT {
     @ValueSource(strings = {"3.1", "3.1.1", "5.0"})
     void eachProtocolVersion_deliversEveryMessageAndAcksIt(String version) {
         FakeSink sink = new FakeSink();
-        SyncPipeline p = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:" + broker.port())
+        SyncPipeline p = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + broker.port())
                 .protocolVersion(version).clientId("it-v" + version.replace('.', '-')).topics("v/" + version + "/#::1")
                 .build(), sink);
         p.start();
@@ -126,7 +125,7 @@ class HiveMqTransportIT {
     @Test
     void topics_wildcardsAndPerTopicQos_deliverOnlyMatches_atGrantedQos() {
         FakeSink sink = new FakeSink();
-        SyncPipeline p = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:" + broker.port())
+        SyncPipeline p = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + broker.port())
                 .topics("plant/+/meters::1,alarms/#::0").build(), sink);
         p.start();
         try (Publisher pub = new Publisher(broker.port())) {
@@ -144,13 +143,13 @@ class HiveMqTransportIT {
     @Test
     void credentials_rightPasswordConnects_wrongPasswordIsRefusedWithoutShowingIt() {
         FakeSink sink = new FakeSink();
-        SyncPipeline ok = pipeline(HiveMqTransport.builder().serverHost("127.0.0.1").serverPort(secured.port())
+        SyncPipeline ok = pipeline(MqttTransport.builder().serverHost("127.0.0.1").serverPort(secured.port())
                 .credentials("ingest", "s3cret!pw").subscribe("auth/#").build(), sink);
         ok.start();
         assertThat(ok.state()).isEqualTo(PipelineState.RUNNING);
 
         for (String version : new String[] {"5.0", "3.1.1", "3.1"}) {
-            HiveMqTransport bad = HiveMqTransport.builder().serverHost("127.0.0.1").serverPort(secured.port())
+            MqttTransport bad = MqttTransport.builder().serverHost("127.0.0.1").serverPort(secured.port())
                     .protocolVersion(version).clientId("wrong-pw").credentials("ingest", "not-the-password")
                     .subscribe("auth/#").build();
             SyncPipeline p = pipeline(bad, new FakeSink());
@@ -160,7 +159,7 @@ class HiveMqTransportIT {
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("not-the-password"));
             assertThat(p.state()).isEqualTo(PipelineState.FAILED);
         }
-        HiveMqTransport anonymous = HiveMqTransport.builder().serverHost("127.0.0.1").serverPort(secured.port())
+        MqttTransport anonymous = MqttTransport.builder().serverHost("127.0.0.1").serverPort(secured.port())
                 .clientId("anon").subscribe("auth/#").build();
         assertThatThrownBy(pipeline(anonymous, new FakeSink())::start).isInstanceOf(TransportException.class)
                 .hasMessageContaining("refused the connection of client 'anon'");
@@ -172,7 +171,7 @@ class HiveMqTransportIT {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        SyncPipeline p = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:" + closedPort)
+        SyncPipeline p = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + closedPort)
                 .connectTimeout(Duration.ofSeconds(3)).subscribe("x").build(), new FakeSink());
         long t0 = System.nanoTime();
         assertThatThrownBy(p::start).isInstanceOf(TransportException.class)
@@ -184,28 +183,28 @@ class HiveMqTransportIT {
     @ValueSource(strings = {"3.1", "5.0"})
     void tls_caOnly_connects_wrongCaAndHostnameMismatchAreRefused(String version) {
         TlsConfig caOnly = TlsConfig.builder().caPem(certs.pem("ca.crt")).build();
-        SyncPipeline ok = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:" + secured.tlsPort())
+        SyncPipeline ok = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + secured.tlsPort())
                 .protocolVersion(version).credentials("ingest", "s3cret!pw").tls(caOnly).subscribe("tls/#").build(),
                 new FakeSink());
         ok.start();
         assertThat(ok.state()).isEqualTo(PipelineState.RUNNING);
 
         TlsConfig wrongCa = TlsConfig.builder().caPem(certs.pem("other-ca.crt")).build();
-        SyncPipeline untrusted = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:" + secured.tlsPort())
+        SyncPipeline untrusted = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + secured.tlsPort())
                 .protocolVersion(version).credentials("ingest", "s3cret!pw").tls(wrongCa).subscribe("tls/#")
                 .connectTimeout(Duration.ofSeconds(5)).build(), new FakeSink());
         assertThatThrownBy(untrusted::start).isInstanceOf(TransportException.class)
                 .hasMessageContaining("127.0.0.1:" + secured.tlsPort())
                 .hasMessageContaining("TLS handshake failed");
 
-        SyncPipeline wrongHost = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:"
+        SyncPipeline wrongHost = pipeline(MqttTransport.builder().endpoint("127.0.0.1:"
                 + secured.tlsLocalhostOnlyPort()).protocolVersion(version).credentials("ingest", "s3cret!pw")
                 .tls(caOnly).subscribe("tls/#").connectTimeout(Duration.ofSeconds(5)).build(), new FakeSink());
         assertThatThrownBy(wrongHost::start).isInstanceOf(TransportException.class)
                 .hasMessageContaining("TLS handshake failed");
 
         TlsConfig noHostCheck = TlsConfig.builder().caPem(certs.pem("ca.crt")).hostnameVerification(false).build();
-        SyncPipeline relaxed = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:"
+        SyncPipeline relaxed = pipeline(MqttTransport.builder().endpoint("127.0.0.1:"
                 + secured.tlsLocalhostOnlyPort()).protocolVersion(version).credentials("ingest", "s3cret!pw")
                 .tls(noHostCheck).subscribe("tls/#").build(), new FakeSink());
         relaxed.start();
@@ -215,7 +214,7 @@ class HiveMqTransportIT {
     @ParameterizedTest
     @ValueSource(strings = {"3.1", "5.0"})
     void tls_expiredServerCertificate_isRefused(String version) {
-        SyncPipeline p = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:" + secured.tlsExpiredPort())
+        SyncPipeline p = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + secured.tlsExpiredPort())
                 .protocolVersion(version).credentials("ingest", "s3cret!pw")
                 .tls(TlsConfig.builder().caPem(certs.pem("ca.crt")).build()).subscribe("tls/#")
                 .connectTimeout(Duration.ofSeconds(5)).build(), new FakeSink());
@@ -232,14 +231,14 @@ class HiveMqTransportIT {
         TlsConfig mtls = TlsConfig.builder().caPem(certs.pem("ca.crt")).clientCertPem(certs.pem(cert))
                 .clientKeyPem(certs.pem(keyFile)).build();
         FakeSink sink = new FakeSink();
-        SyncPipeline p = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:" + secured.mtlsPort())
+        SyncPipeline p = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + secured.mtlsPort())
                 .credentials("ingest", "s3cret!pw").tls(mtls).subscribe("mtls/#").build(), sink);
         p.start();
         assertThat(p.state()).isEqualTo(PipelineState.RUNNING);
         assertThat(mtls.toString()).doesNotContain("PRIVATE KEY");
 
         TlsConfig noClientCert = TlsConfig.builder().caPem(certs.pem("ca.crt")).build();
-        SyncPipeline refused = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:" + secured.mtlsPort())
+        SyncPipeline refused = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + secured.mtlsPort())
                 .credentials("ingest", "s3cret!pw").tls(noClientCert).subscribe("mtls/#")
                 .connectTimeout(Duration.ofSeconds(5)).build(), new FakeSink());
         assertThatThrownBy(refused::start).isInstanceOf(TransportException.class)
@@ -250,7 +249,7 @@ class HiveMqTransportIT {
     void mutualTls_rsaPkcs1Key_fromFiles() {
         TlsConfig mtls = TlsConfig.builder().caFile(certs.path("ca.crt")).clientCertFile(certs.path("client-rsa.crt"))
                 .clientKeyFile(certs.path("client-rsa.pkcs1.pem")).build();
-        SyncPipeline p = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:" + secured.mtlsPort())
+        SyncPipeline p = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + secured.mtlsPort())
                 .protocolVersion("3.1.1").credentials("ingest", "s3cret!pw").tls(mtls).subscribe("mtls/#").build(),
                 new FakeSink());
         p.start();
@@ -260,7 +259,7 @@ class HiveMqTransportIT {
     @Test
     void webSocket_deliversMessages() {
         FakeSink sink = new FakeSink();
-        SyncPipeline p = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:" + broker.wsPort())
+        SyncPipeline p = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + broker.wsPort())
                 .webSocket("/mqtt").subscribe("ws/#").build(), sink);
         p.start();
         try (Publisher pub = new Publisher(broker.port())) {
@@ -276,7 +275,7 @@ class HiveMqTransportIT {
         String id = "it-backlog-" + version.replace('.', '-');
         String topic = "backlog/" + version;
         FakeSink first = new FakeSink();
-        SyncPipeline a = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:" + broker.port())
+        SyncPipeline a = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + broker.port())
                 .protocolVersion(version).clientId(id).cleanSession(false).subscribe(topic + "/#").build(), first);
         a.start();
         try (Publisher pub = new Publisher(broker.port())) {
@@ -286,7 +285,7 @@ class HiveMqTransportIT {
             pub.publishRange(topic + "/m", 100, 600, 1, 10);
         }
         FakeSink second = new FakeSink();
-        SyncPipeline b = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:" + broker.port())
+        SyncPipeline b = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + broker.port())
                 .protocolVersion(version).clientId(id).cleanSession(false).subscribe(topic + "/#").build(), second);
         b.start();
         await().atMost(WAIT).until(() -> seqs(second).size() == 500);
@@ -301,7 +300,7 @@ class HiveMqTransportIT {
         try {
             FakeSink sink = new FakeSink();
             List<ConnectionState> states = new CopyOnWriteArrayList<>();
-            SyncPipeline p = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:" + own.port())
+            SyncPipeline p = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + own.port())
                     .protocolVersion(version).clientId("it-restart").cleanSession(false).subscribe("r/#")
                     .reconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500)).build(), sink,
                     new PipelineListener() {
@@ -333,7 +332,7 @@ class HiveMqTransportIT {
                 .persistence(false).start();
         try {
             FakeSink sink = new FakeSink();
-            SyncPipeline p = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:" + own.port())
+            SyncPipeline p = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + own.port())
                     .clientId("it-resub").cleanSession(false).subscribe("s/#")
                     .reconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500)).build(), sink);
             p.start();
@@ -354,9 +353,9 @@ class HiveMqTransportIT {
     void sharedSubscription_twoPipelines_splitTheLoad_nothingLost() {
         FakeSink sinkA = new FakeSink();
         FakeSink sinkB = new FakeSink();
-        SyncPipeline a = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:" + broker.port()).clientId("share-a")
+        SyncPipeline a = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + broker.port()).clientId("share-a")
                 .topics("$share/g/shared/#::1").build(), sinkA);
-        SyncPipeline b = pipeline(HiveMqTransport.builder().endpoint("127.0.0.1:" + broker.port()).clientId("share-b")
+        SyncPipeline b = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + broker.port()).clientId("share-b")
                 .topics("$share/g/shared/#::1").build(), sinkB);
         a.start();
         b.start();
@@ -378,7 +377,7 @@ class HiveMqTransportIT {
         Mosquitto own = Mosquitto.builder(Files.createDirectories(shared.resolve("flow"))).maxInflight(20).start();
         try {
             FakeSink sink = new FakeSink().block();
-            SyncPipeline p = SyncPipeline.builder().name("flow").source(HiveMqTransport.builder()
+            SyncPipeline p = SyncPipeline.builder().name("flow").source(MqttTransport.builder()
                     .endpoint("127.0.0.1:" + own.port()).clientId("it-flow").subscribe("flow/#").build())
                     .sink(sink).payload(spec()).superTable("meters").subTableTemplate("d{id}")
                     .batching(5, Duration.ofMillis(5)).maxInFlight(20).build();
@@ -403,9 +402,9 @@ class HiveMqTransportIT {
         Mosquitto own = Mosquitto.builder(Files.createDirectories(shared.resolve("rm"))).maxInflight(0).start();
         try {
             FakeSink sink = new FakeSink().block();
-            SyncPipeline p = SyncPipeline.builder().name("rm").source(HiveMqTransport.builder()
+            SyncPipeline p = SyncPipeline.builder().name("rm").source(MqttTransport.builder()
                     .endpoint("127.0.0.1:" + own.port()).clientId("it-rm").subscribe("rm/#")
-                    .receiveMaximum(HiveMqTransport.Builder.RECEIVE_MAXIMUM_FROM_PIPELINE).build())
+                    .receiveMaximum(MqttTransport.Builder.RECEIVE_MAXIMUM_FROM_PIPELINE).build())
                     .sink(sink).payload(spec()).superTable("meters").subTableTemplate("d{id}")
                     .batching(5, Duration.ofMillis(5)).maxInFlight(15).build();
             pipelines.add(p);
@@ -436,7 +435,7 @@ class HiveMqTransportIT {
                 .start();
         try {
             FakeSink sink = new FakeSink().block();
-            SyncPipeline p = SyncPipeline.builder().name("hold").source(HiveMqTransport.builder()
+            SyncPipeline p = SyncPipeline.builder().name("hold").source(MqttTransport.builder()
                     .endpoint("127.0.0.1:" + own.port()).protocolVersion(version).clientId("it-hold")
                     .subscribe("hold/#").build())
                     .sink(sink).payload(spec()).superTable("meters").subTableTemplate("d{id}")
@@ -447,7 +446,7 @@ class HiveMqTransportIT {
             try (Publisher pub = new Publisher(own.port())) {
                 pub.publishRange("hold/m", 0, total, 1, 10);
             }
-            awaitSettled(p);
+            awaitHeld(p, 200);
             long held = p.metrics().received();
             assertThat(held).as("reads stop at the bound, plus the socket reads under way").isBetween(200L,
                     200L + READS_UNDER_WAY);
@@ -467,7 +466,7 @@ class HiveMqTransportIT {
         try {
             FakeSink sink = new FakeSink().block();
             List<ConnectionState> states = new CopyOnWriteArrayList<>();
-            SyncPipeline p = SyncPipeline.builder().name("long").source(HiveMqTransport.builder()
+            SyncPipeline p = SyncPipeline.builder().name("long").source(MqttTransport.builder()
                     .endpoint("127.0.0.1:" + own.port()).clientId("it-long").cleanSession(false).subscribe("long/#")
                     .keepAlive(Duration.ofSeconds(1)).reconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500))
                     .build())
@@ -487,7 +486,9 @@ class HiveMqTransportIT {
             }
             await().atMost(WAIT).until(() -> states.contains(ConnectionState.RECONNECTING)
                     && states.get(states.size() - 1) == ConnectionState.CONNECTED);
-            awaitSettled(p);
+            // held: in flight stays within the bound plus the reads under way of each connection, for 3 s on end
+            await().during(Duration.ofSeconds(3)).atMost(WAIT)
+                    .until(() -> p.metrics().inFlight() <= 100 + 3L * READS_UNDER_WAY);
             long held = p.metrics().inFlight();
             assertThat(held).as("the new connection is held too: in flight " + held + " of " + total)
                     .isLessThanOrEqualTo(100 + 3L * READS_UNDER_WAY);
@@ -514,14 +515,16 @@ class HiveMqTransportIT {
                 pub.publishRange(topic + "/m", 0, 10_000, 1, 10);
             }
             FakeSink sink = new FakeSink().block();
-            SyncPipeline p = SyncPipeline.builder().name("startpause").source(HiveMqTransport.builder()
+            SyncPipeline p = SyncPipeline.builder().name("startpause").source(MqttTransport.builder()
                     .endpoint("127.0.0.1:" + own.port()).protocolVersion(version).clientId(id).cleanSession(false)
                     .subscribe(topic + "/#").connectTimeout(Duration.ofSeconds(2)).build())
                     .sink(sink).payload(spec()).superTable("meters").subTableTemplate("d{id}")
                     .batching(50, Duration.ofMillis(5)).maxInFlight(100).build();
             pipelines.add(p);
             p.start();
-            TimeUnit.SECONDS.sleep(5); // longer than the connect timeout the subscribe is awaited with
+            // for longer than the connect timeout the subscribe is awaited with: still running, still held
+            await().during(Duration.ofSeconds(5)).atMost(WAIT).until(() -> p.state() == PipelineState.RUNNING
+                    && p.metrics().received() <= 100L + READS_UNDER_WAY);
             assertThat(p.state()).isEqualTo(PipelineState.RUNNING);
             assertThat(p.metrics().connectionState()).isEqualTo(ConnectionState.CONNECTED);
             assertThat(p.metrics().received()).as("reads held at the bound while the SUBACK waits")
@@ -534,19 +537,19 @@ class HiveMqTransportIT {
         }
     }
 
-    /** Waits until the received count has not moved for a second. */
-    private static void awaitSettled(SyncPipeline p) throws InterruptedException {
-        long last = -1;
-        while (p.metrics().received() != last) {
-            last = p.metrics().received();
-            Thread.sleep(1_000);
-        }
+    /**
+     * Waits until the pause took hold (the pipeline received {@code bound} messages), then until the received count has
+     * stayed within the bound plus the socket reads under way for three seconds on end.
+     */
+    private static void awaitHeld(SyncPipeline p, long bound) {
+        await().atMost(WAIT).until(() -> p.metrics().received() >= bound);
+        await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> p.metrics().received() <= bound + READS_UNDER_WAY);
     }
 
     @Test
     void qos0_underBackpressure_isHeldInTheSocket_notDropped() throws Exception {
         FakeSink sink = new FakeSink().block();
-        SyncPipeline p = SyncPipeline.builder().name("qos0").source(HiveMqTransport.builder()
+        SyncPipeline p = SyncPipeline.builder().name("qos0").source(MqttTransport.builder()
                 .endpoint("127.0.0.1:" + broker.port()).clientId("it-qos0").subscribe("q0/#", 0).build())
                 .sink(sink).payload(spec()).superTable("meters").subTableTemplate("d{id}")
                 .batching(5, Duration.ofMillis(5)).maxInFlight(10).build();
@@ -558,7 +561,7 @@ class HiveMqTransportIT {
             }
             pub.publish("q0/m", Publisher.payload(5_000, 10), 1);
         }
-        awaitSettled(p);
+        awaitHeld(p, 10);
         assertThat(p.metrics().received()).isLessThanOrEqualTo(10L + READS_UNDER_WAY);
         sink.unblock();
         await().atMost(WAIT).until(() -> sink.rows().size() == 5_001);

@@ -8,7 +8,7 @@ import io.github.mqtt2tdengine.mqtt.internal.MqttSettings;
 import io.github.mqtt2tdengine.mqtt.internal.PahoCheck;
 import io.github.mqtt2tdengine.mqtt.internal.PahoSession;
 import io.github.mqtt2tdengine.spi.ConnectionState;
-import io.github.mqtt2tdengine.spi.MessageHandler;
+import io.github.mqtt2tdengine.spi.TransportContext;
 import io.github.mqtt2tdengine.spi.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,12 +30,12 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * @since 0.1.0
  */
-public final class HiveMqTransport implements Transport {
+public final class MqttTransport implements Transport {
     private final MqttSettings settings;
     private final String description;
     private volatile MqttSession session;
 
-    private HiveMqTransport(MqttSettings settings, String description) {
+    private MqttTransport(MqttSettings settings, String description) {
         this.settings = settings;
         this.description = description;
     }
@@ -50,23 +50,23 @@ public final class HiveMqTransport implements Transport {
     }
 
     /**
-     * Connects, subscribes and starts delivering to the handler; blocks at most the connect timeout.
+     * Connects, subscribes and starts delivering to the context; blocks at most the connect timeout.
      * Called once, by {@code SyncPipeline.start()}.
      *
-     * @param handler the pipeline
+     * @param context the pipeline
      * @throws TransportException naming the broker and what failed: unreachable, refused credentials, TLS, refused
      *     subscription, timeout
      */
     @Override
-    public synchronized void start(MessageHandler handler) {
-        Objects.requireNonNull(handler, "handler must not be null");
+    public synchronized void start(TransportContext context) {
+        Objects.requireNonNull(context, "context must not be null");
         if (session != null) {
             throw new IllegalStateException("transport to " + settings.endpoint() + " is already started");
         }
-        MqttSession s = settings.version().equals(MqttProtocolVersion.V3_1.text()) ? new PahoSession(settings)
+        MqttSession s = settings.version() == MqttProtocolVersion.V3_1 ? new PahoSession(settings)
                 : new HiveMqSession(settings);
         session = s;
-        s.start(handler);
+        s.start(context);
     }
 
     @Override
@@ -156,7 +156,7 @@ public final class HiveMqTransport implements Transport {
         }
     }
 
-    /** Builds a {@link HiveMqTransport}; mutable, not thread-safe, reusable. */
+    /** Builds a {@link MqttTransport}; mutable, not thread-safe, reusable. */
     public static final class Builder {
         /** Broker host when none is set: {@value}. */
         public static final String DEFAULT_HOST = "localhost";
@@ -547,7 +547,7 @@ public final class HiveMqTransport implements Transport {
          * @return the transport
          * @throws IllegalStateException when no topic is subscribed or options contradict
          */
-        public HiveMqTransport build() {
+        public MqttTransport build() {
             if (subscriptions.isEmpty()) {
                 throw new IllegalStateException("at least one topic must be subscribed (subscribe(...) or topics(...))");
             }
@@ -582,16 +582,16 @@ public final class HiveMqTransport implements Transport {
             for (TopicSubscription s : subscriptions) {
                 subs.add(new MqttSettings.Subscription(s.filter(), s.qos()));
             }
-            MqttSettings settings = new MqttSettings(host, p, version.text(), id, generated, keepAlive, cleanSession,
+            MqttSettings settings = new MqttSettings(host, p, version, id, generated, keepAlive, cleanSession,
                     sessionExpiry, List.copyOf(subs), username, password, tls == null ? null : tls.factories(),
                     tls == null || tls.hostnameVerification(), webSocketPath, connectTimeout, reconnectInitial,
                     reconnectMax, receiveMaximum);
-            String description = "HiveMqTransport{" + (webSocketPath != null ? (tls != null ? "wss://" : "ws://") : "")
+            String description = "MqttTransport{" + (webSocketPath != null ? (tls != null ? "wss://" : "ws://") : "")
                     + settings.endpoint() + (webSocketPath != null ? webSocketPath : "") + ", MQTT " + version.text()
                     + ", clientId=" + id + ", cleanSession=" + cleanSession + ", topics=" + subscriptions
                     + ", credentials=" + (username == null ? "anonymous" : username + "/" + (password == null ? ""
                     : password)) + ", tls=" + tls + '}';
-            return new HiveMqTransport(settings, description);
+            return new MqttTransport(settings, description);
         }
     }
 }

@@ -1,0 +1,16 @@
+package io.github.mqtt2tdengine.mqtt.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SocketReadsTest {
+
+    @Test
+    void supported_withTheHiveMqClientOnTheClassPath_isTrue() {
+        // fails fast when a client upgrade removes the internal connection config (or its channel) that socket-level
+        // backpressure relies on; the transport would then fall back to dropping QoS 0 at the bound (see SocketReads)
+        assertThat(SocketReads.supported()).as("com.hivemq.client.internal.mqtt.MqttClientConnectionConfig"
+                + ".getChannel() returning a Netty Channel").isTrue();
+    }
+}

@@ -114,8 +114,8 @@ interface VersionedClient {
             for (MqttSettings.Subscription s : settings.subscriptions()) {
                 subs.add(Mqtt5Subscription.builder().topicFilter(s.filter()).qos(MqttQos.fromCode(s.qos())).build());
             }
-            return client.subscribe(Mqtt5Subscribe.builder().addSubscriptions(subs).build()).thenAccept(ack -> checkSubAck(settings, ack.getReasonCodes(),
-                    Mqtt5SubAckReasonCode::isError));
+            return client.subscribe(Mqtt5Subscribe.builder().addSubscriptions(subs).build())
+                    .thenAccept(ack -> checkSubAck(settings, ack.getReasonCodes(), Mqtt5SubAckReasonCode::isError));
         }
 
         @Override
@@ -166,8 +166,8 @@ interface VersionedClient {
             for (MqttSettings.Subscription s : settings.subscriptions()) {
                 subs.add(Mqtt3Subscription.builder().topicFilter(s.filter()).qos(MqttQos.fromCode(s.qos())).build());
             }
-            return client.subscribe(Mqtt3Subscribe.builder().addSubscriptions(subs).build()).thenAccept(ack -> checkSubAck(settings, ack.getReturnCodes(),
-                    Mqtt3SubAckReturnCode::isError));
+            return client.subscribe(Mqtt3Subscribe.builder().addSubscriptions(subs).build())
+                    .thenAccept(ack -> checkSubAck(settings, ack.getReturnCodes(), Mqtt3SubAckReturnCode::isError));
         }
 
         @Override

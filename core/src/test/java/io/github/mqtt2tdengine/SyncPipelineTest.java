@@ -404,7 +404,7 @@ class SyncPipelineTest {
 
     @Test
     void receiveTimeCollision_overwritePolicy_keepsTimestampsAndCounts() {
-        started(builder().payload(meters().timestampCollisionPolicy(TimestampCollisionPolicy.OVERWRITE).build()));
+        started(builder().payload(meters().policies().timestampCollision(TimestampCollisionPolicy.OVERWRITE).applyPolicies().build()));
         Instant t = Instant.parse("2026-11-24T10:00:00.123Z");
         List<FakeMessage> sent = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

@@ -35,15 +35,8 @@ public final class PayloadSpec {
     public static final ColumnType DEFAULT_TOPIC_TYPE = ColumnType.varchar(256);
     /** Name of the QoS column or tag when none is set: {@value}. */
     public static final String DEFAULT_QOS_NAME = "qos";
-    /**
-     * Tag change policy when none is set: {@link TagChangePolicy#UPDATE} (its cost when no tag changes is within the
-     * benchmark's noise; see the README).
-     */
-    public static final TagChangePolicy DEFAULT_TAG_CHANGE_POLICY = TagChangePolicy.UPDATE;
     /** Largest payload mapped when none is set: {@value} bytes (1 MiB); larger ones are dead-lettered. */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
-    /** Replacement for forbidden characters in sub-table names when none is set: {@value}. */
-    public static final char DEFAULT_NAME_REPLACEMENT = '_';
 
     private final PayloadParser parser;
     private final String receiveTimeColumn;
@@ -58,12 +51,7 @@ public final class PayloadSpec {
     private final String subTableTemplate;
     private final Predicate<Row> filter;
     private final UnaryOperator<Row> transform;
-    private final TimestampCollisionPolicy collisionPolicy;
-    private final TableNamePolicy tableNamePolicy;
-    private final char nameReplacement;
-    private final StringOverflowPolicy stringOverflowPolicy;
-    private final TagChangePolicy tagChangePolicy;
-    private final NonFiniteNumberPolicy nonFiniteNumberPolicy;
+    private final PayloadPolicies policies;
     private final int maxPayloadBytes;
 
     private PayloadSpec(Builder b) {
@@ -80,12 +68,7 @@ public final class PayloadSpec {
         subTableTemplate = b.subTableTemplate;
         filter = b.filter;
         transform = b.transform;
-        collisionPolicy = b.collisionPolicy;
-        tableNamePolicy = b.tableNamePolicy;
-        nameReplacement = b.nameReplacement;
-        stringOverflowPolicy = b.stringOverflowPolicy;
-        tagChangePolicy = b.tagChangePolicy;
-        nonFiniteNumberPolicy = b.nonFiniteNumberPolicy;
+        policies = b.policies;
         maxPayloadBytes = b.maxPayloadBytes;
     }
 
@@ -127,12 +110,7 @@ public final class PayloadSpec {
         b.subTableTemplate = subTableTemplate;
         b.filter = filter;
         b.transform = transform;
-        b.collisionPolicy = collisionPolicy;
-        b.tableNamePolicy = tableNamePolicy;
-        b.nameReplacement = nameReplacement;
-        b.stringOverflowPolicy = stringOverflowPolicy;
-        b.tagChangePolicy = tagChangePolicy;
-        b.nonFiniteNumberPolicy = nonFiniteNumberPolicy;
+        b.policies = policies;
         b.maxPayloadBytes = maxPayloadBytes;
         return b;
     }
@@ -265,58 +243,12 @@ public final class PayloadSpec {
     }
 
     /**
-     * Returns the policy for colliding receive-time primary keys.
+     * Returns what the mapping does with input that does not fit as it is (collisions, names, overflow, NaN, tags).
      *
-     * @return the policy
+     * @return the policies
      */
-    public TimestampCollisionPolicy timestampCollisionPolicy() {
-        return collisionPolicy;
-    }
-
-    /**
-     * Returns the policy for forbidden characters in sub-table names.
-     *
-     * @return the policy
-     */
-    public TableNamePolicy tableNamePolicy() {
-        return tableNamePolicy;
-    }
-
-    /**
-     * Returns the replacement for forbidden characters in sub-table names under {@link TableNamePolicy#REPLACE}.
-     *
-     * @return the replacement character
-     */
-    public char nameReplacement() {
-        return nameReplacement;
-    }
-
-    /**
-     * Returns the policy for strings longer than their column.
-     *
-     * @return the policy
-     */
-    public StringOverflowPolicy stringOverflowPolicy() {
-        return stringOverflowPolicy;
-    }
-
-    /**
-     * Returns what happens when a message brings other tag values than its sub-table has.
-     *
-     * @return the policy
-     * @since 0.1.0
-     */
-    public TagChangePolicy tagChangePolicy() {
-        return tagChangePolicy;
-    }
-
-    /**
-     * Returns the policy for NaN and infinite numbers.
-     *
-     * @return the policy
-     */
-    public NonFiniteNumberPolicy nonFiniteNumberPolicy() {
-        return nonFiniteNumberPolicy;
+    public PayloadPolicies policies() {
+        return policies;
     }
 
     /**
@@ -339,18 +271,14 @@ public final class PayloadSpec {
                 && qosTarget == s.qosTarget && qosName.equals(s.qosName) && fields.equals(s.fields)
                 && Objects.equals(splitPath, s.splitPath) && Objects.equals(superTable, s.superTable)
                 && Objects.equals(subTableTemplate, s.subTableTemplate) && Objects.equals(filter, s.filter)
-                && Objects.equals(transform, s.transform) && collisionPolicy == s.collisionPolicy
-                && tableNamePolicy == s.tableNamePolicy && nameReplacement == s.nameReplacement
-                && stringOverflowPolicy == s.stringOverflowPolicy && nonFiniteNumberPolicy == s.nonFiniteNumberPolicy
-                && tagChangePolicy == s.tagChangePolicy
+                && Objects.equals(transform, s.transform) && policies.equals(s.policies)
                 && maxPayloadBytes == s.maxPayloadBytes;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(parser, receiveTimeColumn, topicTarget, topicName, topicType, qosTarget, qosName, fields,
-                splitPath, superTable, subTableTemplate, filter, transform, collisionPolicy, tableNamePolicy,
-                nameReplacement, stringOverflowPolicy, nonFiniteNumberPolicy, tagChangePolicy, maxPayloadBytes);
+                splitPath, superTable, subTableTemplate, filter, transform, policies, maxPayloadBytes);
     }
 
     @Override
@@ -376,12 +304,7 @@ public final class PayloadSpec {
         private String subTableTemplate;
         private Predicate<Row> filter;
         private UnaryOperator<Row> transform;
-        private TimestampCollisionPolicy collisionPolicy = TimestampCollisionPolicy.SHIFT;
-        private TableNamePolicy tableNamePolicy = TableNamePolicy.REPLACE;
-        private char nameReplacement = DEFAULT_NAME_REPLACEMENT;
-        private StringOverflowPolicy stringOverflowPolicy = StringOverflowPolicy.REJECT;
-        private TagChangePolicy tagChangePolicy = DEFAULT_TAG_CHANGE_POLICY;
-        private NonFiniteNumberPolicy nonFiniteNumberPolicy = NonFiniteNumberPolicy.REJECT;
+        private PayloadPolicies policies = PayloadPolicies.DEFAULTS;
         private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
 
         private Builder(PayloadParser parser) {
@@ -640,81 +563,25 @@ public final class PayloadSpec {
         }
 
         /**
-         * Sets what happens when receive-time primary keys collide; default {@link TimestampCollisionPolicy#SHIFT}.
+         * Sets what the mapping does with input that does not fit as it is; default {@link PayloadPolicies#DEFAULTS}.
          *
-         * @param policy the policy
+         * @param policies the policies
          * @return this builder
          */
-        public Builder timestampCollisionPolicy(TimestampCollisionPolicy policy) {
-            this.collisionPolicy = Objects.requireNonNull(policy, "policy must not be null");
+        public Builder policies(PayloadPolicies policies) {
+            this.policies = Objects.requireNonNull(policies, "policies must not be null");
             return this;
         }
 
         /**
-         * Sets what happens to forbidden characters in generated sub-table names; default
-         * {@link TableNamePolicy#REPLACE} with {@value #DEFAULT_NAME_REPLACEMENT}.
+         * Changes the policies in line, starting from those set so far:
+         * {@code .policies().stringOverflow(StringOverflowPolicy.TRUNCATE).tagChange(TagChangePolicy.IGNORE)
+         * .applyPolicies()}.
          *
-         * @param policy the policy
-         * @return this builder
+         * @return the nested builder; {@link PayloadPolicies.Nested#applyPolicies()} returns to this builder
          */
-        public Builder tableNamePolicy(TableNamePolicy policy) {
-            this.tableNamePolicy = Objects.requireNonNull(policy, "policy must not be null");
-            return this;
-        }
-
-        /**
-         * Sets the replacement for forbidden characters under {@link TableNamePolicy#REPLACE}; default
-         * {@value #DEFAULT_NAME_REPLACEMENT}.
-         *
-         * @param replacement an allowed character
-         * @return this builder
-         * @throws IllegalArgumentException if the replacement is itself forbidden
-         */
-        public Builder nameReplacement(char replacement) {
-            if (Identifiers.isForbidden(replacement)) {
-                throw new IllegalArgumentException("name replacement must be an allowed character, but was "
-                        + Identifiers.describe(replacement));
-            }
-            this.nameReplacement = replacement;
-            return this;
-        }
-
-        /**
-         * Sets what happens to strings longer than their column; default {@link StringOverflowPolicy#REJECT}.
-         *
-         * @param policy the policy
-         * @return this builder
-         */
-        public Builder stringOverflowPolicy(StringOverflowPolicy policy) {
-            this.stringOverflowPolicy = Objects.requireNonNull(policy, "policy must not be null");
-            return this;
-        }
-
-        /**
-         * Sets what happens when a message brings other tag values than its sub-table already has; default
-         * {@link #DEFAULT_TAG_CHANGE_POLICY}. TDengine itself keeps a sub-table's first tags and silently ignores
-         * new ones ({@link TagChangePolicy#IGNORE}); {@link TagChangePolicy#UPDATE} makes the TDengine sink run
-         * {@code ALTER TABLE ... SET TAG} before the rows (a tag comparison per sub-table and batch when nothing
-         * changes; see the README's figures).
-         *
-         * @param policy the policy
-         * @return this builder
-         * @since 0.1.0
-         */
-        public Builder tagChangePolicy(TagChangePolicy policy) {
-            this.tagChangePolicy = Objects.requireNonNull(policy, "policy must not be null");
-            return this;
-        }
-
-        /**
-         * Sets what happens to NaN and infinite numbers; default {@link NonFiniteNumberPolicy#REJECT}.
-         *
-         * @param policy the policy
-         * @return this builder
-         */
-        public Builder nonFiniteNumberPolicy(NonFiniteNumberPolicy policy) {
-            this.nonFiniteNumberPolicy = Objects.requireNonNull(policy, "policy must not be null");
-            return this;
+        public PayloadPolicies.Nested<Builder> policies() {
+            return new PayloadPolicies.Nested<>(policies, this::policies);
         }
 
         /**

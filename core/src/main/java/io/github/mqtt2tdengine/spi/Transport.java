@@ -15,7 +15,9 @@ import io.github.mqtt2tdengine.TransportException;
  *   <li>{@link TransportContext#onMessage} on transport threads, any number of times.</li>
  *   <li>{@link #pause()} and {@link #resume()} from any library thread, when the engine's in-flight bound is reached
  *       and when it has room again.</li>
- *   <li>{@link #close()} once or more, on the thread closing the pipeline or a writer thread when it fails.</li>
+ *   <li>{@link #close()} once or more: on the thread closing the pipeline, or, when the pipeline fails, on a
+ *       short-lived library thread ({@code mqtt2td-<name>-closer}; never a transport thread, which may be the one
+ *       reporting the failure).</li>
  * </ol>
  *
  * <p>At-least-once contract:

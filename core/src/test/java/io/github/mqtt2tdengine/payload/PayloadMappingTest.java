@@ -206,9 +206,9 @@ class PayloadMappingTest {
     void subTableName_dotsReplacedByDefault_rejectedByPolicy() {
         PayloadSpec spec = PayloadSpec.json().tag("id", "$.id", ColumnType.VARCHAR).build();
         assertThat(one(spec, "t", "{\"id\":\"a.b`c\"}").subTable()).isEqualTo("da_b_c");
-        assertThat(one(spec.toBuilder().nameReplacement('-').build(), "t", "{\"id\":\"a.b\"}").subTable())
+        assertThat(one(spec.toBuilder().policies().nameReplacement('-').applyPolicies().build(), "t", "{\"id\":\"a.b\"}").subTable())
                 .isEqualTo("da-b");
-        PayloadException e = error(spec.toBuilder().tableNamePolicy(TableNamePolicy.REJECT).build(), "t",
+        PayloadException e = error(spec.toBuilder().policies().tableName(TableNamePolicy.REJECT).applyPolicies().build(), "t",
                 "{\"id\":\"a.b\"}");
         assertThat(e.reason()).isEqualTo(DeadLetterReason.INVALID_TABLE_NAME);
         assertThat(e).hasMessage("Pipeline 'p': sub-table name 'da.b' contains forbidden character '.' (policy "

@@ -75,7 +75,7 @@ class PayloadSpecTest {
                 + "valid: it contains forbidden character '.' at index 1");
         assertThatThrownBy(() -> base().topic(FieldTarget.TAG, "topic", ColumnType.INT))
                 .hasMessage("topic type must be VARCHAR(n) or NCHAR(n), but was INT");
-        assertThatThrownBy(() -> base().nameReplacement('.'))
+        assertThatThrownBy(() -> base().policies().nameReplacement('.'))
                 .hasMessage("name replacement must be an allowed character, but was '.'");
         assertThatThrownBy(() -> base().maxPayloadBytes(0))
                 .hasMessage("max payload bytes must be greater than 0, but was 0");
@@ -83,6 +83,27 @@ class PayloadSpecTest {
                 .hasMessage("super table name 'a`b' contains forbidden character '`' at index 1");
         assertThatThrownBy(() -> base().column(null, "$.v", ColumnType.INT)).isInstanceOf(NullPointerException.class)
                 .hasMessage("field name must not be null");
+    }
+
+    @Test
+    void policies_nestedBuilder_startsFromCurrent_andAppliesToTheSpec() {
+        assertThat(base().superTable("m").build().policies()).isEqualTo(PayloadPolicies.DEFAULTS);
+        PayloadSpec a = base().superTable("m").policies().stringOverflow(StringOverflowPolicy.TRUNCATE)
+                .tagChange(TagChangePolicy.IGNORE).applyPolicies().build();
+        assertThat(a.policies().stringOverflow()).isEqualTo(StringOverflowPolicy.TRUNCATE);
+        assertThat(a.policies().tagChange()).isEqualTo(TagChangePolicy.IGNORE);
+        assertThat(a.policies().nonFiniteNumber()).isEqualTo(NonFiniteNumberPolicy.REJECT);
+        // a second nested builder starts from what the first applied
+        PayloadSpec b = a.toBuilder().policies().nameReplacement('-').applyPolicies().build();
+        assertThat(b.policies()).isEqualTo(PayloadPolicies.builder().stringOverflow(StringOverflowPolicy.TRUNCATE)
+                .tagChange(TagChangePolicy.IGNORE).nameReplacement('-').build());
+        assertThat(b).isNotEqualTo(a);
+        assertThat(b.policies().toBuilder().build()).isEqualTo(b.policies()).hasSameHashCodeAs(b.policies());
+        assertThat(base().superTable("m").policies(b.policies()).build().policies()).isEqualTo(b.policies());
+        assertThatThrownBy(() -> base().policies(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("policies must not be null");
+        assertThatThrownBy(() -> PayloadPolicies.builder().tagChange(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("tagChange must not be null");
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.github.mqtt2tdengine.payload.Field;
 import io.github.mqtt2tdengine.payload.FieldScope;
 import io.github.mqtt2tdengine.payload.FieldTarget;
 import io.github.mqtt2tdengine.payload.NonFiniteNumberPolicy;
+import io.github.mqtt2tdengine.payload.PayloadPolicies;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.payload.StringOverflowPolicy;
 import io.github.mqtt2tdengine.payload.TableNamePolicy;
@@ -442,23 +443,24 @@ public final class PipelineConfig {
         set(p, "superTable", p.string("superTable", null), b::superTable);
         ConfigNode policies = p.object("policies");
         if (policies != null) {
-            b.timestampCollisionPolicy(policies.enumValue("timestampCollision", TimestampCollisionPolicy.class,
-                    TimestampCollisionPolicy.SHIFT));
-            b.tableNamePolicy(policies.enumValue("tableName", TableNamePolicy.class, TableNamePolicy.REPLACE));
+            PayloadPolicies.Nested<PayloadSpec.Builder> pb = b.policies();
+            PayloadPolicies d = PayloadPolicies.DEFAULTS;
+            pb.timestampCollision(policies.enumValue("timestampCollision", TimestampCollisionPolicy.class,
+                    d.timestampCollision()));
+            pb.tableName(policies.enumValue("tableName", TableNamePolicy.class, d.tableName()));
             String replacement = policies.string("nameReplacement", null);
             if (replacement != null) {
                 if (replacement.length() != 1) {
                     throw new ConfigException(policies.key("nameReplacement") + " must be one character, but was '"
                             + replacement + "'");
                 }
-                apply(policies.key("nameReplacement"), () -> b.nameReplacement(replacement.charAt(0)));
+                apply(policies.key("nameReplacement"), () -> pb.nameReplacement(replacement.charAt(0)));
             }
-            b.stringOverflowPolicy(policies.enumValue("stringOverflow", StringOverflowPolicy.class,
-                    StringOverflowPolicy.REJECT));
-            b.nonFiniteNumberPolicy(policies.enumValue("nonFiniteNumber", NonFiniteNumberPolicy.class,
-                    NonFiniteNumberPolicy.REJECT));
-            b.tagChangePolicy(policies.enumValue("tagChange", TagChangePolicy.class,
-                    PayloadSpec.DEFAULT_TAG_CHANGE_POLICY));
+            pb.stringOverflow(policies.enumValue("stringOverflow", StringOverflowPolicy.class, d.stringOverflow()));
+            pb.nonFiniteNumber(policies.enumValue("nonFiniteNumber", NonFiniteNumberPolicy.class,
+                    d.nonFiniteNumber()));
+            pb.tagChange(policies.enumValue("tagChange", TagChangePolicy.class, d.tagChange()));
+            pb.applyPolicies();
             policies.noUnknownKeys();
         }
         Integer maxPayload = p.integer("maxPayloadBytes", null);

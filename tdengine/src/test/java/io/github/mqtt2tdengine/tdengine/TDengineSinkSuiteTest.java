@@ -573,7 +573,7 @@ class TDengineSinkSuiteTest {
     void write_existingSubTableWithOtherTagValues_ignorePolicy_rowWritten_tagsKeptFromTheFirstRow(Kind kind) {
         open(kind);
         peer.createDatabase(db, "ms");
-        SyncPipeline p = pipeline(meters().tagChangePolicy(TagChangePolicy.IGNORE).build(), sink().build());
+        SyncPipeline p = pipeline(meters().policies().tagChange(TagChangePolicy.IGNORE).applyPolicies().build(), sink().build());
         p.start();
         FakeMessage first = transport.publish("plant/meters", msg(1, T0, ""));
         await().atMost(WAIT).until(first::acked);

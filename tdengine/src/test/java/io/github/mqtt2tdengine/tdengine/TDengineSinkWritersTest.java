@@ -26,7 +26,7 @@ class TDengineSinkWritersTest {
             SyncPipeline p = SyncPipeline.builder().name("w").source(transport)
                     .sink(TDengineSink.builder().jdbcUrl(server.url("power")).credentials("root", "taosdata").build())
                     .payload(PayloadSpec.json().tag("id", "$.id", ColumnType.INT).column("n", "$.n", ColumnType.INT)
-                            .timestampCollisionPolicy(io.github.mqtt2tdengine.payload.TimestampCollisionPolicy.SHIFT)
+                            .policies().timestampCollision(io.github.mqtt2tdengine.payload.TimestampCollisionPolicy.SHIFT).applyPolicies()
                             .build())
                     .superTable("st").subTableTemplate("d{id}").writers(4).batching(50, Duration.ofMillis(10))
                     .build();

@@ -32,7 +32,8 @@ final class FlowControl {
         this.transport = transport;
         this.maxInFlight = maxInFlight;
         this.resumeAt = maxInFlight / 2;
-        // a transport that stops reading still delivers the reads under way (the MQTT transport: up to 128 KiB)
+        // a transport that stops reading still delivers the socket reads under way: beyond twice the bound (and 8k
+        // messages), the transport is not holding back, and the WARN says so
         this.overBoundAt = Math.max(2L * maxInFlight, maxInFlight + 8_192L);
     }
 

@@ -37,11 +37,10 @@ import org.slf4j.LoggerFactory;
  * resolved to value slots. Thread-safe; {@link #map} runs on transport threads. Not API; may change in any release.
  */
 public final class Mapping {
-    private static final int RECEIVE_TIME = 0;
-    private static final int TOPIC = 1;
-    private static final int QOS = 2;
-    private static final int PATH = 3;
-    private static final int LEVEL = 4;
+    /** Where a value comes from. */
+    private enum Kind {
+        RECEIVE_TIME, TOPIC, QOS, PATH, LEVEL
+    }
 
     /** Consecutive messages in which a JSONPath field matched nothing before one WARN says so: {@value}. */
     public static final int NOT_FOUND_WARN_AFTER = 100;
@@ -67,7 +66,7 @@ public final class Mapping {
     /** One value source: receive time, topic, qos, a JSONPath or a topic level. */
     private static final class Source {
         final String name;
-        final int kind;
+        final Kind kind;
         final CompiledPath path;
         final int level;
         final ColumnType type;
@@ -82,7 +81,7 @@ public final class Mapping {
         int missesInARow;
         boolean warned;
 
-        Source(String name, int kind, CompiledPath path, int level, ColumnType type, TimestampUnit unit,
+        Source(String name, Kind kind, CompiledPath path, int level, ColumnType type, TimestampUnit unit,
                 boolean required, boolean messageScope) {
             this.name = name;
             this.kind = kind;
@@ -95,10 +94,10 @@ public final class Mapping {
         }
 
         String where() {
-            if (kind == PATH) {
+            if (kind == Kind.PATH) {
                 return "field '" + name + "' (JSONPath '" + path.text() + "')";
             }
-            if (kind == LEVEL) {
+            if (kind == Kind.LEVEL) {
                 return "field '" + name + "' (topic level " + level + ")";
             }
             return "field '" + name + "'";
@@ -130,7 +129,7 @@ public final class Mapping {
         List<SchemaColumn> tags = new ArrayList<>();
         Field pk = spec.primaryKey().orElse(null);
         this.receiveTimeIsPrimaryKey = pk == null;
-        Source receive = spec.receiveTimeColumn().map(n -> new Source(n, RECEIVE_TIME, null, -1, ColumnType.TIMESTAMP,
+        Source receive = spec.receiveTimeColumn().map(n -> new Source(n, Kind.RECEIVE_TIME, null, -1, ColumnType.TIMESTAMP,
                 TimestampUnit.AUTO, true, true)).orElse(null);
         if (pk != null) {
             Source s = fieldSource(pk, splitting);
@@ -141,8 +140,8 @@ public final class Mapping {
             place(receive, FieldTarget.COLUMN, columns, tags);
             all.add(receive);
         }
-        Source topic = new Source(spec.topicName(), TOPIC, null, -1, spec.topicType(), TimestampUnit.AUTO, true, true);
-        Source qos = new Source(spec.qosName(), QOS, null, -1, ColumnType.TINYINT, TimestampUnit.AUTO, true, true);
+        Source topic = new Source(spec.topicName(), Kind.TOPIC, null, -1, spec.topicType(), TimestampUnit.AUTO, true, true);
+        Source qos = new Source(spec.qosName(), Kind.QOS, null, -1, ColumnType.TINYINT, TimestampUnit.AUTO, true, true);
         for (FieldTarget target : new FieldTarget[] {FieldTarget.COLUMN, FieldTarget.TAG}) {
             if (spec.topicTarget() == target) {
                 place(topic, target, columns, tags);
@@ -172,7 +171,7 @@ public final class Mapping {
             all.add(qos);
         }
         this.sources = all.toArray(new Source[0]);
-        this.schema = new TableSchema(superTable, columns, tags, spec.tagChangePolicy());
+        this.schema = new TableSchema(superTable, columns, tags, spec.policies().tagChange());
 
         SubTableTemplate t = SubTableTemplate.parse(template);
         this.templateText = t.text();
@@ -187,7 +186,7 @@ public final class Mapping {
             String name = t.placeholders().get(i);
             int slot = -1;
             for (int j = 0; j < sources.length; j++) {
-                if (sources[j].name.equals(name) && sources[j].kind != RECEIVE_TIME) {
+                if (sources[j].name.equals(name) && sources[j].kind != Kind.RECEIVE_TIME) {
                     slot = j;
                     break;
                 }
@@ -199,10 +198,10 @@ public final class Mapping {
         }
         boolean levels = false;
         for (Source s : sources) {
-            levels |= s.kind == LEVEL;
+            levels |= s.kind == Kind.LEVEL;
         }
         this.needsLevels = levels;
-        this.conversions = new Conversions(spec.stringOverflowPolicy(), spec.nonFiniteNumberPolicy());
+        this.conversions = new Conversions(spec.policies().stringOverflow(), spec.policies().nonFiniteNumber());
         this.rowFilter = spec.filter().orElse(null);
         this.transform = spec.transform().orElse(null);
     }
@@ -210,10 +209,10 @@ public final class Mapping {
     private static Source fieldSource(Field f, boolean splitting) {
         boolean messageScope = !splitting || f.scope() == FieldScope.MESSAGE;
         if (f.path() != null) {
-            return new Source(f.name(), PATH, PathCompiler.compile("JSONPath of field '" + f.name() + "'", f.path()),
+            return new Source(f.name(), Kind.PATH, PathCompiler.compile("JSONPath of field '" + f.name() + "'", f.path()),
                     -1, f.type(), f.unit(), f.required() || f.primaryKey(), messageScope);
         }
-        return new Source(f.name(), LEVEL, null, f.topicLevel(), f.type(), f.unit(), f.required(), true);
+        return new Source(f.name(), Kind.LEVEL, null, f.topicLevel(), f.type(), f.unit(), f.required(), true);
     }
 
     private static void place(Source s, FieldTarget target, List<SchemaColumn> columns, List<SchemaColumn> tags) {
@@ -269,7 +268,7 @@ public final class Mapping {
      * @return the policy
      */
     public TimestampCollisionPolicy collisionPolicy() {
-        return spec.timestampCollisionPolicy();
+        return spec.policies().timestampCollision();
     }
 
     /**
@@ -285,7 +284,7 @@ public final class Mapping {
      */
     public MappedMessage map(String topic, byte[] payload, int qos, Instant receivedAt, TimePrecision precision) {
         if (payload.length > spec.maxPayloadBytes()) {
-            throw fail(DeadLetterReason.PAYLOAD_TOO_LARGE, "payload of " + payload.length
+            throw payloadError(DeadLetterReason.PAYLOAD_TOO_LARGE, "payload of " + payload.length
                     + " bytes is larger than the limit of " + spec.maxPayloadBytes() + " bytes", topic, null);
         }
         JsonNode root;
@@ -293,9 +292,9 @@ public final class Mapping {
             root = parser == null ? JsonPayloadParser.INSTANCE.parseTree(payload)
                     : JsonPayloadParser.toTree(parser.parse(topic, payload));
         } catch (PayloadException e) {
-            throw fail(e.reason(), e.getMessage(), topic, e.getCause());
+            throw payloadError(e.reason(), e.getMessage(), topic, e.getCause());
         } catch (RuntimeException e) {
-            throw fail(DeadLetterReason.INVALID_PAYLOAD, "payload parser " + parser + " failed: " + e, topic, e);
+            throw payloadError(DeadLetterReason.INVALID_PAYLOAD, "payload parser " + parser + " failed: " + e, topic, e);
         }
         String[] levels = needsLevels ? topic.split("/", -1) : null;
         Object[] shared = new Object[sources.length];
@@ -311,7 +310,7 @@ public final class Mapping {
         }
         JsonNode selected = split.read(root);
         if (selected == null) {
-            throw fail(DeadLetterReason.MISSING_FIELD, "row-split path '" + split.text() + "' not found", topic, null);
+            throw payloadError(DeadLetterReason.MISSING_FIELD, "row-split path '" + split.text() + "' not found", topic, null);
         }
         int n = selected.isArray() ? selected.size() : 1;
         List<Row> rows = new ArrayList<>(n);
@@ -377,7 +376,7 @@ public final class Mapping {
             }
         } catch (PayloadException e) {
             String row = element >= 0 ? " (element " + element + " of '" + split.text() + "')" : "";
-            throw fail(e.reason(), s.where() + row + ": " + e.getMessage(), topic, e.getCause());
+            throw payloadError(e.reason(), s.where() + row + ": " + e.getMessage(), topic, e.getCause());
         }
     }
 
@@ -417,7 +416,7 @@ public final class Mapping {
             }
         }
         if (columns[0] == null) {
-            throw fail(DeadLetterReason.MISSING_FIELD, "primary-key timestamp '" + schema.columns().get(0).name()
+            throw payloadError(DeadLetterReason.MISSING_FIELD, "primary-key timestamp '" + schema.columns().get(0).name()
                     + "' has no value", topic, null);
         }
         return Row.of(schema, subTableName(values, topic, element), columns, tags);
@@ -431,7 +430,7 @@ public final class Mapping {
             String text = placeholderText(values[templateSlots[i]], s.type);
             if (text == null || text.isEmpty()) {
                 String row = element >= 0 ? " (element " + element + " of '" + split.text() + "')" : "";
-                throw fail(DeadLetterReason.INVALID_TABLE_NAME, "subTableTemplate '" + templateText + "': placeholder {"
+                throw payloadError(DeadLetterReason.INVALID_TABLE_NAME, "subTableTemplate '" + templateText + "': placeholder {"
                         + s.name + "} has " + (text == null ? "no value" : "an empty value") + row, topic, null);
             }
             sb.append(text);
@@ -444,17 +443,17 @@ public final class Mapping {
         for (int i = 0; i < sb.length(); i++) {
             char c = sb.charAt(i);
             if (Identifiers.isForbidden(c)) {
-                if (spec.tableNamePolicy() == TableNamePolicy.REJECT) {
-                    throw fail(DeadLetterReason.INVALID_TABLE_NAME, "sub-table name '" + showName(sb)
+                if (spec.policies().tableName() == TableNamePolicy.REJECT) {
+                    throw payloadError(DeadLetterReason.INVALID_TABLE_NAME, "sub-table name '" + showName(sb)
                             + "' contains forbidden character " + Identifiers.describe(c) + " (policy REJECT)", topic, null);
                 }
-                sb.setCharAt(i, spec.nameReplacement());
+                sb.setCharAt(i, spec.policies().nameReplacement());
             }
         }
         String name = sb.toString();
         int bytes = Identifiers.utf8Length(name);
         if (bytes > Identifiers.MAX_TABLE_NAME_BYTES) {
-            throw fail(DeadLetterReason.INVALID_TABLE_NAME, "sub-table name '" + showName(sb) + "' is " + bytes
+            throw payloadError(DeadLetterReason.INVALID_TABLE_NAME, "sub-table name '" + showName(sb) + "' is " + bytes
                     + " bytes, more than TDengine's limit of " + Identifiers.MAX_TABLE_NAME_BYTES, topic, null);
         }
         return name;
@@ -489,19 +488,19 @@ public final class Mapping {
                 try {
                     row = transform.apply(r);
                 } catch (RuntimeException e) {
-                    throw fail(DeadLetterReason.HOOK_FAILED, "transform threw " + e, topic, e);
+                    throw payloadError(DeadLetterReason.HOOK_FAILED, "transform threw " + e, topic, e);
                 }
                 if (row == null) {
-                    throw fail(DeadLetterReason.HOOK_FAILED, "transform returned null", topic, null);
+                    throw payloadError(DeadLetterReason.HOOK_FAILED, "transform returned null", topic, null);
                 }
                 if (!row.schema().equals(schema)) {
-                    throw fail(DeadLetterReason.HOOK_FAILED, "transform returned a row of super table '"
+                    throw payloadError(DeadLetterReason.HOOK_FAILED, "transform returned a row of super table '"
                             + row.superTable() + "', not '" + schema.superTable() + "'", topic, null);
                 }
                 if (!row.subTable().equals(r.subTable()) && (row.subTable().isEmpty()
                         || Identifiers.firstForbidden(row.subTable()) >= 0
                         || Identifiers.utf8Length(row.subTable()) > Identifiers.MAX_TABLE_NAME_BYTES)) {
-                    throw fail(DeadLetterReason.INVALID_TABLE_NAME, "transform returned sub-table name '"
+                    throw payloadError(DeadLetterReason.INVALID_TABLE_NAME, "transform returned sub-table name '"
                             + showName(row.subTable()) + "', which is empty, too long or has a forbidden character",
                             topic, null);
                 }
@@ -510,7 +509,7 @@ public final class Mapping {
             try {
                 keep = rowFilter == null || rowFilter.test(row);
             } catch (RuntimeException e) {
-                throw fail(DeadLetterReason.HOOK_FAILED, "filter threw " + e, topic, e);
+                throw payloadError(DeadLetterReason.HOOK_FAILED, "filter threw " + e, topic, e);
             }
             if (keep) {
                 out.add(row);
@@ -521,7 +520,7 @@ public final class Mapping {
         return new MappedMessage(out, filtered, this);
     }
 
-    private PayloadException fail(DeadLetterReason reason, String what, String topic, Throwable cause) {
+    private PayloadException payloadError(DeadLetterReason reason, String what, String topic, Throwable cause) {
         return new PayloadException(reason, "Pipeline '" + pipelineName + "': " + what + ", in message on topic '"
                 + topic + "'", cause);
     }

@@ -4,6 +4,7 @@ import io.github.mqtt2tdengine.PipelineMetrics;
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.SyncPipeline;
 import io.github.mqtt2tdengine.payload.TimePrecision;
+import io.github.mqtt2tdengine.payload.PayloadPolicies;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.payload.TagChangePolicy;
 import io.github.mqtt2tdengine.spi.InboundMessage;
@@ -76,7 +77,7 @@ public final class SinkBenchmark {
         int devices = 1_000;
         int growth = SyncPipeline.Builder.DEFAULT_BATCH_GROWTH;
         long warmup = 0;
-        TagChangePolicy tagChange = PayloadSpec.DEFAULT_TAG_CHANGE_POLICY;
+        TagChangePolicy tagChange = PayloadPolicies.DEFAULT_TAG_CHANGE;
         int known = TDengineSink.Builder.DEFAULT_KNOWN_SUB_TABLES;
         boolean baseline = false;
         try {
@@ -225,7 +226,7 @@ public final class SinkBenchmark {
                 .createDatabase(TimePrecision.MILLISECONDS).knownSubTables(s.known()).writeMode(s.writeMode()).build();
         MemoryTransport transport = new MemoryTransport(payloads, rows, s.devices());
         SyncPipeline p = SyncPipeline.builder().name("sink-bench").source(transport).sink(sink)
-                .payload(BenchPayload.spec().toBuilder().tagChangePolicy(s.tagChange()).build())
+                .payload(BenchPayload.spec().toBuilder().policies().tagChange(s.tagChange()).applyPolicies().build())
                 .batching(batch, Duration.ofMillis(100)).batchGrowth(s.growth()).writers(writers)
                 .maxInFlight(Math.max(10_000, batch * writers * 4)).build();
         long t0 = System.nanoTime();

@@ -138,8 +138,6 @@ public interface SyncPipeline extends AutoCloseable {
         public static final Duration DEFAULT_RETRY_INITIAL_BACKOFF = Duration.ofMillis(100);
         /** Longest retry delay when not set: 30 s. */
         public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofSeconds(30);
-        /** Retries of one batch before the pipeline fails, when not set: unlimited ({@value}). */
-        public static final int DEFAULT_MAX_RETRIES = -1;
         /** How long {@code close()} waits for in-flight messages when not set: 30 s. */
         public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
         /**
@@ -167,7 +165,7 @@ public interface SyncPipeline extends AutoCloseable {
         private int writers = DEFAULT_WRITERS;
         private Duration retryInitialBackoff = DEFAULT_RETRY_INITIAL_BACKOFF;
         private Duration retryMaxBackoff = DEFAULT_RETRY_MAX_BACKOFF;
-        private int maxRetries = DEFAULT_MAX_RETRIES;
+        private int maxRetries = -1; // retryForever()
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Duration stallWarning = DEFAULT_STALL_WARNING;
         private DeadLetterHandler deadLetterHandler = DeadLetterHandler.logging();
@@ -377,17 +375,29 @@ public interface SyncPipeline extends AutoCloseable {
         }
 
         /**
-         * Sets how often one batch is retried before the pipeline fails; default unlimited ({@value
-         * #DEFAULT_MAX_RETRIES}), so a long outage loses nothing.
+         * Sets how often one batch is retried before the pipeline fails; by default it is retried for ever
+         * ({@link #retryForever()}), so a long outage loses nothing.
          *
-         * @param max retries, or -1 for unlimited
+         * @param max retries, 0 or more (0: the first retriable failure fails the pipeline)
          * @return this builder
          */
         public Builder maxRetries(int max) {
-            if (max < -1) {
-                throw new IllegalArgumentException("max retries must be -1 (unlimited) or more, but was " + max);
+            if (max < 0) {
+                throw new IllegalArgumentException("max retries must be 0 or more, but was " + max
+                        + "; retryForever() retries without limit");
             }
             this.maxRetries = max;
+            return this;
+        }
+
+        /**
+         * Retries a failing batch for ever, with the backoff of {@link #retryBackoff}; the default. Nothing is
+         * acknowledged meanwhile, so the backlog stays with the broker.
+         *
+         * @return this builder
+         */
+        public Builder retryForever() {
+            this.maxRetries = -1;
             return this;
         }
 

@@ -59,7 +59,8 @@ class SyncPipelineBuilderTest {
         assertThatThrownBy(() -> b.writers(65)).hasMessage("writers must be between 1 and 64, but was 65");
         assertThatThrownBy(() -> b.retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .hasMessage("max backoff must be at least the initial backoff PT2S, but was PT1S");
-        assertThatThrownBy(() -> b.maxRetries(-2)).hasMessage("max retries must be -1 (unlimited) or more, but was -2");
+        assertThatThrownBy(() -> b.maxRetries(-1)).hasMessage("max retries must be 0 or more, but was -1; "
+                + "retryForever() retries without limit");
         assertThatThrownBy(() -> b.route("a/#/b", SPEC))
                 .hasMessage("topic filter 'a/#/b' is not valid: '#' must be a whole level and the last one");
         assertThatThrownBy(() -> b.name(" ")).hasMessage("name must not be blank");

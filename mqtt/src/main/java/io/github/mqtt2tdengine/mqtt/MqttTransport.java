@@ -178,8 +178,6 @@ public final class MqttTransport implements Transport {
         public static final Duration DEFAULT_RECONNECT_INITIAL = Duration.ofSeconds(1);
         /** Longest reconnect delay when not set: 30 s. */
         public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(30);
-        /** {@link #receiveMaximum(int)} value meaning "the pipeline's in-flight bound": {@value}. */
-        public static final int RECEIVE_MAXIMUM_FROM_PIPELINE = 0;
         /** MQTT 5 receive maximum when not set: {@value}, the protocol's largest (see {@link #receiveMaximum}). */
         public static final int DEFAULT_RECEIVE_MAXIMUM = 65_535;
 
@@ -523,21 +521,32 @@ public final class MqttTransport implements Transport {
         /**
          * Sets the MQTT 5 receive maximum: how many unacknowledged QoS 1/2 messages the broker may send. Default
          * {@value #DEFAULT_RECEIVE_MAXIMUM}, leaving the window to the broker's own setting (mosquitto
-         * {@code max_inflight_messages}, EMQX {@code max_inflight}); {@value #RECEIVE_MAXIMUM_FROM_PIPELINE} ties it
+         * {@code max_inflight_messages}, EMQX {@code max_inflight}); {@link #receiveMaximumFromPipeline()} ties it
          * to the pipeline's {@code maxInFlight}. Memory does not depend on it (the transport stops reading at the
          * pipeline's bound). Only tie it on brokers that honour it exactly: mosquitto 2.0.11 (Debian 12) was measured
          * sending about twice the window once acknowledgements flow, and the HiveMQ client then drops the connection
          * (RECEIVE_MAXIMUM_EXCEEDED). Ignored for MQTT 3.
          *
-         * @param max 1 to 65535, or {@value #RECEIVE_MAXIMUM_FROM_PIPELINE}
+         * @param max 1 to 65535
          * @return this builder
          */
         public Builder receiveMaximum(int max) {
-            if (max < 0 || max > 65_535) {
-                throw new IllegalArgumentException("receiveMaximum must be between 1 and 65535 (or 0 for the "
-                        + "pipeline's in-flight bound), but was " + max);
+            if (max < 1 || max > 65_535) {
+                throw new IllegalArgumentException("receiveMaximum must be between 1 and 65535, but was " + max
+                        + "; receiveMaximumFromPipeline() ties it to the pipeline's in-flight bound");
             }
             this.receiveMaximum = max;
+            return this;
+        }
+
+        /**
+         * Ties the MQTT 5 receive maximum to the pipeline's {@code maxInFlight} (at most 65535); only for brokers
+         * that honour it exactly (see {@link #receiveMaximum(int)}). Ignored for MQTT 3.
+         *
+         * @return this builder
+         */
+        public Builder receiveMaximumFromPipeline() {
+            this.receiveMaximum = 0; // MqttSettings: 0 = the context's maxInFlight
             return this;
         }
 

@@ -122,8 +122,11 @@ class MqttTransportBuilderTest {
         assertThatThrownBy(() -> MqttTransport.builder().keepAlive(Duration.ofSeconds(70_000)))
                 .hasMessage("keepAlive must be between 0 and 65535 s, but was PT19H26M40S");
         assertThatThrownBy(() -> MqttTransport.builder().receiveMaximum(70_000))
-                .hasMessage("receiveMaximum must be between 1 and 65535 (or 0 for the pipeline's in-flight bound), but "
-                        + "was 70000");
+                .hasMessage("receiveMaximum must be between 1 and 65535, but was 70000; receiveMaximumFromPipeline() "
+                        + "ties it to the pipeline's in-flight bound");
+        assertThatThrownBy(() -> MqttTransport.builder().receiveMaximum(0))
+                .hasMessage("receiveMaximum must be between 1 and 65535, but was 0; receiveMaximumFromPipeline() "
+                        + "ties it to the pipeline's in-flight bound");
         assertThatThrownBy(() -> MqttTransport.builder().clientId(""))
                 .hasMessage("clientId must not be empty; leave it unset to generate one");
     }

@@ -404,7 +404,7 @@ class MqttTransportIT {
             FakeSink sink = new FakeSink().block();
             SyncPipeline p = SyncPipeline.builder().name("rm").source(MqttTransport.builder()
                     .endpoint("127.0.0.1:" + own.port()).clientId("it-rm").subscribe("rm/#")
-                    .receiveMaximum(MqttTransport.Builder.RECEIVE_MAXIMUM_FROM_PIPELINE).build())
+                    .receiveMaximumFromPipeline().build())
                     .sink(sink).payload(spec()).superTable("meters").subTableTemplate("d{id}")
                     .batching(5, Duration.ofMillis(5)).maxInFlight(15).build();
             pipelines.add(p);

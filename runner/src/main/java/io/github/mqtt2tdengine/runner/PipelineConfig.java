@@ -373,7 +373,14 @@ public final class PipelineConfig {
                     : MqttTransport.Builder.DEFAULT_RECONNECT_MAX.toMillis());
             r.call(m.key("reconnectInitialMillis"), b -> b.reconnectBackoff(initial, max));
         }
-        r.set(m, "receiveMaximum", m.integer("receiveMaximum", null), (b, v) -> b.receiveMaximum(v));
+        // 0: the pipeline's in-flight bound (the builder's receiveMaximumFromPipeline())
+        r.set(m, "receiveMaximum", m.integer("receiveMaximum", null), (b, v) -> {
+            if (v == 0) {
+                b.receiveMaximumFromPipeline();
+            } else {
+                b.receiveMaximum(v);
+            }
+        });
         m.noUnknownKeys();
         apply(m.where(), () -> r.probe().build());
         return r;
@@ -519,7 +526,14 @@ public final class PipelineConfig {
                     : SyncPipeline.Builder.DEFAULT_RETRY_MAX_BACKOFF.toMillis());
             p.call(pl.key("retryInitialMillis"), b -> b.retryBackoff(from, to));
         }
-        p.set(pl, "maxRetries", pl.integer("maxRetries", null), (b, v) -> b.maxRetries(v));
+        // -1: retry for ever (the builder's retryForever())
+        p.set(pl, "maxRetries", pl.integer("maxRetries", null), (b, v) -> {
+            if (v == -1) {
+                b.retryForever();
+            } else {
+                b.maxRetries(v);
+            }
+        });
         p.set(pl, "shutdownTimeoutSeconds", pl.integer("shutdownTimeoutSeconds", null),
                 (b, v) -> b.shutdownTimeout(Duration.ofSeconds(v)));
         p.set(pl, "stallWarningMillis", pl.integer("stallWarningMillis", null),

@@ -200,6 +200,21 @@ class PipelineConfigTest {
     }
 
     @Test
+    void maxRetriesMinusOne_retriesForever_receiveMaximumZero_followsThePipeline_belowThatFailsNamingTheKey()
+            throws Exception {
+        String text = readmeExample();
+        assertThat(text).contains("\"maxRetries\": -1").contains("\"receiveMaximum\": 65535");
+        assertThat(PipelineConfig.parse(text.replace("\"receiveMaximum\": 65535", "\"receiveMaximum\": 0"))
+                .mqtt().build()).isNotNull();
+        assertThatThrownBy(() -> PipelineConfig.parse(text.replace("\"maxRetries\": -1", "\"maxRetries\": -2")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("pipeline")
+                .hasMessageContaining("max retries must be 0 or more, but was -2");
+        assertThatThrownBy(() -> PipelineConfig.parse(text.replace("\"receiveMaximum\": 65535",
+                "\"receiveMaximum\": -1"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("receiveMaximum must be between 1 and 65535, but was -1");
+    }
+
+    @Test
     void unknownKeys_areErrorsNamingThePath() {
         assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("\"keepAliveSeconds\"", "\"keepAlive\"")))
                 .isInstanceOf(ConfigException.class)

@@ -45,6 +45,63 @@ public final class BenchPayload {
     }
 
     /**
+     * Builds message {@code n} of the five-field load: about 165 bytes, of which five fields are mapped (device id as
+     * tag, message timestamp as key, two doubles, a short string) and six are not (model, firmware, battery, rssi,
+     * site, unit).
+     *
+     * @param n the message number
+     * @param devices the fleet size
+     * @param random the value source
+     * @return the JSON payload
+     */
+    public static byte[] payloadFive(long n, int devices, Random random) {
+        int device = (int) (n % devices);
+        StringBuilder b = new StringBuilder(176);
+        b.append("{\"id\":").append(device)
+                .append(",\"ts\":").append(BASE_TS + n / devices * 1000 + device % 1000)
+                .append(",\"temp\":").append(15 + random.nextInt(2000) / 100.0)
+                .append(",\"hum\":").append(30 + random.nextInt(5000) / 100.0)
+                .append(",\"status\":\"").append(random.nextInt(50) == 0 ? "warn" : "ok")
+                .append("\",\"model\":\"th-sensor-").append(200 + device % 3)
+                .append("\",\"fw\":\"2.4.").append(device % 9)
+                .append("\",\"battery\":").append(3 + random.nextInt(100) / 100.0)
+                .append(",\"rssi\":").append(-40 - random.nextInt(50))
+                .append(",\"site\":\"plant-a.hall-").append(device % 7).append("\",\"unit\":\"C\"}");
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Builds message {@code n} of a load.
+     *
+     * @param five the five-field load, else the ten-field one
+     * @param n the message number
+     * @param devices the fleet size
+     * @param random the value source
+     * @return the JSON payload
+     */
+    public static byte[] payload(boolean five, long n, int devices, Random random) {
+        return five ? payloadFive(n, devices, random) : payload(n, devices, random);
+    }
+
+    /**
+     * Returns the payload spec for the five-field load; super table {@code sensors}, sub-table {@code s{id}}.
+     *
+     * @return the spec
+     */
+    public static PayloadSpec specFive() {
+        return PayloadSpec.json()
+                .withoutReceiveTime()
+                .timestamp("ts", "$.ts", TimestampUnit.MILLISECONDS)
+                .tag("id", "$.id", ColumnType.INT)
+                .column("temp", "$.temp", ColumnType.DOUBLE)
+                .column("hum", "$.hum", ColumnType.DOUBLE)
+                .column("status", "$.status", ColumnType.varchar(8))
+                .superTable("sensors")
+                .subTableTemplate("s{id}")
+                .build();
+    }
+
+    /**
      * Returns the topic of device {@code device}.
      *
      * @param device the device number

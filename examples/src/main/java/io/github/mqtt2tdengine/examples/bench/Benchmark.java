@@ -32,6 +32,10 @@ import java.util.regex.Pattern;
  *   <li>LIB-TD, with {@code --jdbc-url URL}: the runner writing to that TDengine (database {@value #E2E_DATABASE},
  *       created if missing, dropped at the end), its CPU per message beside LIB's.</li>
  * </ul>
+ * Two loads, each at QoS 0 and QoS 1: the ten-field payload ({@link BenchPayload#payload(long, int, java.util.Random)})
+ * and the five-field one ({@link BenchPayload#payloadFive}), where the library's fixed work per message weighs more.
+ * Every consumer speaks the same MQTT version ({@code --protocol}, default 5.0 as the library's default) and B1 runs
+ * its callback on the client's network thread as the library does.
  * Each consumer measures itself with {@link CpuMeter}. Prints a table of medians over the rounds: msgs/s, consumer CPU
  * µs per message, ratios to B0 and B1, dropped messages and peak heap; then the memory scenario
  * ({@link MemoryProbe}). No thresholds are asserted: the figures are for reading.
@@ -48,17 +52,19 @@ public final class Benchmark {
     private final int port;
     private final String jdbcUrl;
     private final String writeMode;
+    private final String protocol;
 
-    private Benchmark(Path dir, int port, String jdbcUrl, String writeMode) {
+    private Benchmark(Path dir, int port, String jdbcUrl, String writeMode, String protocol) {
         this.dir = dir;
         this.port = port;
         this.jdbcUrl = jdbcUrl;
         this.writeMode = writeMode;
+        this.protocol = protocol;
     }
 
-    /** One consumer run. */
-    record Run(String variant, int qos, long published, long received, double cpuUs, double msgsPerSec,
-            double peakHeapMb) {
+    /** One consumer run: {@code payload} is "five" or "ten". */
+    record Run(String variant, String payload, int qos, long published, long received, double cpuUs,
+            double msgsPerSec, double peakHeapMb) {
     }
 
     /**
@@ -67,7 +73,8 @@ public final class Benchmark {
      * @param args {@code --quick}, {@code --qos0 N}, {@code --qos1 N}, {@code --rounds N}, {@code --memory N}
      *     (messages waiting in the memory scenario; 0 skips it), {@code --jdbc-url URL} (adds LIB-TD: the runner
      *     writing to that TDengine; user and password in the URL's query), {@code --write-mode sql|stmt|auto} (its
-     *     write mode, default sql)
+     *     write mode, default sql), {@code --protocol 5.0|3.1.1} (every consumer's MQTT version, default 5.0),
+     *     {@code --payload five|ten|both} (default both)
      * @throws Exception if a process cannot be run
      */
     public static void main(String[] args) throws Exception {
@@ -78,6 +85,8 @@ public final class Benchmark {
         long memory = quick ? 100_000 : 1_000_000;
         String jdbcUrl = null;
         String writeMode = "sql";
+        String protocol = "5.0";
+        List<String> payloads = List.of("five", "ten");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> { }
@@ -87,9 +96,12 @@ public final class Benchmark {
                 case "--memory" -> memory = Long.parseLong(args[++i]);
                 case "--jdbc-url" -> jdbcUrl = args[++i];
                 case "--write-mode" -> writeMode = args[++i];
+                case "--protocol" -> protocol = args[++i];
+                case "--payload" -> payloads = args[++i].equals("both") ? List.of("five", "ten") : List.of(args[i]);
                 default -> {
                     System.err.println("usage: Benchmark [--quick] [--qos0 N] [--qos1 N] [--rounds N] [--memory N] "
-                            + "[--jdbc-url URL] [--write-mode sql|stmt|auto]");
+                            + "[--jdbc-url URL] [--write-mode sql|stmt|auto] [--protocol 5.0|3.1.1] "
+                            + "[--payload five|ten|both]");
                     System.exit(2);
                 }
             }
@@ -97,24 +109,27 @@ public final class Benchmark {
         long t0 = System.nanoTime();
         try (DemoBroker broker = new DemoBroker()) {
             Benchmark b = new Benchmark(Files.createTempDirectory("mqtt2td-bench"), broker.port(), jdbcUrl,
-                    writeMode);
-            System.out.printf(Locale.ROOT, "benchmark: %s; broker %s; %d cores; Java %s; payload %d bytes, %d "
-                    + "devices; rounds %d%n", quick ? "quick" : "full", broker, Runtime.getRuntime()
-                    .availableProcessors(), System.getProperty("java.version"),
+                    writeMode, protocol);
+            System.out.printf(Locale.ROOT, "benchmark: %s; broker %s; %d cores; Java %s; MQTT %s; payloads: five "
+                    + "fields %d bytes, ten fields %d bytes; %d devices; rounds %d%n", quick ? "quick" : "full", broker,
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), protocol,
+                    BenchPayload.payloadFive(0, DEVICES, new java.util.Random(7)).length,
                     BenchPayload.payload(0, DEVICES, new java.util.Random(7)).length, DEVICES, rounds);
             List<Run> runs = new ArrayList<>();
             String[] variants = jdbcUrl == null ? new String[] {"B0", "B1", "LIB"}
                     : new String[] {"B0", "B1", "LIB", "LIB-TD"};
-            for (int qos : new int[] {0, 1}) {
-                long n = qos == 0 ? qos0 : qos1;
-                for (int r = 0; r < rounds; r++) {
-                    for (int v = 0; v < variants.length; v++) {
-                        String variant = variants[(v + r) % variants.length];
-                        Run run = b.run(variant, qos, n);
-                        System.out.printf(Locale.ROOT, "  round %d %-3s QoS %d: %d/%d received, %.0f msg/s, "
-                                + "%.2f us CPU/msg%n", r + 1, variant, qos, run.received(), n, run.msgsPerSec(),
-                                run.cpuUs());
-                        runs.add(run);
+            for (String payload : payloads) {
+                for (int qos : new int[] {0, 1}) {
+                    long n = qos == 0 ? qos0 : qos1;
+                    for (int r = 0; r < rounds; r++) {
+                        for (int v = 0; v < variants.length; v++) {
+                            String variant = variants[(v + r) % variants.length];
+                            Run run = b.run(variant, payload, qos, n);
+                            System.out.printf(Locale.ROOT, "  round %d %-3s %s QoS %d: %d/%d received, %.0f msg/s, "
+                                    + "%.2f us CPU/msg%n", r + 1, variant, payload, qos, run.received(), n,
+                                    run.msgsPerSec(), run.cpuUs());
+                            runs.add(run);
+                        }
                     }
                 }
             }
@@ -127,7 +142,8 @@ public final class Benchmark {
         if (memory > 0) {
             // a broker with an unlimited delivery window: only the pipeline's bound limits what it holds
             try (DemoBroker broker = new DemoBroker(0)) {
-                Benchmark b = new Benchmark(Files.createTempDirectory("mqtt2td-bench"), broker.port(), null, null);
+                Benchmark b = new Benchmark(Files.createTempDirectory("mqtt2td-bench"), broker.port(), null, null,
+                        protocol);
                 System.out.println();
                 System.out.println("memory, sink stalled, maxInFlight 10000, broker window unlimited:");
                 System.out.println("  " + b.memory(10_000, 10_000));
@@ -138,14 +154,15 @@ public final class Benchmark {
     }
 
     /** Runs one consumer against one published load. */
-    private Run run(String variant, int qos, long messages) throws Exception {
+    private Run run(String variant, String payload, int qos, long messages) throws Exception {
         List<String> command;
         String readyPrefix;
+        boolean five = payload.equals("five");
         if (variant.startsWith("LIB")) {
             boolean real = variant.equals("LIB-TD");
-            Path config = dir.resolve("runner-" + variant + "-qos" + qos + ".json");
-            Files.writeString(config, real ? runnerConfig(port, qos, jdbcUrl, writeMode) : runnerConfig(port, qos),
-                    StandardCharsets.UTF_8);
+            Path config = dir.resolve("runner-" + variant + "-" + payload + "-qos" + qos + ".json");
+            Files.writeString(config, real ? runnerConfig(port, qos, protocol, five, jdbcUrl, writeMode)
+                    : runnerConfig(port, qos, protocol, five), StandardCharsets.UTF_8);
             command = new ArrayList<>(List.of(RUNNER, "--config", config.toString(), "--max-messages",
                     Long.toString(messages), "--log-level", "warn"));
             if (!real) {
@@ -154,13 +171,13 @@ public final class Benchmark {
             readyPrefix = "started:";
         } else {
             command = List.of(BaselineConsumer.class.getName(), variant, Integer.toString(port),
-                    Integer.toString(qos), Long.toString(messages));
+                    Integer.toString(qos), Long.toString(messages), protocol, payload);
             readyPrefix = "ready";
         }
         Child consumer = new Child(java(command), dir.resolve(variant + "-qos" + qos + ".err"));
         consumer.await(readyPrefix, 60);
         Child publisher = new Child(java(List.of(LoadPublisher.class.getName(), Integer.toString(port),
-                Integer.toString(qos), Long.toString(messages), Integer.toString(DEVICES))),
+                Integer.toString(qos), Long.toString(messages), Integer.toString(DEVICES), payload)),
                 dir.resolve("publisher.err"));
         publisher.await("published=", 600);
         publisher.process.waitFor(30, TimeUnit.SECONDS);
@@ -173,29 +190,38 @@ public final class Benchmark {
         if (!m.find()) {
             throw new IllegalStateException(variant + " printed no figures: " + line);
         }
-        return new Run(variant, qos, messages, Long.parseLong(m.group(1)), Double.parseDouble(m.group(3)),
+        return new Run(variant, payload, qos, messages, Long.parseLong(m.group(1)), Double.parseDouble(m.group(3)),
                 Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)));
     }
 
-    /** The runner's config for the library run: the mapping of {@link BenchPayload#spec()}, as JSON. */
-    static String runnerConfig(int port, int qos) {
-        return config(port, qos, "{ \"url\": \"jdbc:TAOS-RS://127.0.0.1:6041\", \"database\": \"bench\" }");
+    /**
+     * The runner's config for the library run: the mapping of {@link BenchPayload#spec()} (or {@link
+     * BenchPayload#specFive()}), as JSON.
+     */
+    static String runnerConfig(int port, int qos, String protocol, boolean five) {
+        return config(port, qos, protocol, five, "{ \"url\": \"jdbc:TAOS-RS://127.0.0.1:6041\", \"database\": "
+                + "\"bench\" }");
     }
 
     /** The runner's config writing to a TDengine: database {@value #E2E_DATABASE}, created if missing. */
-    static String runnerConfig(int port, int qos, String jdbcUrl, String writeMode) {
-        return config(port, qos, "{ \"url\": \"" + jdbcUrl + "\", \"database\": \"" + E2E_DATABASE
+    static String runnerConfig(int port, int qos, String protocol, boolean five, String jdbcUrl, String writeMode) {
+        return config(port, qos, protocol, five, "{ \"url\": \"" + jdbcUrl + "\", \"database\": \"" + E2E_DATABASE
                 + "\", \"createDatabase\": \"ms\", \"writeMode\": \"" + writeMode + "\" }");
     }
 
-    private static String config(int port, int qos, String tdengine) {
-        return """
-                {
-                  "name": "bench",
-                  "mqtt": { "endpoint": "127.0.0.1:%d", "protocolVersion": "3.1.1", "clientId": "mqtt2td-bench-LIB",
-                            "cleanSession": true, "topics": "%s#::%d" },
-                  "tdengine": %s,
-                  "parser": {
+    private static String config(int port, int qos, String protocol, boolean five, String tdengine) {
+        String parser = five ? """
+                    "withoutReceiveTime": true,
+                    "fields": [
+                      { "path": "$.ts", "name": "ts", "type": "TIMESTAMP", "primaryKey": true, "unit": "milliseconds" },
+                      { "path": "$.id", "name": "id", "type": "INT", "as": "tag" },
+                      { "path": "$.temp", "name": "temp", "type": "DOUBLE" },
+                      { "path": "$.hum", "name": "hum", "type": "DOUBLE" },
+                      { "path": "$.status", "name": "status", "type": "VARCHAR(8)" }
+                    ],
+                    "subTable": "s{id}",
+                    "superTable": "sensors"
+                """ : """
                     "withoutReceiveTime": true,
                     "fields": [
                       { "path": "$.ts", "name": "ts", "type": "TIMESTAMP", "primaryKey": true, "unit": "milliseconds" },
@@ -211,10 +237,18 @@ public final class Benchmark {
                     ],
                     "subTable": "d{id}",
                     "superTable": "meters"
-                  },
+                """;
+        return """
+                {
+                  "name": "bench",
+                  "mqtt": { "endpoint": "127.0.0.1:%d", "protocolVersion": "%s", "clientId": "mqtt2td-bench-LIB",
+                            "cleanSession": true, "topics": "%s#::%d" },
+                  "tdengine": %s,
+                  "parser": {
+                %s  },
                   "pipeline": { "batchMaxRows": %d, "batchMaxAgeMillis": 100 }
                 }
-                """.formatted(port, BenchPayload.TOPIC_PREFIX, qos, tdengine, BaselineConsumer.BATCH);
+                """.formatted(port, protocol, BenchPayload.TOPIC_PREFIX, qos, tdengine, parser, BaselineConsumer.BATCH);
     }
 
     private static void dropE2eDatabase(String jdbcUrl) {
@@ -243,38 +277,49 @@ public final class Benchmark {
 
     static String table(List<Run> runs) {
         Map<String, Run> median = new HashMap<>();
-        for (String variant : List.of("B0", "B1", "LIB", "LIB-TD")) {
+        List<String> payloads = runs.stream().map(Run::payload).distinct().toList();
+        for (String payload : payloads) {
+          for (String variant : List.of("B0", "B1", "LIB", "LIB-TD")) {
             for (int qos : new int[] {0, 1}) {
-                List<Run> rs = runs.stream().filter(r -> r.variant().equals(variant) && r.qos() == qos).toList();
+                List<Run> rs = runs.stream().filter(r -> r.variant().equals(variant) && r.qos() == qos
+                        && r.payload().equals(payload)).toList();
                 if (!rs.isEmpty()) {
-                    median.put(variant + qos, new Run(variant, qos, rs.get(0).published(),
+                    median.put(variant + payload + qos, new Run(variant, payload, qos, rs.get(0).published(),
                             median(rs.stream().mapToDouble(Run::received).toArray()).longValue(),
                             median(rs.stream().mapToDouble(Run::cpuUs).toArray()),
                             median(rs.stream().mapToDouble(Run::msgsPerSec).toArray()),
                             rs.stream().mapToDouble(Run::peakHeapMb).max().orElse(0)));
                 }
             }
+          }
         }
         StringBuilder b = new StringBuilder();
-        b.append("| consumer | QoS | msgs/s | CPU µs/msg | CPU ÷ B0 | CPU ÷ B1 | msgs/s ÷ B1 | CPU ÷ LIB | dropped | "
-                + "peak heap MB |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|\n");
-        for (int qos : new int[] {0, 1}) {
-            Run b0 = median.get("B0" + qos);
-            Run b1 = median.get("B1" + qos);
-            Run lib = median.get("LIB" + qos);
-            for (String variant : List.of("B0", "B1", "LIB", "LIB-TD")) {
-                Run r = median.get(variant + qos);
-                if (r == null) {
-                    continue;
+        b.append("| payload | consumer | QoS | msgs/s | CPU µs/msg | CPU ÷ B0 | CPU ÷ B1 | msgs/s ÷ B1 | CPU ÷ LIB | "
+                + "dropped | peak heap MB |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (String payload : payloads) {
+            for (int qos : new int[] {0, 1}) {
+                Run b0 = median.get("B0" + payload + qos);
+                Run b1 = median.get("B1" + payload + qos);
+                Run lib = median.get("LIB" + payload + qos);
+                for (String variant : List.of("B0", "B1", "LIB", "LIB-TD")) {
+                    Run r = median.get(variant + payload + qos);
+                    if (r == null) {
+                        continue;
+                    }
+                    b.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %.2f | %s | %s | %s | %s | %d | %.0f "
+                            + "|%n", payload, variant, qos, r.msgsPerSec(), r.cpuUs(), ratio(r.cpuUs(), b0 == null ? 0
+                            : b0.cpuUs()), ratio(r.cpuUs(), b1 == null ? 0 : b1.cpuUs()), ratio(r.msgsPerSec(),
+                            b1 == null ? 0 : b1.msgsPerSec()), ratio(r.cpuUs(), lib == null ? 0 : lib.cpuUs()),
+                            r.published() - r.received(), r.peakHeapMb()));
                 }
-                b.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %.2f | %.2f | %.2f | %.2f | %s | %d | %.0f |%n",
-                        variant, qos, r.msgsPerSec(), r.cpuUs(), r.cpuUs() / b0.cpuUs(), r.cpuUs() / b1.cpuUs(),
-                        r.msgsPerSec() / b1.msgsPerSec(), lib == null ? "" : String.format(Locale.ROOT, "%.2f",
-                                r.cpuUs() / lib.cpuUs()), r.published() - r.received(), r.peakHeapMb()));
             }
         }
         return b.toString();
+    }
+
+    private static String ratio(double a, double b) {
+        return b > 0 ? String.format(Locale.ROOT, "%.2f", a / b) : "";
     }
 
     private static Double median(double[] values) {

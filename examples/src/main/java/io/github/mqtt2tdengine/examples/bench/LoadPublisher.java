@@ -9,8 +9,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The benchmark's publisher, run as its own process: {@code LoadPublisher PORT QOS MESSAGES DEVICES}. Publishes as
- * fast as the broker takes it (a window of outstanding publishes), then prints {@code published=N ms=T}.
+ * The benchmark's publisher, run as its own process: {@code LoadPublisher PORT QOS MESSAGES DEVICES [ten|five]}.
+ * Publishes as fast as the broker takes it (a window of outstanding publishes), then prints
+ * {@code published=N ms=T}.
  */
 public final class LoadPublisher {
     private LoadPublisher() {
@@ -19,7 +20,7 @@ public final class LoadPublisher {
     /**
      * Publishes the load.
      *
-     * @param args port, QoS, message count, device count
+     * @param args port, QoS, message count, device count, optionally the payload (ten fields by default)
      * @throws InterruptedException if interrupted
      */
     public static void main(String[] args) throws InterruptedException {
@@ -27,6 +28,7 @@ public final class LoadPublisher {
         MqttQos qos = MqttQos.fromCode(Integer.parseInt(args[1]));
         long messages = Long.parseLong(args[2]);
         int devices = Integer.parseInt(args[3]);
+        boolean five = args.length > 4 && args[4].equals("five");
         Mqtt3AsyncClient client = MqttClient.builder().useMqttVersion3().identifier("mqtt2td-bench-publisher")
                 .serverHost("127.0.0.1").serverPort(port).buildAsync();
         client.connect().join();
@@ -37,7 +39,7 @@ public final class LoadPublisher {
         for (long n = 0; n < messages; n++) {
             window.acquire();
             client.publishWith().topic(BenchPayload.topic((int) (n % devices))).qos(qos)
-                    .payload(BenchPayload.payload(n, devices, random)).send()
+                    .payload(BenchPayload.payload(five, n, devices, random)).send()
                     .whenComplete((r, e) -> window.release());
         }
         if (!window.tryAcquire(windowSize, 60, TimeUnit.SECONDS)) {

@@ -21,6 +21,8 @@ public final class InsertBuilder {
     private final String database;
     private final int maxBytes;
     private final SubTables known;
+    /** The rendered clauses per super table; shared by the writer threads. */
+    private final Map<TableSchema, Clauses> clauses = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * One statement and the batch positions of its rows.
@@ -200,41 +202,61 @@ public final class InsertBuilder {
         return new Result(statements, rejected);
     }
 
-    /** The table clause: with {@code USING ... TAGS (tags)} when tags are given, without for a known sub-table. */
+    /**
+     * The table clause: with {@code USING ... TAGS (tags)} when tags are given, without for a known sub-table. The
+     * parts that depend on the super table only are rendered once per schema ({@link Clauses}).
+     */
     private String header(Row row, boolean qualified, String[] tags) {
-        TableSchema schema = row.schema();
+        Clauses c = clauses(row.schema());
         StringBuilder sb = new StringBuilder(128);
         if (qualified) {
-            sb.append(Sql.qualified(database, row.subTable()));
-        } else {
-            Sql.appendIdentifier(sb, row.subTable());
+            sb.append(c.database());
         }
+        Sql.appendIdentifier(sb, row.subTable());
         if (tags != null) {
-            sb.append(" USING ");
-            if (qualified) {
-                sb.append(Sql.qualified(database, schema.superTable()));
-            } else {
-                Sql.appendIdentifier(sb, schema.superTable());
-            }
-            sb.append(" (");
-            List<SchemaColumn> tagColumns = schema.tags();
-            for (int i = 0; i < tagColumns.size(); i++) {
+            sb.append(qualified ? c.usingQualified() : c.using());
+            for (int i = 0; i < tags.length; i++) {
                 if (i > 0) {
                     sb.append(',');
                 }
-                Sql.appendIdentifier(sb, tagColumns.get(i).name());
+                sb.append(tags[i]);
             }
-            sb.append(") TAGS (").append(String.join(",", tags)).append(')');
+            sb.append(')');
         }
-        sb.append(" (");
-        List<SchemaColumn> columns = schema.columns();
+        return sb.append(c.columns()).toString();
+    }
+
+    /**
+     * A super table's parts of every table clause, rendered once: {@code `db`.}, {@code USING `st` (`t`,...) TAGS (}
+     * (unqualified and qualified) and {@code (`ts`,...) VALUES }.
+     */
+    private record Clauses(String database, String using, String usingQualified, String columns) {
+    }
+
+    private Clauses clauses(TableSchema schema) {
+        Clauses c = clauses.get(schema);
+        if (c == null) {
+            StringBuilder tags = new StringBuilder(" (");
+            names(tags, schema.tags()).append(") TAGS (");
+            StringBuilder columns = new StringBuilder(" (");
+            names(columns, schema.columns()).append(") VALUES ");
+            String st = Sql.appendIdentifier(new StringBuilder(), schema.superTable()).toString();
+            c = new Clauses(Sql.appendIdentifier(new StringBuilder(), database).append('.').toString(),
+                    " USING " + st + tags, " USING " + Sql.qualified(database, schema.superTable()) + tags,
+                    columns.toString());
+            clauses.put(schema, c);
+        }
+        return c;
+    }
+
+    private static StringBuilder names(StringBuilder sb, List<SchemaColumn> columns) {
         for (int i = 0; i < columns.size(); i++) {
             if (i > 0) {
                 sb.append(',');
             }
             Sql.appendIdentifier(sb, columns.get(i).name());
         }
-        return sb.append(") VALUES ").toString();
+        return sb;
     }
 
     private static void values(StringBuilder sb, Row row) {

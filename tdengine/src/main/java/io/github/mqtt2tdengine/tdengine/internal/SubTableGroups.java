@@ -35,33 +35,44 @@ public final class SubTableGroups {
      * @return the groups
      */
     public static List<Group> of(List<Row> rows, int[] positions) {
-        Map<String, int[]> counts = new HashMap<>(Math.max(16, positions.length * 2));
-        List<String> order = new ArrayList<>();
-        // two passes: count per sub-table, then fill exact arrays (no boxed lists)
+        // one pass: positions appended to a growing array per sub-table, groups in the order of their first row
+        Map<String, Positions> bySubTable = new HashMap<>(Math.max(16, positions.length * 2));
+        List<Positions> order = new ArrayList<>();
         for (int p : positions) {
-            int[] n = counts.get(rows.get(p).subTable());
-            if (n == null) {
-                counts.put(rows.get(p).subTable(), new int[] {1});
-                order.add(rows.get(p).subTable());
-            } else {
-                n[0]++;
+            String subTable = rows.get(p).subTable();
+            Positions g = bySubTable.get(subTable);
+            if (g == null) {
+                g = new Positions(subTable);
+                bySubTable.put(subTable, g);
+                order.add(g);
             }
-        }
-        Map<String, int[]> filled = new HashMap<>(counts.size() * 2);
-        for (Map.Entry<String, int[]> e : counts.entrySet()) {
-            filled.put(e.getKey(), new int[e.getValue()[0] + 1]); // [0]: next free slot + 1
-        }
-        for (int p : positions) {
-            int[] slots = filled.get(rows.get(p).subTable());
-            slots[++slots[0]] = p;
+            g.add(p);
         }
         List<Group> groups = new ArrayList<>(order.size());
-        for (String subTable : order) {
-            int[] slots = filled.get(subTable);
-            int[] group = java.util.Arrays.copyOfRange(slots, 1, slots.length);
-            groups.add(new Group(subTable, rows.get(group[group.length - 1]).schema(), group, latestTags(rows, group)));
+        for (Positions g : order) {
+            int[] group = g.n == g.positions.length ? g.positions : java.util.Arrays.copyOf(g.positions, g.n);
+            groups.add(new Group(g.subTable, rows.get(group[group.length - 1]).schema(), group, latestTags(rows,
+                    group)));
         }
         return groups;
+    }
+
+    /** One sub-table's positions while grouping. */
+    private static final class Positions {
+        final String subTable;
+        int[] positions = new int[1];
+        int n;
+
+        Positions(String subTable) {
+            this.subTable = subTable;
+        }
+
+        void add(int p) {
+            if (n == positions.length) {
+                positions = java.util.Arrays.copyOf(positions, n * 2);
+            }
+            positions[n++] = p;
+        }
     }
 
     private static Object[] latestTags(List<Row> rows, int[] group) {

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -32,7 +31,7 @@ final class Writer implements Runnable {
     private final int maxRetries;
     private final long initialBackoffMillis;
     private final long maxBackoffMillis;
-    private final LinkedBlockingQueue<WorkItem> queue = new LinkedBlockingQueue<>();
+    private final WorkQueue queue = new WorkQueue();
     private final int maxRows;
     /** The most rows a batch may grow to under a backlog (at least maxRows). */
     private final int grownRows;
@@ -121,9 +120,11 @@ final class Writer implements Runnable {
             if (host.draining() && !rows.isEmpty()) {
                 wait = 0;
             }
-            WorkItem item = queue.poll(wait, TimeUnit.NANOSECONDS);
+            // woken early only for the first item of a batch or for as many items as fill it: under load once per
+            // batch, and the idle rule reads the queue's last arrival instead of being woken for each message
+            WorkItem item = queue.poll(wait, rows.isEmpty() ? 1 : Math.max(1, limit - rows.size()));
             if (item != null) {
-                lastArrival = System.nanoTime();
+                lastArrival = queue.lastAddNanos();
             }
             while (item != null) {
                 handle(item);

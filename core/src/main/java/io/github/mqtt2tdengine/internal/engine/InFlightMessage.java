@@ -1,38 +1,55 @@
 package io.github.mqtt2tdengine.internal.engine;
 
 import io.github.mqtt2tdengine.spi.InboundMessage;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A message whose rows are on their way to the sink: counts the rows not yet committed. Not API.
  */
 final class InFlightMessage {
+    /** Counters as fields of this object (one allocation per message, not three). */
+    private static final VarHandle PENDING;
+    private static final VarHandle REJECTED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PENDING = lookup.findVarHandle(InFlightMessage.class, "pendingRows", int.class);
+            REJECTED = lookup.findVarHandle(InFlightMessage.class, "rejectedRows", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final InboundMessage message;
-    private final AtomicInteger pendingRows;
-    private volatile String rejection;
-    private final AtomicInteger rejectedRows = new AtomicInteger();
     final int totalRows;
+    @SuppressWarnings("unused") // through PENDING
+    private volatile int pendingRows;
+    @SuppressWarnings("unused") // through REJECTED
+    private volatile int rejectedRows;
+    private volatile String rejection;
 
     InFlightMessage(InboundMessage message, int rows) {
         this.message = message;
-        this.pendingRows = new AtomicInteger(rows);
         this.totalRows = rows;
+        this.pendingRows = rows;
     }
 
     /**
-     * Marks one row done.
+     * Marks one row done (writer threads; a message's rows may be on several).
      *
      * @param rejectReason why the sink rejected it, or null when committed
      * @return true when this was the message's last row
      */
     boolean rowDone(String rejectReason) {
         if (rejectReason != null) {
-            rejectedRows.incrementAndGet();
+            REJECTED.getAndAdd(this, 1);
             if (rejection == null) {
                 rejection = rejectReason;
             }
         }
-        return pendingRows.decrementAndGet() == 0;
+        return (int) PENDING.getAndAdd(this, -1) == 1;
     }
 
     String rejection() {
@@ -40,6 +57,6 @@ final class InFlightMessage {
     }
 
     int rejectedRows() {
-        return rejectedRows.get();
+        return rejectedRows;
     }
 }

@@ -427,7 +427,12 @@ public final class Mapping {
         for (int i = 0; i < templateSlots.length; i++) {
             sb.append(templateLiterals[i]);
             Source s = sources[templateSlots[i]];
-            String text = placeholderText(values[templateSlots[i]], s.type);
+            Object v = values[templateSlots[i]];
+            if (v instanceof Long n && s.type.kind() != ColumnType.Kind.BIGINT_UNSIGNED) {
+                sb.append(n.longValue()); // the common case (a device number): no intermediate string
+                continue;
+            }
+            String text = placeholderText(v, s.type);
             if (text == null || text.isEmpty()) {
                 String row = element >= 0 ? " (element " + element + " of '" + split.text() + "')" : "";
                 throw payloadError(DeadLetterReason.INVALID_TABLE_NAME, "subTableTemplate '" + templateText + "': placeholder {"
@@ -440,8 +445,10 @@ public final class Mapping {
     }
 
     private String checkTableName(StringBuilder sb, String topic) {
+        boolean ascii = true;
         for (int i = 0; i < sb.length(); i++) {
             char c = sb.charAt(i);
+            ascii &= c < 0x80;
             if (Identifiers.isForbidden(c)) {
                 if (spec.policies().tableName() == TableNamePolicy.REJECT) {
                     throw payloadError(DeadLetterReason.INVALID_TABLE_NAME, "sub-table name '" + showName(sb)
@@ -451,7 +458,7 @@ public final class Mapping {
             }
         }
         String name = sb.toString();
-        int bytes = Identifiers.utf8Length(name);
+        int bytes = ascii ? name.length() : Identifiers.utf8Length(name);
         if (bytes > Identifiers.MAX_TABLE_NAME_BYTES) {
             throw payloadError(DeadLetterReason.INVALID_TABLE_NAME, "sub-table name '" + showName(sb) + "' is " + bytes
                     + " bytes, more than TDengine's limit of " + Identifiers.MAX_TABLE_NAME_BYTES, topic, null);

@@ -4,6 +4,7 @@ import io.github.mqtt2tdengine.spi.Row;
 import io.github.mqtt2tdengine.spi.SchemaColumn;
 import io.github.mqtt2tdengine.spi.TableSchema;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,89 +131,104 @@ public final class InsertBuilder {
     public Result build(List<Row> rows, List<SubTableGroups.Group> groups, boolean qualified) {
         List<Statement> statements = new ArrayList<>();
         List<Rejected> rejected = new ArrayList<>();
+        // rows and table clauses are written straight into the statement and measured there once; a row that does
+        // not fit is taken out again (rare), so nothing is rendered twice
         StringBuilder sql = new StringBuilder(Math.min(maxBytes, 1 << 16)).append(INSERT);
         int bytes = INSERT.length();
-        List<Integer> inStatement = new ArrayList<>();
+        int[] inStatement = new int[Math.max(16, Math.min(rows.size(), 1 << 16))];
+        int count = 0;
         Map<String, Object[]> created = new LinkedHashMap<>();
         List<String> existing = new ArrayList<>();
-        StringBuilder piece = new StringBuilder(256);
         for (SubTableGroups.Group g : groups) {
             int[] group = g.positions();
             Row tagRow = rows.get(group[group.length - 1]);
             String subTable = g.subTable();
             boolean exists = known.exists(subTable);
-            String header;
-            Object[] tags = null;
+            Object[] tags = exists ? null : g.latestTags(); // the latest value of each tag creates the sub-table
+            String[] literals;
             try {
-                // the latest value of each tag among the group's rows creates the sub-table
-                tags = exists ? null : g.latestTags();
-                header = header(tagRow, qualified, tags == null ? null : literals(tagRow.schema(), tags));
+                Sql.checkIdentifier(subTable);
+                literals = tags == null ? null : literals(tagRow.schema(), tags);
             } catch (IllegalArgumentException e) {
                 for (int p : group) {
                     rejected.add(new Rejected(p, e.getMessage()));
                 }
                 continue;
             }
-            int headerBytes = Sql.utf8Length(header, 0);
+            Clauses clauses = clauses(tagRow.schema());
             boolean headerWritten = false;
+            int headerBytes = 0;
             for (int p : group) {
-                piece.setLength(0);
+                int mark = sql.length();
+                boolean withHeader = !headerWritten;
+                if (withHeader) {
+                    header(sql, clauses, subTable, qualified, literals);
+                }
+                int rowStart = sql.length();
                 try {
-                    values(piece, rows.get(p));
+                    values(sql, rows.get(p));
                 } catch (IllegalArgumentException e) {
+                    sql.setLength(mark);
                     rejected.add(new Rejected(p, e.getMessage()));
                     continue;
                 }
-                int rowBytes = Sql.utf8Length(piece, 0);
+                if (withHeader) {
+                    headerBytes = Sql.utf8Length(sql, mark, rowStart);
+                }
+                int rowBytes = Sql.utf8Length(sql, rowStart);
                 if (INSERT.length() + headerBytes + rowBytes > maxBytes) {
+                    sql.setLength(mark);
                     rejected.add(new Rejected(p, "row of " + (headerBytes + rowBytes) + " bytes of SQL exceeds the "
                             + "maximum statement length of " + maxBytes + " bytes"));
                     continue;
                 }
-                int need = rowBytes + (headerWritten ? 0 : headerBytes);
-                if (bytes + need > maxBytes && !inStatement.isEmpty()) {
-                    statements.add(new Statement(sql.toString(), toArray(inStatement), Map.copyOf(created),
-                            List.copyOf(existing)));
+                if (bytes + (withHeader ? headerBytes : 0) + rowBytes > maxBytes && count > 0) {
+                    // the statement is full: this row starts the next one, with its table clause
+                    String row = sql.substring(rowStart);
+                    sql.setLength(mark);
+                    statements.add(new Statement(sql.toString(), Arrays.copyOf(inStatement, count),
+                            Map.copyOf(created), List.copyOf(existing)));
                     sql.setLength(INSERT.length());
                     bytes = INSERT.length();
-                    inStatement.clear();
+                    count = 0;
                     created.clear();
                     existing.clear();
-                    headerWritten = false;
-                    need = rowBytes + headerBytes;
+                    header(sql, clauses, subTable, qualified, literals);
+                    sql.append(row);
+                    withHeader = true;
                 }
-                if (!headerWritten) {
-                    sql.append(header);
+                if (withHeader) {
                     headerWritten = true;
+                    bytes += headerBytes;
                     if (exists) {
                         existing.add(subTable);
                     } else {
                         created.put(subTable, tags);
                     }
                 }
-                sql.append(piece);
-                bytes += need;
-                inStatement.add(p);
+                bytes += rowBytes;
+                if (count == inStatement.length) {
+                    inStatement = Arrays.copyOf(inStatement, count * 2);
+                }
+                inStatement[count++] = p;
             }
         }
-        if (!inStatement.isEmpty()) {
-            statements.add(new Statement(sql.toString(), toArray(inStatement), Map.copyOf(created),
+        if (count > 0) {
+            statements.add(new Statement(sql.toString(), Arrays.copyOf(inStatement, count), Map.copyOf(created),
                     List.copyOf(existing)));
         }
         return new Result(statements, rejected);
     }
 
     /**
-     * The table clause: with {@code USING ... TAGS (tags)} when tags are given, without for a known sub-table. The
-     * parts that depend on the super table only are rendered once per schema ({@link Clauses}).
+     * Appends the table clause: with {@code USING ... TAGS (tags)} when tags are given, without for a known
+     * sub-table. The parts that depend on the super table only are rendered once per schema ({@link Clauses}).
      */
-    private String header(Row row, boolean qualified, String[] tags) {
-        Clauses c = clauses(row.schema());
-        StringBuilder sb = new StringBuilder(128);
+    private static void header(StringBuilder sb, Clauses c, String subTable, boolean qualified, String[] tags) {
         if (qualified) {
             sb.append(c.database());
         }
-        Sql.appendIdentifier(sb, row.subTable());
+        sb.append('`').append(subTable).append('`'); // checked once per group
         if (tags != null) {
             sb.append(qualified ? c.usingQualified() : c.using());
             for (int i = 0; i < tags.length; i++) {
@@ -223,7 +239,7 @@ public final class InsertBuilder {
             }
             sb.append(')');
         }
-        return sb.append(c.columns()).toString();
+        sb.append(c.columns());
     }
 
     /**
@@ -271,11 +287,4 @@ public final class InsertBuilder {
         sb.append(')');
     }
 
-    private static int[] toArray(List<Integer> list) {
-        int[] a = new int[list.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = list.get(i);
-        }
-        return a;
-    }
 }

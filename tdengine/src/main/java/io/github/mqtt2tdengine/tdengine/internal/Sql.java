@@ -153,8 +153,20 @@ public final class Sql {
      * @return bytes
      */
     public static int utf8Length(CharSequence sb, int from) {
+        return utf8Length(sb, from, sb.length());
+    }
+
+    /**
+     * Returns the UTF-8 length of part of the buffer's text.
+     *
+     * @param sb the buffer
+     * @param from the start
+     * @param to the end, exclusive
+     * @return bytes
+     */
+    public static int utf8Length(CharSequence sb, int from, int to) {
         int bytes = 0;
-        for (int i = from; i < sb.length(); i++) {
+        for (int i = from; i < to; i++) {
             char c = sb.charAt(i);
             if (c < 0x80) {
                 bytes++;

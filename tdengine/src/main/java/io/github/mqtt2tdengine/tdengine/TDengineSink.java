@@ -62,12 +62,12 @@ public final class TDengineSink implements Sink {
     private final int knownSubTables;
     private final WriteMode writeMode;
     private final Consumer<String> dryRunOut;
-    /** What open() made: the connections, the schema setup and the batch writer (or the dry run). */
+    /** What open() made: the connections and the batch writer, or the dry run. */
     private volatile Opened opened;
     private volatile TimePrecision precision = TimePrecision.MILLISECONDS;
 
     /** The parts of an opened sink. */
-    private record Opened(Connections connections, SchemaSetup setup, BatchWriter writer, DryRun dryRun) {
+    private record Opened(Connections connections, BatchWriter writer, DryRun dryRun) {
     }
 
     private TDengineSink(Builder b, String database) {
@@ -112,7 +112,7 @@ public final class TDengineSink implements Sink {
             if (createDatabase != null) {
                 precision = createDatabase;
             }
-            opened = new Opened(null, setup, null, dryRun);
+            opened = new Opened(null, null, dryRun);
             LOG.info("Pipeline '{}': TDengine dry run: statements are printed, not sent (precision {})", pipelineName,
                     precision.sqlName());
             return;
@@ -139,7 +139,7 @@ public final class TDengineSink implements Sink {
             connections.close();
             throw e;
         }
-        opened = new Opened(connections, setup, new BatchWriter(database, pipelineName, writeMode,
+        opened = new Opened(connections, new BatchWriter(database, pipelineName, writeMode,
                 AUTO_ROWS_PER_SUB_TABLE, bindable, subTables, maxSqlBytes), null);
         LOG.info("Pipeline '{}': TDengine {} database `{}` (precision {}) ready, super tables {}, write mode {}{}",
                 pipelineName, connections.safeUrl(), database, precision.sqlName(), context.tables().stream()

@@ -195,8 +195,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
     /** Start failed: the state goes to FAILED (by compare-and-set, as everywhere), everything started is stopped. */
     private void abortStart(PipelineException e) {
         stopIntake();
-        metrics.lastError = e.getMessage();
-        lifecycle.fail(e);
+        lifecycle.fail(e, () -> metrics.lastError = e.getMessage());
         stopWriters();
         closeTransport();
         joinWriters(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
@@ -259,14 +258,11 @@ public final class DefaultSyncPipeline implements SyncPipeline {
      */
     private void fail(Throwable cause) {
         stopIntake();
-        PipelineState previous = lifecycle.get();
-        if (previous == PipelineState.FAILED || previous == PipelineState.CLOSED) {
-            return;
-        }
-        metrics.lastError = String.valueOf(cause.getMessage());
-        LOG.error("Pipeline '{}' failed; {} message(s) left unacknowledged for the broker to redeliver: {}", name,
-                flow.inFlight(), cause.getMessage(), cause);
-        previous = lifecycle.fail(cause);
+        PipelineState previous = lifecycle.fail(cause, () -> {
+            metrics.lastError = String.valueOf(cause.getMessage());
+            LOG.error("Pipeline '{}' failed; {} message(s) left unacknowledged for the broker to redeliver: {}", name,
+                    flow.inFlight(), cause.getMessage(), cause);
+        });
         if (previous == null) {
             return; // another thread failed or closed it first
         }

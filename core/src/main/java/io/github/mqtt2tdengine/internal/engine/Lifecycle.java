@@ -49,15 +49,19 @@ final class Lifecycle {
     /**
      * Moves to FAILED from any state but FAILED and CLOSED and tells the listeners (state change, then the cause).
      *
+     * @param cause why
+     * @param first run by the thread that made the change, before the listeners hear of it (record and log the
+     *     failure once, however many threads fail at the same time)
      * @return the state it failed from, or null when it had already failed or closed (nothing changed)
      */
-    PipelineState fail(Throwable cause) {
+    PipelineState fail(Throwable cause, Runnable first) {
         while (true) {
             PipelineState previous = state.get();
             if (previous == PipelineState.FAILED || previous == PipelineState.CLOSED) {
                 return null;
             }
             if (state.compareAndSet(previous, PipelineState.FAILED)) {
+                first.run();
                 notifyListeners(l -> l.onStateChanged(previous, PipelineState.FAILED));
                 notifyListeners(l -> l.onFailed(cause));
                 return previous;

@@ -51,22 +51,38 @@ public final class JsonPayloadParser implements PayloadParser {
      */
     public JsonNode parseTree(byte[] payload) {
         if (payload.length == 0) {
-            throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "payload is empty, not JSON");
+            throw empty();
         }
         try {
             JsonNode node = TREE_READER.readValue(payload);
             if (node == null || node.isMissingNode()) {
-                throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "payload holds only whitespace, not JSON");
+                throw whitespace();
             }
             return node;
         } catch (JsonProcessingException e) {
-            JsonLocation loc = e.getLocation();
-            String where = loc == null ? "" : " at byte " + loc.getByteOffset();
-            throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD,
-                    "payload is not valid JSON" + where + ": " + e.getOriginalMessage(), null);
+            throw invalid(e);
         } catch (IOException e) {
-            throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "payload could not be read: " + e, null);
+            throw unreadable(e);
         }
+    }
+
+    static PayloadException empty() {
+        return new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "payload is empty, not JSON");
+    }
+
+    static PayloadException whitespace() {
+        return new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "payload holds only whitespace, not JSON");
+    }
+
+    static PayloadException invalid(JsonProcessingException e) {
+        JsonLocation loc = e.getLocation();
+        String where = loc == null ? "" : " at byte " + loc.getByteOffset();
+        return new PayloadException(DeadLetterReason.INVALID_PAYLOAD,
+                "payload is not valid JSON" + where + ": " + e.getOriginalMessage(), null);
+    }
+
+    static PayloadException unreadable(IOException e) {
+        return new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "payload could not be read: " + e, null);
     }
 
     @Override

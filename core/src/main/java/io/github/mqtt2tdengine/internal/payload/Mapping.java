@@ -62,6 +62,10 @@ public final class Mapping {
     private final Conversions conversions;
     private final Predicate<Row> rowFilter;
     private final UnaryOperator<Row> transform;
+    /** Reads the JSONPath fields in one streaming pass without the tree; null when a path or the spec needs it. */
+    private final JsonFieldReader fieldReader;
+    /** Per source, its slot in the field reader's answer; -1 for sources that are not JSONPaths. */
+    private final int[] readerSlots;
 
     /** One value source: receive time, topic, qos, a JSONPath or a topic level. */
     private static final class Source {
@@ -204,6 +208,16 @@ public final class Mapping {
         this.conversions = new Conversions(spec.policies().stringOverflow(), spec.policies().nonFiniteNumber());
         this.rowFilter = spec.filter().orElse(null);
         this.transform = spec.transform().orElse(null);
+        this.readerSlots = new int[sources.length];
+        List<CompiledPath> paths = new ArrayList<>();
+        for (int i = 0; i < sources.length; i++) {
+            readerSlots[i] = sources[i].kind == Kind.PATH ? paths.size() : -1;
+            if (sources[i].kind == Kind.PATH) {
+                paths.add(sources[i].path);
+            }
+        }
+        // the host's parser gives a tree; a split reads elements of the tree
+        this.fieldReader = parser == null && split == null && !paths.isEmpty() ? JsonFieldReader.of(paths) : null;
     }
 
     private static Source fieldSource(Field f, boolean splitting) {
@@ -287,10 +301,15 @@ public final class Mapping {
             throw payloadError(DeadLetterReason.PAYLOAD_TOO_LARGE, "payload of " + payload.length
                     + " bytes is larger than the limit of " + spec.maxPayloadBytes() + " bytes", topic, null);
         }
-        JsonNode root;
+        JsonNode root = null;
+        JsonNode[] read = null;
         try {
-            root = parser == null ? JsonPayloadParser.INSTANCE.parseTree(payload)
-                    : JsonPayloadParser.toTree(parser.parse(topic, payload));
+            if (fieldReader != null) {
+                read = fieldReader.read(payload);
+            } else {
+                root = parser == null ? JsonPayloadParser.INSTANCE.parseTree(payload)
+                        : JsonPayloadParser.toTree(parser.parse(topic, payload));
+            }
         } catch (PayloadException e) {
             throw payloadError(e.reason(), e.getMessage(), topic, e.getCause());
         } catch (RuntimeException e) {
@@ -301,7 +320,8 @@ public final class Mapping {
         for (int i = 0; i < sources.length; i++) {
             Source s = sources[i];
             if (s.messageScope) {
-                shared[i] = value(s, root, topic, qos, receivedAt, levels, precision, -1);
+                JsonNode v = s.kind != Kind.PATH ? null : read != null ? read[readerSlots[i]] : s.path.read(root);
+                shared[i] = value(s, v, topic, qos, receivedAt, levels, precision, -1);
             }
         }
         if (split == null) {
@@ -320,7 +340,8 @@ public final class Mapping {
             for (int i = 0; i < sources.length; i++) {
                 Source s = sources[i];
                 if (!s.messageScope) {
-                    values[i] = value(s, element, topic, qos, receivedAt, levels, precision, e);
+                    JsonNode v = s.kind != Kind.PATH || element == null ? null : s.path.read(element);
+                    values[i] = value(s, v, topic, qos, receivedAt, levels, precision, e);
                 }
             }
             rows.add(row(values, topic, e));
@@ -328,7 +349,8 @@ public final class Mapping {
         return finish(rows, topic);
     }
 
-    private Object value(Source s, JsonNode node, String topic, int qos, Instant receivedAt, String[] levels,
+    /** The source's value; {@code v} is what a JSONPath source's path read (null when absent). */
+    private Object value(Source s, JsonNode v, String topic, int qos, Instant receivedAt, String[] levels,
             TimePrecision precision, int element) {
         try {
             switch (s.kind) {
@@ -347,7 +369,6 @@ public final class Mapping {
                     }
                     return conversions.convert(TextNode.valueOf(levels[s.level]), s.type, s.unit, precision);
                 default:
-                    JsonNode v = node == null ? null : s.path.read(node);
                     if (v == null) {
                         if (s.required) {
                             throw new PayloadException(DeadLetterReason.MISSING_FIELD, "required value not found");

@@ -134,6 +134,11 @@ public final class PathCompiler {
             }
         }
 
+        /** Per step: the field name, or null for an array index. */
+        String[] names() {
+            return names.clone();
+        }
+
         @Override
         public JsonNode read(JsonNode root) {
             // class checks rather than JsonNode's virtual isObject()/isArray(): this runs for every field of every

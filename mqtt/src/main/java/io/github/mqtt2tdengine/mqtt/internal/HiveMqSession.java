@@ -33,6 +33,7 @@ public final class HiveMqSession extends SessionBase {
     private volatile boolean noSocketControl;
     private VersionedClient client;
     private MultithreadEventLoopGroup eventLoop;
+    private AckBatch acks;
 
     /**
      * Creates the session.
@@ -49,6 +50,7 @@ public final class HiveMqSession extends SessionBase {
         settings.logClientId(LOG);
         // the session owns the client's network thread, so close() can end it (see ClientEventLoop)
         eventLoop = ClientEventLoop.create("mqtt2td-mqtt-" + settings.clientId());
+        acks = new AckBatch(eventLoop.next());
         MqttClientBuilder builder = MqttClient.builder()
                 .identifier(settings.clientId())
                 .executorConfig(MqttClientExecutorConfig.builder().nettyExecutor(eventLoop).build())
@@ -213,7 +215,7 @@ public final class HiveMqSession extends SessionBase {
             ack.run();
             return;
         }
-        context.onMessage(new Delivered(topic, payload, qos, Instant.now(), ack));
+        context.onMessage(new Delivered(topic, payload, qos, Instant.now(), ack, acks));
     }
 
     /**

@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  */
 public final class Benchmark {
     private static final Pattern FIGURES = Pattern.compile("received=(\\d+).*firstToLastMs=(\\d+) "
-            + "cpuUsPerMsg=([0-9.]+) msgsPerSec=([0-9.]+) peakHeapMB=([0-9.]+)");
+            + "cpuUsPerMsg=([0-9.]+) msgsPerSec=([0-9.]+) peakHeapMB=([0-9.]+) cpuUsPerMsgAll=([0-9.]+)");
     private static final int DEVICES = 1_000;
     private static final String RUNNER = "io.github.mqtt2tdengine.runner.Runner";
     /** The database of the LIB-TD runs. */
@@ -53,18 +53,24 @@ public final class Benchmark {
     private final String jdbcUrl;
     private final String writeMode;
     private final String protocol;
+    /** Percent of each load received before the measured window opens (JIT warm-up; see CpuMeter). */
+    private final int warmupPercent;
 
-    private Benchmark(Path dir, int port, String jdbcUrl, String writeMode, String protocol) {
+    private Benchmark(Path dir, int port, String jdbcUrl, String writeMode, String protocol, int warmupPercent) {
         this.dir = dir;
         this.port = port;
         this.jdbcUrl = jdbcUrl;
         this.writeMode = writeMode;
         this.protocol = protocol;
+        this.warmupPercent = warmupPercent;
     }
 
-    /** One consumer run: {@code payload} is "five" or "ten". */
+    /**
+     * One consumer run: {@code payload} is "five" or "ten"; {@code cpuUs} and {@code msgsPerSec} after the warm-up
+     * mark, {@code cpuUsAll} from the first message.
+     */
     record Run(String variant, String payload, int qos, long published, long received, double cpuUs,
-            double msgsPerSec, double peakHeapMb) {
+            double msgsPerSec, double peakHeapMb, double cpuUsAll) {
     }
 
     /**
@@ -86,6 +92,7 @@ public final class Benchmark {
         String jdbcUrl = null;
         String writeMode = "sql";
         String protocol = "5.0";
+        int warmup = 25;
         // the quick run (CI's smoke test) takes the five-field load only: the ten-field one runs the same code
         List<String> payloads = quick ? List.of("five") : List.of("five", "ten");
         for (int i = 0; i < args.length; i++) {
@@ -98,11 +105,12 @@ public final class Benchmark {
                 case "--jdbc-url" -> jdbcUrl = args[++i];
                 case "--write-mode" -> writeMode = args[++i];
                 case "--protocol" -> protocol = args[++i];
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--payload" -> payloads = args[++i].equals("both") ? List.of("five", "ten") : List.of(args[i]);
                 default -> {
                     System.err.println("usage: Benchmark [--quick] [--qos0 N] [--qos1 N] [--rounds N] [--memory N] "
                             + "[--jdbc-url URL] [--write-mode sql|stmt|auto] [--protocol 5.0|3.1.1] "
-                            + "[--payload five|ten|both]");
+                            + "[--payload five|ten|both] [--warmup PERCENT]");
                     System.exit(2);
                 }
             }
@@ -110,12 +118,13 @@ public final class Benchmark {
         long t0 = System.nanoTime();
         try (DemoBroker broker = new DemoBroker()) {
             Benchmark b = new Benchmark(Files.createTempDirectory("mqtt2td-bench"), broker.port(), jdbcUrl,
-                    writeMode, protocol);
+                    writeMode, protocol, warmup);
             System.out.printf(Locale.ROOT, "benchmark: %s; broker %s; %d cores; Java %s; MQTT %s; payloads: five "
-                    + "fields %d bytes, ten fields %d bytes; %d devices; rounds %d%n", quick ? "quick" : "full", broker,
+                    + "fields %d bytes, ten fields %d bytes; %d devices; rounds %d; CPU and msgs/s measured after the "
+                    + "first %d%% of each load (JIT warm-up), CPU whole run beside%n", quick ? "quick" : "full", broker,
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), protocol,
                     BenchPayload.payloadFive(0, DEVICES, new java.util.Random(7)).length,
-                    BenchPayload.payload(0, DEVICES, new java.util.Random(7)).length, DEVICES, rounds);
+                    BenchPayload.payload(0, DEVICES, new java.util.Random(7)).length, DEVICES, rounds, warmup);
             List<Run> runs = new ArrayList<>();
             String[] variants = jdbcUrl == null ? new String[] {"B0", "B1", "LIB"}
                     : new String[] {"B0", "B1", "LIB", "LIB-TD"};
@@ -127,8 +136,8 @@ public final class Benchmark {
                             String variant = variants[(v + r) % variants.length];
                             Run run = b.run(variant, payload, qos, n);
                             System.out.printf(Locale.ROOT, "  round %d %-3s %s QoS %d: %d/%d received, %.0f msg/s, "
-                                    + "%.2f us CPU/msg%n", r + 1, variant, payload, qos, run.received(), n,
-                                    run.msgsPerSec(), run.cpuUs());
+                                    + "%.2f us CPU/msg (whole run %.2f)%n", r + 1, variant, payload, qos, run.received(),
+                                    n, run.msgsPerSec(), run.cpuUs(), run.cpuUsAll());
                             runs.add(run);
                         }
                     }
@@ -144,7 +153,7 @@ public final class Benchmark {
             // a broker with an unlimited delivery window: only the pipeline's bound limits what it holds
             try (DemoBroker broker = new DemoBroker(0)) {
                 Benchmark b = new Benchmark(Files.createTempDirectory("mqtt2td-bench"), broker.port(), null, null,
-                        protocol);
+                        protocol, 0);
                 System.out.println();
                 System.out.println("memory, sink stalled, maxInFlight 10000, broker window unlimited:");
                 System.out.println("  " + b.memory(10_000, 10_000));
@@ -175,7 +184,8 @@ public final class Benchmark {
                     Integer.toString(qos), Long.toString(messages), protocol, payload);
             readyPrefix = "ready";
         }
-        Child consumer = new Child(java(command), dir.resolve(variant + "-qos" + qos + ".err"));
+        List<String> jvm = List.of("-D" + CpuMeter.WARMUP_PROPERTY + "=" + messages * warmupPercent / 100);
+        Child consumer = new Child(java(jvm, command), dir.resolve(variant + "-qos" + qos + ".err"));
         consumer.await(readyPrefix, 60);
         Child publisher = new Child(java(List.of(LoadPublisher.class.getName(), Integer.toString(port),
                 Integer.toString(qos), Long.toString(messages), Integer.toString(DEVICES), payload)),
@@ -192,7 +202,7 @@ public final class Benchmark {
             throw new IllegalStateException(variant + " printed no figures: " + line);
         }
         return new Run(variant, payload, qos, messages, Long.parseLong(m.group(1)), Double.parseDouble(m.group(3)),
-                Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)));
+                Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)), Double.parseDouble(m.group(6)));
     }
 
     /**
@@ -289,15 +299,16 @@ public final class Benchmark {
                             median(rs.stream().mapToDouble(Run::received).toArray()).longValue(),
                             median(rs.stream().mapToDouble(Run::cpuUs).toArray()),
                             median(rs.stream().mapToDouble(Run::msgsPerSec).toArray()),
-                            rs.stream().mapToDouble(Run::peakHeapMb).max().orElse(0)));
+                            rs.stream().mapToDouble(Run::peakHeapMb).max().orElse(0),
+                            median(rs.stream().mapToDouble(Run::cpuUsAll).toArray())));
                 }
             }
           }
         }
         StringBuilder b = new StringBuilder();
         b.append("| payload | consumer | QoS | msgs/s | CPU µs/msg | CPU ÷ B0 | CPU ÷ B1 | msgs/s ÷ B1 | CPU ÷ LIB | "
-                + "dropped | peak heap MB |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "CPU ÷ B1, whole run | dropped | peak heap MB |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (String payload : payloads) {
             for (int qos : new int[] {0, 1}) {
                 Run b0 = median.get("B0" + payload + qos);
@@ -308,11 +319,12 @@ public final class Benchmark {
                     if (r == null) {
                         continue;
                     }
-                    b.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %.2f | %s | %s | %s | %s | %d | %.0f "
-                            + "|%n", payload, variant, qos, r.msgsPerSec(), r.cpuUs(), ratio(r.cpuUs(), b0 == null ? 0
-                            : b0.cpuUs()), ratio(r.cpuUs(), b1 == null ? 0 : b1.cpuUs()), ratio(r.msgsPerSec(),
+                    b.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %.2f | %s | %s | %s | %s | %s | %d | "
+                            + "%.0f |%n", payload, variant, qos, r.msgsPerSec(), r.cpuUs(), ratio(r.cpuUs(), b0 == null
+                            ? 0 : b0.cpuUs()), ratio(r.cpuUs(), b1 == null ? 0 : b1.cpuUs()), ratio(r.msgsPerSec(),
                             b1 == null ? 0 : b1.msgsPerSec()), ratio(r.cpuUs(), lib == null ? 0 : lib.cpuUs()),
-                            r.published() - r.received(), r.peakHeapMb()));
+                            ratio(r.cpuUsAll(), b1 == null ? 0 : b1.cpuUsAll()), r.published() - r.received(),
+                            r.peakHeapMb()));
                 }
             }
         }
@@ -330,10 +342,15 @@ public final class Benchmark {
     }
 
     private static List<String> java(List<String> mainAndArgs) {
+        return java(List.of(), mainAndArgs);
+    }
+
+    private static List<String> java(List<String> jvmOptions, List<String> mainAndArgs) {
         List<String> c = new ArrayList<>();
         c.add(ProcessHandle.current().info().command().orElse("java"));
         c.add("-Xms256m");
         c.add("-Xmx1g");
+        c.addAll(jvmOptions);
         c.add("-cp");
         c.add(System.getProperty("java.class.path"));
         c.addAll(mainAndArgs);

@@ -281,10 +281,14 @@ public final class Runner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        String threads = meter.threads();
         String figures = meter.stop();
         pipeline.close();
         PipelineMetrics m = pipeline.metrics();
         out.println(summary(m) + " " + figures);
+        if (System.getProperty(CpuMeter.WARMUP_PROPERTY) != null) {
+            out.println("threads: " + threads); // the benchmark's diagnostic: CPU per message by thread
+        }
         if (m.state() == PipelineState.FAILED) {
             err.println("error: pipeline failed: " + m.lastErrorMessage().orElse("see the log"));
             return 1;

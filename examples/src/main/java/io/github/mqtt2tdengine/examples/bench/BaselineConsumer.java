@@ -112,9 +112,11 @@ public final class BaselineConsumer {
             continue;
         }
         TimeUnit.MILLISECONDS.sleep(20); // one more sample for the meter
+        String threads = meter.threads();
         String figures = meter.stop();
         System.out.println("received=" + c.received.get() + " statements=" + c.statements + " statementBytes="
                 + c.statementBytes + " " + figures);
+        System.out.println("threads: " + threads);
         System.out.flush();
         done.countDown();
         disconnect.run();

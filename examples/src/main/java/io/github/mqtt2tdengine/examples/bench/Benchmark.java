@@ -42,7 +42,8 @@ import java.util.regex.Pattern;
  */
 public final class Benchmark {
     private static final Pattern FIGURES = Pattern.compile("received=(\\d+).*firstToLastMs=(\\d+) "
-            + "cpuUsPerMsg=([0-9.]+) msgsPerSec=([0-9.]+) peakHeapMB=([0-9.]+) cpuUsPerMsgAll=([0-9.]+)");
+            + "cpuUsPerMsg=([0-9.]+) msgsPerSec=([0-9.]+) peakHeapMB=([0-9.]+) cpuUsPerMsgAll=([0-9.]+) "
+            + "appCpuUsPerMsg=([0-9.]+)");
     private static final int DEVICES = 1_000;
     private static final String RUNNER = "io.github.mqtt2tdengine.runner.Runner";
     /** The database of the LIB-TD runs. */
@@ -67,10 +68,11 @@ public final class Benchmark {
 
     /**
      * One consumer run: {@code payload} is "five" or "ten"; {@code cpuUs} and {@code msgsPerSec} after the warm-up
-     * mark, {@code cpuUsAll} from the first message.
+     * mark, {@code cpuUsAll} from the first message, {@code appCpuUs} the Java threads' CPU after the mark (JIT
+     * compiler and GC threads left out).
      */
     record Run(String variant, String payload, int qos, long published, long received, double cpuUs,
-            double msgsPerSec, double peakHeapMb, double cpuUsAll) {
+            double msgsPerSec, double peakHeapMb, double cpuUsAll, double appCpuUs) {
     }
 
     /**
@@ -136,8 +138,9 @@ public final class Benchmark {
                             String variant = variants[(v + r) % variants.length];
                             Run run = b.run(variant, payload, qos, n);
                             System.out.printf(Locale.ROOT, "  round %d %-3s %s QoS %d: %d/%d received, %.0f msg/s, "
-                                    + "%.2f us CPU/msg (whole run %.2f)%n", r + 1, variant, payload, qos, run.received(),
-                                    n, run.msgsPerSec(), run.cpuUs(), run.cpuUsAll());
+                                    + "%.2f us CPU/msg (whole run %.2f, Java threads %.2f)%n", r + 1, variant, payload,
+                                    qos, run.received(), n, run.msgsPerSec(), run.cpuUs(), run.cpuUsAll(),
+                                    run.appCpuUs());
                             runs.add(run);
                         }
                     }
@@ -196,13 +199,21 @@ public final class Benchmark {
             consumer.process.toHandle().destroy(); // SIGTERM, streams kept open: the consumer prints its figures
         }
         String line = consumer.await("firstToLastMs=", 60);
+        String threads;
+        try {
+            threads = consumer.await("threads:", 10);
+        } catch (IllegalStateException e) {
+            threads = "threads: (none printed)";
+        }
+        System.out.println("    " + variant + " " + threads);
         consumer.process.waitFor(30, TimeUnit.SECONDS);
         Matcher m = FIGURES.matcher(line);
         if (!m.find()) {
             throw new IllegalStateException(variant + " printed no figures: " + line);
         }
         return new Run(variant, payload, qos, messages, Long.parseLong(m.group(1)), Double.parseDouble(m.group(3)),
-                Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)), Double.parseDouble(m.group(6)));
+                Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)), Double.parseDouble(m.group(6)),
+                Double.parseDouble(m.group(7)));
     }
 
     /**
@@ -300,15 +311,16 @@ public final class Benchmark {
                             median(rs.stream().mapToDouble(Run::cpuUs).toArray()),
                             median(rs.stream().mapToDouble(Run::msgsPerSec).toArray()),
                             rs.stream().mapToDouble(Run::peakHeapMb).max().orElse(0),
-                            median(rs.stream().mapToDouble(Run::cpuUsAll).toArray())));
+                            median(rs.stream().mapToDouble(Run::cpuUsAll).toArray()),
+                            median(rs.stream().mapToDouble(Run::appCpuUs).toArray())));
                 }
             }
           }
         }
         StringBuilder b = new StringBuilder();
         b.append("| payload | consumer | QoS | msgs/s | CPU µs/msg | CPU ÷ B0 | CPU ÷ B1 | msgs/s ÷ B1 | CPU ÷ LIB | "
-                + "CPU ÷ B1, whole run | dropped | peak heap MB |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "CPU ÷ B1, whole run | Java threads' CPU ÷ B1 | dropped | peak heap MB |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (String payload : payloads) {
             for (int qos : new int[] {0, 1}) {
                 Run b0 = median.get("B0" + payload + qos);
@@ -319,11 +331,12 @@ public final class Benchmark {
                     if (r == null) {
                         continue;
                     }
-                    b.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %.2f | %s | %s | %s | %s | %s | %d | "
-                            + "%.0f |%n", payload, variant, qos, r.msgsPerSec(), r.cpuUs(), ratio(r.cpuUs(), b0 == null
+                    b.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %.2f | %s | %s | %s | %s | %s | %s | "
+                            + "%d | %.0f |%n", payload, variant, qos, r.msgsPerSec(), r.cpuUs(), ratio(r.cpuUs(), b0 == null
                             ? 0 : b0.cpuUs()), ratio(r.cpuUs(), b1 == null ? 0 : b1.cpuUs()), ratio(r.msgsPerSec(),
                             b1 == null ? 0 : b1.msgsPerSec()), ratio(r.cpuUs(), lib == null ? 0 : lib.cpuUs()),
-                            ratio(r.cpuUsAll(), b1 == null ? 0 : b1.cpuUsAll()), r.published() - r.received(),
+                            ratio(r.cpuUsAll(), b1 == null ? 0 : b1.cpuUsAll()),
+                            ratio(r.appCpuUs(), b1 == null ? 0 : b1.appCpuUs()), r.published() - r.received(),
                             r.peakHeapMb()));
                 }
             }

@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Mapping alone, in messages per second on one thread: the library's mapping of the benchmark payload
  * ({@link BenchPayload#spec()}: JSON parse, ten fields, type checks and conversions, sub-table name) next to B1's
- * hand-written extraction of the same fields (Jackson {@code readTree} and {@code path(...)} navigation). Run with
+ * hand-written extraction of the same fields (Jackson {@code readTree} and {@code path(...)} navigation), and the same
+ * pair for the five-field payload ({@link BenchPayload#specFive()}). Run with
  * {@code java -cp examples/target/mqtt2tdengine-demo.jar org.openjdk.jmh.Main MappingBenchmark}.
  */
 @State(Scope.Thread)
@@ -44,8 +45,10 @@ public class MappingBenchmark {
     private final ObjectMapper fastMapper = JsonMapper.builder(JsonFactory.builder()
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build()).build();
     private byte[][] payloads;
+    private byte[][] payloadsFive;
     private String[] topics;
     private Mapping mapping;
+    private Mapping mappingFive;
     private int next;
 
     /** Builds the payloads and compiles the mapping. */
@@ -53,12 +56,15 @@ public class MappingBenchmark {
     public void setUp() {
         Random random = new Random(7);
         payloads = new byte[MESSAGES][];
+        payloadsFive = new byte[MESSAGES][];
         topics = new String[MESSAGES];
         for (int i = 0; i < MESSAGES; i++) {
             payloads[i] = BenchPayload.payload(i, MESSAGES, random);
+            payloadsFive[i] = BenchPayload.payloadFive(i, MESSAGES, random);
             topics[i] = BenchPayload.topic(i);
         }
         mapping = new Mapping("bench", "#", BenchPayload.spec());
+        mappingFive = new Mapping("bench", "#", BenchPayload.specFive());
     }
 
     /**
@@ -116,6 +122,31 @@ public class MappingBenchmark {
     @Benchmark
     public Object handWrittenFastDoubles() throws IOException {
         return extract(fastMapper.readTree(payloads[next++ % MESSAGES]));
+    }
+
+    /**
+     * The library's mapping of the five-field payload ({@link BenchPayload#specFive()}).
+     *
+     * @return the rows
+     */
+    @Benchmark
+    public Object libraryFive() {
+        int i = next++ % MESSAGES;
+        return mappingFive.map(topics[i], payloadsFive[i], 1, NOW, TimePrecision.MILLISECONDS);
+    }
+
+    /**
+     * B1's hand-written extraction of the five-field payload.
+     *
+     * @return the values
+     * @throws IOException never for these payloads
+     */
+    @Benchmark
+    public Object handWrittenFive() throws IOException {
+        JsonNode n = mapper.readTree(payloadsFive[next++ % MESSAGES]);
+        int id = n.path("id").asInt();
+        return new Object[] {"s" + id, n.path("ts").asLong(), id, n.path("temp").asDouble(), n.path("hum").asDouble(),
+            n.path("status").asText()};
     }
 
     private static Object[] extract(JsonNode n) {

@@ -53,15 +53,15 @@ class BenchmarkConfigTest {
     @Test
     void table_withLibTd_showsItsCpuRatioToTheDiscardingRunner() {
         String table = Benchmark.table(java.util.List.of(
-                new Benchmark.Run("B0", "ten", 0, 1000, 1000, 5.0, 900, 100, 6.0),
-                new Benchmark.Run("B1", "ten", 0, 1000, 1000, 8.0, 800, 100, 12.0),
-                new Benchmark.Run("LIB", "ten", 0, 1000, 1000, 10.0, 700, 100, 18.0),
-                new Benchmark.Run("LIB-TD", "ten", 0, 1000, 990, 15.0, 600, 100, 24.0),
-                new Benchmark.Run("B1", "five", 1, 1000, 1000, 4.0, 800, 100, 5.0),
-                new Benchmark.Run("LIB", "five", 1, 1000, 1000, 5.0, 760, 100, 7.0)));
-        assertThat(table).contains("| CPU ÷ LIB | CPU ÷ B1, whole run |")
-                .contains("| ten | LIB | 0 | 700 | 10.00 | 2.00 | 1.25 | 0.88 | 1.00 | 1.50 | 0 | 100 |")
-                .contains("| ten | LIB-TD | 0 | 600 | 15.00 | 3.00 | 1.88 | 0.75 | 1.50 | 2.00 | 10 | 100 |")
-                .contains("| five | LIB | 1 | 760 | 5.00 |  | 1.25 | 0.95 | 1.00 | 1.40 | 0 | 100 |");
+                new Benchmark.Run("B0", "ten", 0, 1000, 1000, 5.0, 900, 100, 6.0, 3.0),
+                new Benchmark.Run("B1", "ten", 0, 1000, 1000, 8.0, 800, 100, 12.0, 6.0),
+                new Benchmark.Run("LIB", "ten", 0, 1000, 1000, 10.0, 700, 100, 18.0, 9.0),
+                new Benchmark.Run("LIB-TD", "ten", 0, 1000, 990, 15.0, 600, 100, 24.0, 12.0),
+                new Benchmark.Run("B1", "five", 1, 1000, 1000, 4.0, 800, 100, 5.0, 2.5),
+                new Benchmark.Run("LIB", "five", 1, 1000, 1000, 5.0, 760, 100, 7.0, 3.5)));
+        assertThat(table).contains("| CPU ÷ LIB | CPU ÷ B1, whole run | Java threads' CPU ÷ B1 |")
+                .contains("| ten | LIB | 0 | 700 | 10.00 | 2.00 | 1.25 | 0.88 | 1.00 | 1.50 | 1.50 | 0 | 100 |")
+                .contains("| ten | LIB-TD | 0 | 600 | 15.00 | 3.00 | 1.88 | 0.75 | 1.50 | 2.00 | 2.00 | 10 | 100 |")
+                .contains("| five | LIB | 1 | 760 | 5.00 |  | 1.25 | 0.95 | 1.00 | 1.40 | 1.40 | 0 | 100 |");
     }
 }

@@ -3,6 +3,7 @@ package io.github.mqtt2tdengine.runner.internal;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -17,7 +18,8 @@ import java.util.function.LongSupplier;
  * itself (HotSpot's {@code -XX:+CITime}: 11-12 s of compilation in a 100,000-message run), and more for more code.
  * So the main figures ({@code cpuUsPerMsg}, {@code msgsPerSec}) start at a warm-up mark: the first sample at or after
  * {@value #WARMUP_PROPERTY} messages (system property, default 0 = the first message); {@code cpuUsPerMsgAll} is the
- * whole run from the first message, warm-up included.
+ * whole run from the first message, warm-up included. {@code appCpuUsPerMsg} is the CPU of the process's Java threads
+ * alone in the same window (the JVM's compiler and GC threads are not Java threads), the consumer's own work.
  */
 public final class CpuMeter {
     private static final com.sun.management.OperatingSystemMXBean OS =
@@ -26,8 +28,14 @@ public final class CpuMeter {
     /** System property: messages received before the measured window opens. */
     public static final String WARMUP_PROPERTY = "mqtt2td.cpuMeter.warmup";
 
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private final LongSupplier received;
     private final long warmup;
+    private long firstAppCpu;
+    private long lastAppCpu;
+    /** Per thread id, its CPU time at the warm-up mark. */
+    private java.util.Map<Long, Long> firstByThread = java.util.Map.of();
     private final Thread thread;
     private volatile boolean running = true;
     private long startCount;
@@ -70,10 +78,13 @@ public final class CpuMeter {
                     firstCount = n;
                     firstNanos = System.nanoTime();
                     firstCpu = OS.getProcessCpuTime();
+                    firstAppCpu = appCpu();
+                    firstByThread = byThread();
                 } else if (n > lastCount && firstCount > 0) {
                     lastCount = n;
                     lastNanos = System.nanoTime();
                     lastCpu = OS.getProcessCpuTime();
+                    lastAppCpu = appCpu();
                 }
             }
             try {
@@ -84,9 +95,61 @@ public final class CpuMeter {
         }
     }
 
+    private static java.util.Map<Long, Long> byThread() {
+        java.util.Map<Long, Long> out = new java.util.HashMap<>();
+        if (THREADS.isThreadCpuTimeSupported()) {
+            for (long id : THREADS.getAllThreadIds()) {
+                out.put(id, THREADS.getThreadCpuTime(id));
+            }
+        }
+        return out;
+    }
+
     /**
-     * Stops sampling and returns the figures as
-     * {@code firstToLastMs=N cpuUsPerMsg=X msgsPerSec=R peakHeapMB=Y}.
+     * Returns, per Java thread, its CPU per message since the warm-up mark, busiest first (names with digits
+     * folded), as {@code name=us/msg} pairs: a diagnostic beside {@link #stop()}'s figures.
+     *
+     * @return the breakdown, empty before the mark
+     */
+    public synchronized String threads() {
+        long messages = received.getAsLong() - firstCount;
+        if (firstCount == 0 || messages <= 0) {
+            return "";
+        }
+        java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+        for (java.util.Map.Entry<Long, Long> e : byThread().entrySet()) {
+            java.lang.management.ThreadInfo info = THREADS.getThreadInfo(e.getKey());
+            Long first = firstByThread.get(e.getKey());
+            if (info == null || e.getValue() < 0) {
+                continue;
+            }
+            String name = info.getThreadName().replaceAll("[0-9]+", "N");
+            byName.merge(name, e.getValue() - (first == null || first < 0 ? 0 : first), Long::sum);
+        }
+        StringBuilder sb = new StringBuilder();
+        byName.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(6)
+                .forEach(e -> sb.append(sb.length() == 0 ? "" : " ").append(e.getKey()).append('=')
+                        .append(String.format(Locale.ROOT, "%.2f", e.getValue() / 1e3 / messages)));
+        return sb.toString();
+    }
+
+    /** CPU time of the live Java threads but this one, in ns. */
+    private long appCpu() {
+        if (!THREADS.isThreadCpuTimeSupported()) {
+            return 0;
+        }
+        long self = Thread.currentThread().getId();
+        long sum = 0;
+        for (long id : THREADS.getAllThreadIds()) {
+            long t = id == self ? -1 : THREADS.getThreadCpuTime(id);
+            sum += Math.max(0, t);
+        }
+        return sum;
+    }
+
+    /**
+     * Stops sampling and returns the figures as {@code firstToLastMs=N cpuUsPerMsg=X msgsPerSec=R peakHeapMB=Y
+     * cpuUsPerMsgAll=Z appCpuUsPerMsg=A}.
      *
      * @return the figures
      */
@@ -98,8 +161,10 @@ public final class CpuMeter {
         double rate = messages > 0 && ms > 0 ? messages / (ms / 1e3) : 0;
         long all = lastCount - startCount;
         double cpuAllUs = all > 0 ? (lastCpu - startCpu) / 1e3 / all : 0;
+        double appUs = messages > 0 ? (lastAppCpu - firstAppCpu) / 1e3 / messages : 0;
         return String.format(Locale.ROOT, "firstToLastMs=%d cpuUsPerMsg=%.2f msgsPerSec=%.0f peakHeapMB=%.1f "
-                + "cpuUsPerMsgAll=%.2f", messages > 0 ? Math.round(ms) : 0, cpuUs, rate, peakHeapMb(), cpuAllUs);
+                + "cpuUsPerMsgAll=%.2f appCpuUsPerMsg=%.2f", messages > 0 ? Math.round(ms) : 0, cpuUs, rate,
+                peakHeapMb(), cpuAllUs, appUs);
     }
 
     /**

@@ -3,8 +3,12 @@ package io.github.mqtt2tdengine.runner.internal;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -35,7 +39,7 @@ public final class CpuMeter {
     private long firstAppCpu;
     private long lastAppCpu;
     /** Per thread id, its CPU time at the warm-up mark. */
-    private java.util.Map<Long, Long> firstByThread = java.util.Map.of();
+    private Map<Long, Long> firstByThread = Map.of();
     private final Thread thread;
     private volatile boolean running = true;
     private long startCount;
@@ -78,13 +82,13 @@ public final class CpuMeter {
                     firstCount = n;
                     firstNanos = System.nanoTime();
                     firstCpu = OS.getProcessCpuTime();
-                    firstAppCpu = appCpu();
                     firstByThread = byThread();
+                    firstAppCpu = appCpu(firstByThread);
                 } else if (n > lastCount && firstCount > 0) {
                     lastCount = n;
                     lastNanos = System.nanoTime();
                     lastCpu = OS.getProcessCpuTime();
-                    lastAppCpu = appCpu();
+                    lastAppCpu = appCpu(byThread());
                 }
             }
             try {
@@ -95,14 +99,28 @@ public final class CpuMeter {
         }
     }
 
-    private static java.util.Map<Long, Long> byThread() {
-        java.util.Map<Long, Long> out = new java.util.HashMap<>();
+    /** CPU time of each live Java thread, in ns, by thread id (empty where the JVM cannot measure it). */
+    private static Map<Long, Long> byThread() {
+        Map<Long, Long> out = new HashMap<>();
         if (THREADS.isThreadCpuTimeSupported()) {
             for (long id : THREADS.getAllThreadIds()) {
-                out.put(id, THREADS.getThreadCpuTime(id));
+                long cpu = THREADS.getThreadCpuTime(id);
+                if (cpu >= 0) { // -1: the thread ended meanwhile
+                    out.put(id, cpu);
+                }
             }
         }
         return out;
+    }
+
+    /** The sum of the threads' CPU time but this meter's own, in ns. */
+    private long appCpu(Map<Long, Long> byThread) {
+        long self = thread.getId();
+        long sum = 0;
+        for (Map.Entry<Long, Long> e : byThread.entrySet()) {
+            sum += e.getKey() == self ? 0 : e.getValue();
+        }
+        return sum;
     }
 
     /**
@@ -116,35 +134,20 @@ public final class CpuMeter {
         if (firstCount == 0 || messages <= 0) {
             return "";
         }
-        java.util.Map<String, Long> byName = new java.util.TreeMap<>();
-        for (java.util.Map.Entry<Long, Long> e : byThread().entrySet()) {
-            java.lang.management.ThreadInfo info = THREADS.getThreadInfo(e.getKey());
-            Long first = firstByThread.get(e.getKey());
-            if (info == null || e.getValue() < 0) {
+        Map<String, Long> byName = new TreeMap<>();
+        for (Map.Entry<Long, Long> e : byThread().entrySet()) {
+            ThreadInfo info = THREADS.getThreadInfo(e.getKey());
+            if (info == null) {
                 continue;
             }
             String name = info.getThreadName().replaceAll("[0-9]+", "N");
-            byName.merge(name, e.getValue() - (first == null || first < 0 ? 0 : first), Long::sum);
+            byName.merge(name, e.getValue() - firstByThread.getOrDefault(e.getKey(), 0L), Long::sum);
         }
         StringBuilder sb = new StringBuilder();
         byName.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(6)
                 .forEach(e -> sb.append(sb.length() == 0 ? "" : " ").append(e.getKey()).append('=')
                         .append(String.format(Locale.ROOT, "%.2f", e.getValue() / 1e3 / messages)));
         return sb.toString();
-    }
-
-    /** CPU time of the live Java threads but this one, in ns. */
-    private long appCpu() {
-        if (!THREADS.isThreadCpuTimeSupported()) {
-            return 0;
-        }
-        long self = Thread.currentThread().getId();
-        long sum = 0;
-        for (long id : THREADS.getAllThreadIds()) {
-            long t = id == self ? -1 : THREADS.getThreadCpuTime(id);
-            sum += Math.max(0, t);
-        }
-        return sum;
     }
 
     /**

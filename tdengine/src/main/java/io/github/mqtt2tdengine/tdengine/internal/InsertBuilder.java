@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds multi-table multi-row INSERT statements: {@code INSERT INTO `db`.`d1` USING `db`.`st` (`tag`, ...) TAGS (...)
@@ -23,7 +24,7 @@ public final class InsertBuilder {
     private final int maxBytes;
     private final SubTables known;
     /** The rendered clauses per super table; shared by the writer threads. */
-    private final Map<TableSchema, Clauses> clauses = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<TableSchema, Clauses> clauses = new ConcurrentHashMap<>();
 
     /**
      * One statement and the batch positions of its rows.

@@ -3,6 +3,7 @@ package io.github.mqtt2tdengine.tdengine.internal;
 import io.github.mqtt2tdengine.spi.Row;
 import io.github.mqtt2tdengine.spi.TableSchema;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class SubTableGroups {
         }
         List<Group> groups = new ArrayList<>(order.size());
         for (Positions g : order) {
-            int[] group = g.n == g.positions.length ? g.positions : java.util.Arrays.copyOf(g.positions, g.n);
+            int[] group = g.n == g.positions.length ? g.positions : Arrays.copyOf(g.positions, g.n);
             groups.add(new Group(g.subTable, rows.get(group[group.length - 1]).schema(), group, latestTags(rows,
                     group)));
         }
@@ -69,7 +70,7 @@ public final class SubTableGroups {
 
         void add(int p) {
             if (n == positions.length) {
-                positions = java.util.Arrays.copyOf(positions, n * 2);
+                positions = Arrays.copyOf(positions, n * 2);
             }
             positions[n++] = p;
         }
@@ -107,7 +108,7 @@ public final class SubTableGroups {
             System.arraycopy(g.positions(), 0, out, i, g.positions().length);
             i += g.positions().length;
         }
-        java.util.Arrays.sort(out);
+        Arrays.sort(out);
         return out;
     }
 }

@@ -1,7 +1,11 @@
 package io.github.mqtt2tdengine;
 
 import io.github.mqtt2tdengine.spi.ConnectionState;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -34,13 +38,27 @@ import java.util.Optional;
  *     nothing, so its value was NULL; fields never missed are left out. A field that misses
  *     100 messages in a row is also logged
  *     once at WARN with its path. {@code SyncPipeline.preview} calls count too.
+ * @param commitLatency from intake to acknowledgement of each message whose rows were all committed (dead-lettered
+ *     messages and messages without rows are left out): how long data waits in the pipeline, batching and retries
+ *     included
+ * @param dataLag for each committed row whose primary key is the payload's own timestamp (not the receive time):
+ *     commit time minus that timestamp. Grows when devices send late, the broker holds a backlog, or the database falls
+ *     behind; the figure to alarm on. Empty when every mapping uses the receive time
+ * @param oldestUnacked how long the oldest message still held by a writer (waiting, in a batch, in retries) has been
+ *     in flight; zero when none is held. Grows without bound while the sink is down
+ * @param reconnects how often the transport lost its connection and began to reconnect
+ * @param paused whether intake is paused because {@code maxInFlight} messages are in flight (or the pipeline drains)
+ * @param messagesByRoute messages mapped per route, by the route's topic filter ({@code #} for the default
+ *     mapping; a message its route could not map is counted in {@code deadLetters}); routes are configuration, so the
+ *     keys are few and fixed
  * @since 0.1.0
  */
 public record PipelineMetrics(PipelineState state, long received, long rowsMapped, long rowsFiltered, long rowsWritten,
         long batches, long retries, long stalledWrites, long writeStalledMillis, long deadLetters,
         Map<DeadLetterReason, Long> deadLettersByReason, long acked, long inFlight, long peakInFlight,
         long timestampCollisions, long ignoredWhileClosing, long droppedByTransport, ConnectionState connectionState,
-        String lastError, Map<String, Long> fieldsNotFound) {
+        String lastError, Map<String, Long> fieldsNotFound, LatencySummary commitLatency, LatencySummary dataLag,
+        Duration oldestUnacked, long reconnects, boolean paused, Map<String, Long> messagesByRoute) {
 
     /**
      * Creates a snapshot (the maps are copied); each parameter is the component of the same name.
@@ -65,10 +83,20 @@ public record PipelineMetrics(PipelineState state, long received, long rowsMappe
      * @param connectionState see {@link #connectionState()}
      * @param lastError see {@link #lastError()}
      * @param fieldsNotFound see {@link #fieldsNotFound()}
+     * @param commitLatency see {@link #commitLatency()}
+     * @param dataLag see {@link #dataLag()}
+     * @param oldestUnacked see {@link #oldestUnacked()}
+     * @param reconnects see {@link #reconnects()}
+     * @param paused see {@link #paused()}
+     * @param messagesByRoute see {@link #messagesByRoute()}
      */
     public PipelineMetrics {
         deadLettersByReason = Map.copyOf(deadLettersByReason);
         fieldsNotFound = Map.copyOf(fieldsNotFound);
+        messagesByRoute = Collections.unmodifiableMap(new LinkedHashMap<>(messagesByRoute));
+        Objects.requireNonNull(commitLatency, "commitLatency");
+        Objects.requireNonNull(dataLag, "dataLag");
+        Objects.requireNonNull(oldestUnacked, "oldestUnacked");
     }
 
     /**

@@ -42,6 +42,10 @@ final class Completion {
     void complete(InFlightMessage m) {
         String rejection = m.rejection();
         if (rejection == null) {
+            if (!lifecycle.isFailed()) {
+                long now = System.nanoTime();
+                metrics.commitLatency.record((now - m.intakeNanos) / 1000, now);
+            }
             acknowledge(m.message);
             return;
         }

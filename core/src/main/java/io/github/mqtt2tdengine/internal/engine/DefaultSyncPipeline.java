@@ -13,6 +13,7 @@ import io.github.mqtt2tdengine.internal.payload.MappedMessage;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.spi.SinkContext;
 import io.github.mqtt2tdengine.spi.TableSchema;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
 
     private final PipelineSettings settings;
     private final String name;
-    private final EngineMetrics metrics = new EngineMetrics();
+    private final EngineMetrics metrics;
     /** Serialises start() and close(); the state itself changes by compare-and-set in {@link Lifecycle}. */
     private final Object lifecycleLock = new Object();
     private final Lifecycle lifecycle;
@@ -65,6 +66,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
     public DefaultSyncPipeline(PipelineSettings settings) {
         this.settings = settings;
         this.name = settings.name();
+        this.metrics = new EngineMetrics(settings.router().mappings());
         this.lifecycle = new Lifecycle(name, settings.listeners());
         this.flow = new FlowControl(name, settings.transport(), settings.maxInFlight());
         this.completion = new Completion(settings, metrics, flow, lifecycle, this::fail);
@@ -95,7 +97,13 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         for (Mapping m : settings.router().mappings()) {
             m.addNotFound(notFound);
         }
-        return metrics.snapshot(lifecycle.get(), flow.inFlight(), stallWatch.longestStallMillis(), notFound);
+        long now = System.nanoTime();
+        long oldest = now;
+        for (Writer w : writers) {
+            oldest = Math.min(oldest, w.oldestIntakeNanos(now));
+        }
+        return metrics.snapshot(lifecycle.get(), flow.inFlight(), stallWatch.longestStallMillis(), notFound,
+                flow.isPaused(), Duration.ofNanos(now - oldest));
     }
 
     @Override
@@ -371,6 +379,11 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         @Override
         public void sinkCallStarted() {
             stallWatch.callStarted();
+        }
+
+        @Override
+        public TimePrecision precision() {
+            return precision;
         }
     }
 

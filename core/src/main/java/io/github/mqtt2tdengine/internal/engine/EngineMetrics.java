@@ -4,7 +4,11 @@ import io.github.mqtt2tdengine.DeadLetterReason;
 import io.github.mqtt2tdengine.PipelineMetrics;
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.spi.ConnectionState;
+import io.github.mqtt2tdengine.internal.payload.Mapping;
+import java.time.Duration;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -13,6 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
  * The engine's live counters. Not API.
  */
 final class EngineMetrics {
+    /** The window of the latency and lag percentiles (a snapshot covers its last half to all of it). */
+    static final Duration WINDOW = Duration.ofMinutes(1);
+
     final LongAdder received = new LongAdder();
     final LongAdder rowsMapped = new LongAdder();
     final LongAdder rowsFiltered = new LongAdder();
@@ -28,10 +35,35 @@ final class EngineMetrics {
     volatile ConnectionState connectionState = ConnectionState.DISCONNECTED;
     private final Map<DeadLetterReason, LongAdder> deadLetters = new EnumMap<>(DeadLetterReason.class);
     volatile String lastError;
+    final LongAdder reconnects = new LongAdder();
+    /** Receipt to acknowledgement of each message whose rows were all committed, in microseconds. */
+    final WindowedHistogram commitLatency;
+    /** Commit time minus the row's own timestamp, for rows whose primary key comes from the payload. */
+    final WindowedHistogram dataLag;
+    private final List<Mapping> routes;
+    private final LongAdder[] routed;
 
-    EngineMetrics() {
+    EngineMetrics(List<Mapping> routes) {
         for (DeadLetterReason r : DeadLetterReason.values()) {
             deadLetters.put(r, new LongAdder());
+        }
+        long now = System.nanoTime();
+        this.commitLatency = new WindowedHistogram(WINDOW, now);
+        this.dataLag = new WindowedHistogram(WINDOW, now);
+        this.routes = List.copyOf(routes);
+        this.routed = new LongAdder[routes.size()];
+        for (int i = 0; i < routed.length; i++) {
+            routed[i] = new LongAdder();
+        }
+    }
+
+    /** Counts a message its route mapped (routes are few: a scan by identity). */
+    void routed(Mapping mapping) {
+        for (int i = 0; i < routed.length; i++) {
+            if (routes.get(i) == mapping) {
+                routed[i].increment();
+                return;
+            }
         }
     }
 
@@ -47,7 +79,12 @@ final class EngineMetrics {
     }
 
     PipelineMetrics snapshot(PipelineState state, long inFlight, long writeStalledMillis,
-            Map<String, Long> fieldsNotFound) {
+            Map<String, Long> fieldsNotFound, boolean paused, Duration oldestUnacked) {
+        Map<String, Long> byRoute = new LinkedHashMap<>();
+        for (int i = 0; i < routed.length; i++) {
+            byRoute.merge(routes.get(i).topicFilter(), routed[i].sum(), Long::sum);
+        }
+        long now = System.nanoTime();
         Map<DeadLetterReason, Long> byReason = new EnumMap<>(DeadLetterReason.class);
         long total = 0;
         for (Map.Entry<DeadLetterReason, LongAdder> e : deadLetters.entrySet()) {
@@ -60,6 +97,7 @@ final class EngineMetrics {
         return new PipelineMetrics(state, received.sum(), rowsMapped.sum(), rowsFiltered.sum(), rowsWritten.sum(),
                 batches.sum(), retries.sum(), stalledWrites.sum(), writeStalledMillis, total, byReason, acked.sum(),
                 inFlight, peakInFlight.get(), collisions.sum(), ignoredWhileClosing.sum(), droppedByTransport.sum(),
-                connectionState, lastError, fieldsNotFound);
+                connectionState, lastError, fieldsNotFound, commitLatency.snapshot(now), dataLag.snapshot(now),
+                oldestUnacked, reconnects.sum(), paused, byRoute);
     }
 }

@@ -41,6 +41,11 @@ final class FlowControl {
         return inFlight.get();
     }
 
+    /** Whether the transport is paused at the bound (or for the drain). */
+    boolean isPaused() {
+        return paused;
+    }
+
     boolean isDraining() {
         return draining;
     }

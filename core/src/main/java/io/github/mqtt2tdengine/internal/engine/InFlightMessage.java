@@ -24,15 +24,21 @@ final class InFlightMessage {
 
     final InboundMessage message;
     final int totalRows;
+    /** When intake took it ({@link System#nanoTime()}): the start of its commit latency and of its age in flight. */
+    final long intakeNanos;
+    /** Whether its rows' primary keys are the payload's own timestamps (then each committed row's lag is recorded). */
+    final boolean eventTime;
     @SuppressWarnings("unused") // through PENDING
     private volatile int pendingRows;
     @SuppressWarnings("unused") // through REJECTED
     private volatile int rejectedRows;
     private volatile String rejection;
 
-    InFlightMessage(InboundMessage message, int rows) {
+    InFlightMessage(InboundMessage message, int rows, boolean eventTime) {
         this.message = message;
         this.totalRows = rows;
+        this.intakeNanos = System.nanoTime();
+        this.eventTime = eventTime;
         this.pendingRows = rows;
     }
 

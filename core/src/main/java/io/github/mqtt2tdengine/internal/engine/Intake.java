@@ -100,6 +100,7 @@ final class Intake implements TransportContext {
             return;
         }
         List<Row> rows = mapped.rows();
+        metrics.routed(mapped.mapping());
         metrics.rowsMapped.add(rows.size());
         if (mapped.filtered() > 0) {
             metrics.rowsFiltered.add(mapped.filtered());
@@ -108,8 +109,9 @@ final class Intake implements TransportContext {
             completion.acknowledge(message);
             return;
         }
-        InFlightMessage tracked = new InFlightMessage(message, rows.size());
-        WorkItem.Collisions collisions = !mapped.mapping().receiveTimeIsPrimaryKey() ? WorkItem.Collisions.NONE
+        boolean eventTime = !mapped.mapping().receiveTimeIsPrimaryKey();
+        InFlightMessage tracked = new InFlightMessage(message, rows.size(), eventTime);
+        WorkItem.Collisions collisions = eventTime ? WorkItem.Collisions.NONE
                 : mapped.mapping().collisionPolicy() == TimestampCollisionPolicy.SHIFT ? WorkItem.Collisions.SHIFT
                 : WorkItem.Collisions.COUNT;
         if (writers.length == 1) {
@@ -135,7 +137,7 @@ final class Intake implements TransportContext {
     }
 
     private void unmappable(InboundMessage message, PayloadException e) {
-        InFlightMessage m = new InFlightMessage(message, 0);
+        InFlightMessage m = new InFlightMessage(message, 0, false);
         if (policy == BadMessagePolicy.FAIL) {
             completion.badMessage(m, e);
             return;
@@ -161,6 +163,10 @@ final class Intake implements TransportContext {
 
     @Override
     public void onConnectionStateChanged(ConnectionState connectionState, String detail) {
+        if (connectionState == ConnectionState.RECONNECTING
+                && metrics.connectionState != ConnectionState.RECONNECTING) {
+            metrics.reconnects.increment();
+        }
         metrics.connectionState = connectionState;
         lifecycle.notifyListeners(l -> l.onConnectionStateChanged(connectionState, detail));
     }

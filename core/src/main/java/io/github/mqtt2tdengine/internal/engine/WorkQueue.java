@@ -85,6 +85,15 @@ final class WorkQueue {
         return poll();
     }
 
+    /**
+     * The oldest queued item, left in the queue; any thread.
+     *
+     * @return the item, or null when empty
+     */
+    WorkItem peek() {
+        return items.peek();
+    }
+
     /** The number of queued items. */
     int size() {
         return size.get();

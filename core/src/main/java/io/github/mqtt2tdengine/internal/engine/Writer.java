@@ -4,6 +4,7 @@ import io.github.mqtt2tdengine.RetriableSinkException;
 import io.github.mqtt2tdengine.SinkException;
 import io.github.mqtt2tdengine.spi.Row;
 import io.github.mqtt2tdengine.spi.Sink;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,8 @@ final class Writer implements Runnable {
     private final List<Row> rows;
     private final List<InFlightMessage> owners;
     private long batchStart;
+    /** When intake took the first message of the batch under way ({@link System#nanoTime()}); read by metrics(). */
+    private volatile long batchOldestNanos = Long.MAX_VALUE;
     private long sequence;
     private final Map<String, long[]> lastTimestamps = new LinkedHashMap<>(256, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -80,6 +83,21 @@ final class Writer implements Runnable {
 
     void offer(WorkItem item) {
         queue.add(item);
+    }
+
+    /**
+     * When intake took the oldest message this writer holds (in its batch, else at the head of its queue).
+     *
+     * @param now the current {@link System#nanoTime()}, returned when it holds none
+     * @return a {@link System#nanoTime()} value
+     */
+    long oldestIntakeNanos(long now) {
+        long oldest = batchOldestNanos;
+        if (oldest != Long.MAX_VALUE) {
+            return oldest;
+        }
+        WorkItem head = queue.peek();
+        return head == null ? now : head.message().intakeNanos;
     }
 
     SinkCall call() {
@@ -155,6 +173,7 @@ final class Writer implements Runnable {
                     : collide(row, item.collisions() == WorkItem.Collisions.SHIFT);
             if (rows.isEmpty()) {
                 batchStart = System.nanoTime();
+                batchOldestNanos = item.message().intakeNanos;
             }
             rows.add(r);
             owners.add(item.message());
@@ -233,6 +252,7 @@ final class Writer implements Runnable {
             LOG.debug("Pipeline '{}': batch {} written: {} rows ({} rejected) in {} ms", name, sequence, n,
                     rejected, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         }
+        recordLag(batch);
         for (int i = 0; i < n; i++) {
             InFlightMessage owner = owners.get(i);
             if (owner.rowDone(batch.rejection(i))) {
@@ -241,6 +261,30 @@ final class Writer implements Runnable {
         }
         rows.clear();
         owners.clear();
+        batchOldestNanos = Long.MAX_VALUE;
+    }
+
+    /** Records the data lag of each committed row whose timestamp is the payload's own: commit time minus it. */
+    private void recordLag(DefaultSinkBatch batch) {
+        long nowUnits = Long.MIN_VALUE;
+        long unitsPerSecond = 0;
+        long nanos = 0;
+        for (int i = 0, n = rows.size(); i < n; i++) {
+            if (!owners.get(i).eventTime || batch.rejection(i) != null) {
+                continue;
+            }
+            if (nowUnits == Long.MIN_VALUE) {
+                unitsPerSecond = host.precision().unitsPerSecond();
+                Instant now = Instant.now();
+                nowUnits = Math.multiplyExact(now.getEpochSecond(), unitsPerSecond)
+                        + now.getNano() / (1_000_000_000L / unitsPerSecond);
+                nanos = System.nanoTime();
+            }
+            long lagUnits = nowUnits - rows.get(i).timestamp();
+            long micros = unitsPerSecond >= 1_000_000 ? lagUnits / (unitsPerSecond / 1_000_000)
+                    : lagUnits > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : lagUnits * (1_000_000 / unitsPerSecond);
+            metrics.dataLag.record(micros, nanos);
+        }
     }
 
     /** One sink call, published for the stall watch: per batch (and retry) a small object and a few volatile writes. */

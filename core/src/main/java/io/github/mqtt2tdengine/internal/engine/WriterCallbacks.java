@@ -1,6 +1,7 @@
 package io.github.mqtt2tdengine.internal.engine;
 
 import io.github.mqtt2tdengine.PayloadException;
+import io.github.mqtt2tdengine.payload.TimePrecision;
 
 /** What a writer tells and asks its pipeline, and nothing more. Called on the writer's thread. Not API. */
 interface WriterCallbacks {
@@ -24,4 +25,7 @@ interface WriterCallbacks {
 
     /** A sink call is starting (the stall watch looks at it). */
     void sinkCallStarted();
+
+    /** The sink's precision, once it is open: the unit of the rows' timestamps. */
+    TimePrecision precision();
 }

@@ -17,12 +17,16 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -122,5 +126,28 @@ class PipelineMetricsBinderTest {
     private static double value(String text, String series) {
         return text.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(
                 l.substring(series.length() + 1).trim())).findFirst().orElseThrow();
+    }
+
+    @Test
+    void readmeAlertRules_nameOnlyMetersTheBinderPublishes() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int start = readme.indexOf("```yaml\ngroups:\n  - name: mqtt2tdengine");
+        assertThat(start).as("the README's alert rules").isNotNegative();
+        String rules = readme.substring(start, readme.indexOf("```", start + 7));
+        pipeline = SyncPipeline.builder().name("p").source(transport).sink(sink)
+                .payload(PayloadSpec.json().tag("id", "$.id", ColumnType.INT).build()).superTable("m")
+                .subTableTemplate("d{id}").build();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new PipelineMetricsBinder(pipeline).bindTo(registry);
+        Set<String> published = registry.scrape().lines().filter(l -> !l.startsWith("#"))
+                .map(l -> l.replaceAll("[{ ].*", "")).collect(Collectors.toSet());
+        Matcher m = Pattern.compile("mqtt2td_[a-z_]+").matcher(rules);
+        int names = 0;
+        while (m.find()) {
+            assertThat(published).as("README rule meter " + m.group()).contains(m.group());
+            names++;
+        }
+        assertThat(names).isGreaterThanOrEqualTo(5);
+        assertThat(rules).contains("quantile=\"0.99\"", "reason");
     }
 }

@@ -6,10 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -24,13 +26,46 @@ final class ConfigNode {
     private final String path;
     private final JsonNode node;
     private final Set<String> read = new HashSet<>();
+    /** Relaxed: keys match ignoring case, dashes and underscores, and numbers and booleans may be text (properties). */
+    private final boolean relaxed;
+    /** In relaxed mode, each key's canonical form to the key as written. */
+    private final Map<String, String> canonical = new HashMap<>();
 
     ConfigNode(String path, JsonNode node) {
+        this(path, node, false);
+    }
+
+    ConfigNode(String path, JsonNode node, boolean relaxed) {
         this.path = path;
         this.node = node;
+        this.relaxed = relaxed;
         if (!node.isObject()) {
             throw new ConfigException(where() + " must be an object, but was " + describe(node));
         }
+        if (relaxed) {
+            for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+                String k = it.next();
+                String previous = canonical.put(canonical(k), k);
+                if (previous != null) {
+                    throw new ConfigException(key(k) + " and " + key(previous) + " name the same key");
+                }
+            }
+        }
+    }
+
+    /** A key without case, dashes and underscores: {@code client-id}, {@code clientId}, {@code CLIENT_ID} alike. */
+    static String canonical(String key) {
+        return key.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** The key as written in the node, for a key as the code names it. */
+    private String actual(String name) {
+        return relaxed ? canonical.getOrDefault(canonical(name), name) : name;
+    }
+
+    /** Whether this node came from properties (relaxed keys, text values). */
+    boolean relaxed() {
+        return relaxed;
     }
 
     String where() {
@@ -42,12 +77,14 @@ final class ConfigNode {
     }
 
     boolean has(String name) {
+        name = actual(name);
         read.add(name);
         JsonNode v = node.get(name);
         return v != null && !v.isNull();
     }
 
     private JsonNode get(String name) {
+        name = actual(name);
         read.add(name);
         JsonNode v = node.get(name);
         return v == null || v.isNull() ? null : v;
@@ -92,6 +129,13 @@ final class ConfigNode {
         if (v == null) {
             return fallback;
         }
+        if (relaxed && v.isTextual()) {
+            try {
+                return Integer.valueOf(v.textValue().trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key(name) + " must be a whole number, but was " + describe(v), e);
+            }
+        }
         if (!v.isIntegralNumber() || !v.canConvertToInt()) {
             throw new ConfigException(key(name) + " must be a whole number, but was " + describe(v));
         }
@@ -103,6 +147,10 @@ final class ConfigNode {
         if (v == null) {
             return fallback;
         }
+        if (relaxed && v.isTextual() && (v.textValue().equalsIgnoreCase("true")
+                || v.textValue().equalsIgnoreCase("false"))) {
+            return Boolean.valueOf(v.textValue());
+        }
         if (!v.isBoolean()) {
             throw new ConfigException(key(name) + " must be true or false, but was " + describe(v));
         }
@@ -111,7 +159,7 @@ final class ConfigNode {
 
     ConfigNode object(String name) {
         JsonNode v = get(name);
-        return v == null ? null : new ConfigNode(key(name), v);
+        return v == null ? null : new ConfigNode(key(name), v, relaxed);
     }
 
     List<ConfigNode> objects(String name) {
@@ -124,7 +172,7 @@ final class ConfigNode {
             throw new ConfigException(key(name) + " must be a list, but was " + describe(v));
         }
         for (int i = 0; i < v.size(); i++) {
-            out.add(new ConfigNode(key(name) + "[" + i + "]", v.get(i)));
+            out.add(new ConfigNode(key(name) + "[" + i + "]", v.get(i), relaxed));
         }
         return out;
     }

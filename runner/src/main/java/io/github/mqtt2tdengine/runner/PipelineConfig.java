@@ -30,9 +30,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -75,15 +78,29 @@ public final class PipelineConfig {
     private final Recipe<MqttTransport.Builder> mqtt;
     private final Recipe<TDengineSink.Builder> tdengine;
     private final Recipe<SyncPipeline.Builder> pipeline;
+    private final List<Mapping> mappings;
+    private final Integer metricsPort;
+    private final String metricsHost;
+
+    /** A mapping of the file: {@code parser} (the default) or one of {@code routes}. */
+    private record Mapping(String topicFilter, PayloadSpec spec, boolean isDefault) {
+    }
 
     private PipelineConfig(String name, String logLevel, Recipe<MqttTransport.Builder> mqtt,
-            Recipe<TDengineSink.Builder> tdengine, Recipe<SyncPipeline.Builder> pipeline) {
+            Recipe<TDengineSink.Builder> tdengine, Recipe<SyncPipeline.Builder> pipeline, List<Mapping> mappings,
+            Integer metricsPort, String metricsHost) {
+        this.mappings = mappings;
         this.name = name;
         this.logLevel = logLevel;
         this.mqtt = mqtt;
         this.tdengine = tdengine;
         this.pipeline = pipeline;
+        this.metricsPort = metricsPort;
+        this.metricsHost = metricsHost;
     }
+
+    /** The address the runner's metrics endpoint binds to when the config does not name one. */
+    public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
 
     /**
      * Reads and checks a config file (UTF-8 JSON). Runs on the caller's thread and blocks while it reads the file
@@ -129,7 +146,39 @@ public final class PipelineConfig {
         if (root == null || root.isMissingNode()) {
             throw new ConfigException("config is empty");
         }
-        ConfigNode c = new ConfigNode("", root);
+        return parse(new ConfigNode("", root));
+    }
+
+    /**
+     * Reads and checks a config given as a tree of maps, lists and scalars, as a properties source binds it (Spring
+     * Boot's {@code mqtt2tdengine.*}, a YAML document): the same keys as the file, matched ignoring case, dashes and
+     * underscores ({@code client-id}, {@code clientId} and {@code CLIENTID} alike), and numbers and booleans may be
+     * text ({@code "1883"}, {@code "true"}), as properties are. Blocks only to read the PEM files it names.
+     *
+     * @param tree the config, its top level as the file's
+     * <p>Unlike the file, {@code tdengine.url} may be left out when the host brings its own connections: the builder
+     * {@link #tdengine()} returns then needs {@code dataSource(...)} before {@code build()}.
+     *
+     * @return the config
+     * @throws ConfigException when the tree is not valid; the message names the key
+     * @throws NullPointerException when {@code tree} is null
+     * @since 0.1.0
+     */
+    public static PipelineConfig fromTree(Map<String, ?> tree) {
+        Objects.requireNonNull(tree, "tree must not be null");
+        if (tree.isEmpty()) {
+            throw new ConfigException("config is empty");
+        }
+        JsonNode root;
+        try {
+            root = JSON.valueToTree(tree);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config tree cannot be read: " + e.getMessage(), e);
+        }
+        return parse(new ConfigNode("", root, true));
+    }
+
+    private static PipelineConfig parse(ConfigNode c) {
         String name = c.string("name", SyncPipeline.Builder.DEFAULT_NAME);
         String logLevel = c.string("logLevel", DEFAULT_LOG_LEVEL).toLowerCase(Locale.ROOT);
         if (!LOG_LEVELS.contains(logLevel)) {
@@ -146,22 +195,37 @@ public final class PipelineConfig {
         if (parser == null && routes.isEmpty()) {
             throw new ConfigException("parser is required (or routes)");
         }
+        List<Mapping> mappings = new ArrayList<>();
         if (parser != null) {
             PayloadSpec spec = spec(parser);
-            p.call("parser", b -> b.payload(spec));
+            apply("parser", () -> p.probe().payload(spec));
+            mappings.add(new Mapping(SyncPipeline.Builder.DEFAULT_ROUTE, spec, true));
         }
         for (ConfigNode r : routes) {
             String filter = r.requiredString("topicFilter");
             PayloadSpec spec = spec(require(r, "parser"));
-            p.call(r.key("topicFilter"), b -> b.route(filter, spec));
+            apply(r.key("topicFilter"), () -> p.probe().route(filter, spec));
+            mappings.add(new Mapping(filter, spec, false));
             r.noUnknownKeys();
         }
         ConfigNode pl = c.object("pipeline");
         if (pl != null) {
             pipelineOptions(pl, p);
         }
+        ConfigNode metrics = c.object("metrics");
+        Integer metricsPort = null;
+        String metricsHost = DEFAULT_METRICS_HOST;
+        if (metrics != null) {
+            metricsPort = metrics.integer("port", null);
+            if (metricsPort != null && (metricsPort < 0 || metricsPort > 65_535)) {
+                throw new ConfigException(metrics.key("port") + " must be 0 (any free port) to 65535, but was "
+                        + metricsPort);
+            }
+            metricsHost = metrics.string("host", DEFAULT_METRICS_HOST);
+            metrics.noUnknownKeys();
+        }
         c.noUnknownKeys();
-        return new PipelineConfig(name, logLevel, mqtt, td, p);
+        return new PipelineConfig(name, logLevel, mqtt, td, p, List.copyOf(mappings), metricsPort, metricsHost);
     }
 
     /**
@@ -204,6 +268,28 @@ public final class PipelineConfig {
     }
 
     /**
+     * Returns the port of the runner's metrics endpoint ({@code metrics.port}): Prometheus text at {@code /metrics}
+     * and the health answer at {@code /health}. Hosts that embed the library publish metrics their own way (the
+     * Micrometer binder, the Spring Boot starter) and ignore it.
+     *
+     * @return the port (0: any free port), absent when the endpoint is off (the default)
+     * @since 0.1.0
+     */
+    public OptionalInt metricsPort() {
+        return metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort);
+    }
+
+    /**
+     * Returns the address the metrics endpoint binds to ({@code metrics.host}).
+     *
+     * @return the address, {@value #DEFAULT_METRICS_HOST} unless the config names another
+     * @since 0.1.0
+     */
+    public String metricsHost() {
+        return metricsHost;
+    }
+
+    /**
      * Returns a new MQTT transport builder set up from the {@code mqtt} section (endpoint, protocol, session,
      * topics, credentials, TLS, timeouts). The caller may change it; later calls return new builders.
      *
@@ -237,7 +323,33 @@ public final class PipelineConfig {
      * @since 0.1.0
      */
     public SyncPipeline.Builder pipeline() {
-        return pipeline.fresh();
+        return pipeline((topicFilter, spec) -> spec);
+    }
+
+    /**
+     * Returns a new pipeline builder as {@link #pipeline()} does, each mapping's payload spec first passed through a
+     * function: the place for what a file cannot say, such as a row filter or transform in Java
+     * ({@code (filter, spec) -> spec.toBuilder().filter(row -> ...).build()}).
+     *
+     * @param specs called once per mapping with its topic filter ({@value SyncPipeline.Builder#DEFAULT_ROUTE} for
+     *     {@code parser}) and its spec; returns the spec to use (the same one to keep it)
+     * @return a new builder without source and sink
+     * @throws NullPointerException when {@code specs} is null or returns null
+     * @since 0.1.0
+     */
+    public SyncPipeline.Builder pipeline(BiFunction<String, PayloadSpec, PayloadSpec> specs) {
+        Objects.requireNonNull(specs, "specs must not be null");
+        SyncPipeline.Builder b = pipeline.fresh();
+        for (Mapping m : mappings) {
+            PayloadSpec spec = Objects.requireNonNull(specs.apply(m.topicFilter(), m.spec()),
+                    "the spec function returned null for topic filter '" + m.topicFilter() + "'");
+            if (m.isDefault()) {
+                b.payload(spec);
+            } else {
+                b.route(m.topicFilter(), spec);
+            }
+        }
+        return b;
     }
 
     /**
@@ -394,8 +506,11 @@ public final class PipelineConfig {
 
     private static Recipe<TDengineSink.Builder> tdengine(ConfigNode t) {
         Recipe<TDengineSink.Builder> r = new Recipe<>(TDengineSink::builder);
-        String url = t.requiredString("url");
-        r.call(t.key("url"), b -> b.jdbcUrl(url));
+        // from properties (a host such as the Spring Boot starter) the url may be left to the host's DataSource
+        String url = t.relaxed() ? t.string("url", null) : t.requiredString("url");
+        if (url != null) {
+            r.call(t.key("url"), b -> b.jdbcUrl(url));
+        }
         r.set(t, "database", t.string("database", null), (b, v) -> b.database(v));
         String user = t.string("user", null);
         String password = t.string("password", null);
@@ -414,7 +529,7 @@ public final class PipelineConfig {
         WriteMode mode = t.enumValue("writeMode", WriteMode.class, TDengineSink.Builder.DEFAULT_WRITE_MODE);
         r.call(t.key("writeMode"), b -> b.writeMode(mode));
         t.noUnknownKeys();
-        apply(t.where(), () -> r.probe().build());
+        apply(t.where(), () -> (url != null ? r.probe() : r.fresh().dryRun(sql -> { })).build());
         return r;
     }
 

@@ -5,6 +5,7 @@ import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.SyncPipeline;
 import io.github.mqtt2tdengine.mqtt.MqttTransport;
 import io.github.mqtt2tdengine.runner.internal.CpuMeter;
+import io.github.mqtt2tdengine.runner.internal.MetricsServer;
 import io.github.mqtt2tdengine.runner.internal.ProcessExit;
 import io.github.mqtt2tdengine.spi.InboundMessage;
 import io.github.mqtt2tdengine.spi.TransportContext;
@@ -38,6 +39,7 @@ public final class Runner {
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: java -jar mqtt2tdengine-runner.jar --config FILE [--dry-run | --check | --sink discard]",
             "       [--max-messages N] [--duration SECONDS] [--log-level error|warn|info|debug|trace]",
+            "       [--metrics-port N]   (Prometheus text at /metrics, health at /health; 0 = any free port)",
             "The config's tdengine section may be left out with --sink discard and --dry-run (statements then name",
             "database '" + DRY_RUN_DATABASE + "'), and with --check (which then checks MQTT only).");
     private static final long PROGRESS_EVERY_MS = 5_000;
@@ -49,7 +51,7 @@ public final class Runner {
 
     /** The parsed command line. */
     record Options(Path config, boolean dryRun, boolean check, long maxMessages, long durationSeconds,
-            String logLevel, boolean discard) {
+            String logLevel, boolean discard, Integer metricsPort) {
     }
 
     /**
@@ -57,8 +59,9 @@ public final class Runner {
      * config or arguments; no arguments print the usage). Arguments: {@code --config FILE} (required) and at most one
      * of {@code --dry-run} (print the statements instead of sending them), {@code --check} (validate, connect, compare
      * the schema, exit) and {@code --sink discard} (map, batch and build statements, write nowhere); then
-     * {@code --max-messages N}, {@code --duration SECONDS} and {@code --log-level error|warn|info|debug|trace}.
-     * Blocks until the pipeline stops.
+     * {@code --max-messages N}, {@code --duration SECONDS}, {@code --log-level error|warn|info|debug|trace} and
+     * {@code --metrics-port N} (the metrics endpoint; overrides the config's {@code metrics.port}). Blocks until the
+     * pipeline stops.
      *
      * @param args the command line
      * @since 0.1.0
@@ -95,6 +98,7 @@ public final class Runner {
         long duration = 0;
         String level = null;
         boolean discard = false;
+        Integer metricsPort = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -118,6 +122,7 @@ public final class Runner {
                                 + level + "'");
                     }
                 }
+                case "--metrics-port" -> metricsPort = port(value(args, ++i, a), a);
                 case "--help", "-h" -> throw new ConfigException("help");
                 default -> throw new ConfigException("unknown argument '" + a + "'");
             }
@@ -131,7 +136,7 @@ public final class Runner {
         if ((dryRun ? 1 : 0) + (check ? 1 : 0) + (discard ? 1 : 0) > 1) {
             throw new ConfigException("--dry-run, --check and --sink discard exclude each other");
         }
-        return new Options(config, dryRun, check, maxMessages, duration, level, discard);
+        return new Options(config, dryRun, check, maxMessages, duration, level, discard, metricsPort);
     }
 
     private static String value(String[] args, int i, String flag) {
@@ -139,6 +144,18 @@ public final class Runner {
             throw new ConfigException(flag + " needs a value");
         }
         return args[i];
+    }
+
+    private static int port(String text, String flag) {
+        try {
+            int v = Integer.parseInt(text);
+            if (v >= 0 && v <= 65_535) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(flag + " must be a port, 0 (any free port) to 65535, but was '" + text + "'");
     }
 
     private static long positive(String text, String flag) {
@@ -194,7 +211,13 @@ public final class Runner {
         if (o.check()) {
             return check(pipeline, transport, hasTdengine ? sink : null, out, err);
         }
-        return runPipeline(pipeline, o, out, err);
+        Integer port = o.metricsPort() != null ? o.metricsPort()
+                : config.metricsPort().isPresent() ? Integer.valueOf(config.metricsPort().getAsInt()) : null;
+        return runPipeline(pipeline, o, port == null ? null : new Endpoint(config.metricsHost(), port), out, err);
+    }
+
+    /** Where the metrics endpoint listens. */
+    record Endpoint(String host, int port) {
     }
 
     /** Sets the level for the runner's logback configuration, and that configuration unless the user named one. */
@@ -239,7 +262,30 @@ public final class Runner {
         return code;
     }
 
-    static int runPipeline(SyncPipeline pipeline, Options o, PrintStream out, PrintStream err) {
+    static int runPipeline(SyncPipeline pipeline, Options o, Endpoint endpoint, PrintStream out, PrintStream err) {
+        MetricsServer server = null;
+        if (endpoint != null) {
+            // before start(): a health probe sees "starting" while the broker and the database are reached
+            try {
+                server = MetricsServer.start(pipeline, endpoint.host(), endpoint.port());
+            } catch (RuntimeException e) {
+                err.println("error: " + e.getMessage());
+                pipeline.close();
+                return 1;
+            }
+            out.println("metrics: http://" + endpoint.host() + ":" + server.port() + "/metrics, health: http://"
+                    + endpoint.host() + ":" + server.port() + "/health");
+        }
+        try {
+            return runStarted(pipeline, o, out, err);
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    private static int runStarted(SyncPipeline pipeline, Options o, PrintStream out, PrintStream err) {
         try {
             pipeline.start();
         } catch (RuntimeException e) {

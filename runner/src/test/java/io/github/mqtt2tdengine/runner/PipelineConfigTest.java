@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -253,5 +255,92 @@ class PipelineConfigTest {
                 .hasMessage("mqtt.tls: TLS CA certificate is not PEM: no -----BEGIN CERTIFICATE----- block found");
         assertThatThrownBy(() -> PipelineConfig.parse(config.replace("@" + ca, "@" + dir.resolve("missing.pem"))))
                 .hasMessageStartingWith("mqtt.tls.ca: file '" + dir.resolve("missing.pem") + "' cannot be read: ");
+    }
+
+    @Test
+    void fromTree_asPropertiesBindIt_relaxedKeysAndTextValues_buildsWhatTheFileBuilds() {
+        Map<String, Object> mqtt = new LinkedHashMap<>();
+        mqtt.put("endpoint", "127.0.0.1:1883");
+        mqtt.put("protocol-version", "5.0");
+        mqtt.put("clientid", "mqtt2td-plant-a"); // an environment variable's form: MQTT2TDENGINE_MQTT_CLIENTID
+        mqtt.put("KEEP_ALIVE_SECONDS", "60");
+        mqtt.put("clean-session", "true");
+        mqtt.put("topics", "plant/+/meters::1,plant/alarms/#::0");
+        mqtt.put("username", "ingest");
+        mqtt.put("password", "secret-pw");
+        Map<String, Object> tree = new LinkedHashMap<>();
+        tree.put("name", "meters-sync");
+        tree.put("mqtt", mqtt);
+        tree.put("tdengine", Map.of("url", "jdbc:TAOS-WS://127.0.0.1:6041", "database", "power", "user", "root",
+                "password", "taosdata"));
+        tree.put("parser", Map.of("ts", "ts", "topic", Map.of("as", "tag", "name", "topic"),
+                "qos", Map.of("as", "column", "name", "qos"),
+                "fields", List.of(Map.of("path", "$.id", "name", "id", "type", "INT", "as", "tag"),
+                        Map.of("path", "$.current", "name", "current", "type", "FLOAT"),
+                        Map.of("path", "$.ts", "name", "mts", "type", "TIMESTAMP", "primary-key", "true")),
+                "sub-table", "d{id}", "supertable", "meters"));
+        tree.put("metrics", Map.of("port", "9464"));
+        PipelineConfig fromTree = PipelineConfig.fromTree(tree);
+        PipelineConfig fromFile = PipelineConfig.parse(EXAMPLE);
+        assertThat(fromTree.mqtt().build().toString()).isEqualTo(fromFile.mqtt().build().toString());
+        assertThat(fromTree.tdengine().orElseThrow().build().toString())
+                .isEqualTo(fromFile.tdengine().orElseThrow().build().toString());
+        SyncPipeline a = fromTree.pipeline().source(fromTree.mqtt().build()).sink(new FakeSink()).build();
+        SyncPipeline b = fromFile.pipeline().source(fromFile.mqtt().build()).sink(new FakeSink()).build();
+        assertThat(a.tables().toString()).isEqualTo(b.tables().toString());
+        assertThat(fromTree.metricsPort()).hasValue(9464);
+        assertThat(fromTree.metricsHost()).isEqualTo("127.0.0.1");
+        assertThat(fromFile.metricsPort()).isEmpty();
+    }
+
+    @Test
+    void fromTree_errorsNameTheKey_andNeverTheSecret() {
+        Map<String, Object> mqtt = new LinkedHashMap<>(Map.of("endpoint", "127.0.0.1:1883", "topics", "a/#",
+                "keep-alive-seconds", "sixty"));
+        Map<String, Object> parser = Map.of("fields", List.of(Map.of("path", "$.id", "name", "id", "type", "INT",
+                "as", "tag")), "subTable", "d{id}", "superTable", "m");
+        assertThatThrownBy(() -> PipelineConfig.fromTree(Map.of("mqtt", mqtt, "parser", parser)))
+                .isInstanceOf(ConfigException.class).hasMessage("mqtt.keepAliveSeconds must be a whole number, but "
+                        + "was \"sixty\"");
+        mqtt.put("keep-alive-seconds", "60");
+        mqtt.put("keepAliveSeconds", "60");
+        assertThatThrownBy(() -> PipelineConfig.fromTree(Map.of("mqtt", mqtt, "parser", parser)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("name the same key");
+        mqtt.remove("keepAliveSeconds");
+        mqtt.put("pasword", "top-secret");
+        assertThatThrownBy(() -> PipelineConfig.fromTree(Map.of("mqtt", mqtt, "parser", parser)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key mqtt.pasword")
+                .hasMessageNotContaining("top-secret");
+        assertThatThrownBy(() -> PipelineConfig.fromTree(Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessage("config is empty");
+    }
+
+    @Test
+    void metricsSection_portAndHost_areChecked() {
+        String withMetrics = EXAMPLE.replace("\"logLevel\": \"info\"",
+                "\"logLevel\": \"info\", \"metrics\": { \"port\": 0, \"host\": \"0.0.0.0\" }");
+        PipelineConfig c = PipelineConfig.parse(withMetrics);
+        assertThat(c.metricsPort()).hasValue(0);
+        assertThat(c.metricsHost()).isEqualTo("0.0.0.0");
+        assertThatThrownBy(() -> PipelineConfig.parse(withMetrics.replace("\"port\": 0", "\"port\": 70000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("metrics.port must be 0 (any free port) to 65535, but was 70000");
+        assertThatThrownBy(() -> PipelineConfig.parse(withMetrics.replace("\"host\"", "\"hots\"")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("unknown key metrics.hots");
+    }
+
+    @Test
+    void pipelineWithSpecFunction_changesEachMapping_andKeepsTheRest() {
+        List<String> seen = new java.util.ArrayList<>();
+        SyncPipeline p = PipelineConfig.parse(EXAMPLE).pipeline((filter, spec) -> {
+            seen.add(filter);
+            return spec.toBuilder().filter(row -> ((Number) row.column("current")).doubleValue() >= 0).build();
+        }).source(PipelineConfig.parse(EXAMPLE).mqtt().build()).sink(new FakeSink()).build();
+        assertThat(seen).containsExactly("#");
+        assertThat(p.preview("plant/m1/meters", "{\"id\":1,\"current\":-1.0,\"ts\":1}").rows()).isEmpty();
+        assertThat(p.preview("plant/m1/meters", "{\"id\":1,\"current\":2.5,\"ts\":1}").rows()).hasSize(1);
+        assertThat(p.name()).isEqualTo("meters-sync");
+        assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE).pipeline((filter, spec) -> null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("topic filter '#'");
     }
 }

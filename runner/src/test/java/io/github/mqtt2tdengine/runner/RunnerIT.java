@@ -13,6 +13,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mqtt2tdengine.tdengine.testing.TDengineRestServer;
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -352,5 +356,73 @@ class RunnerIT {
         assertThat(exit(args, 60)).isEqualTo(2);
         assertThat(args.stderr()).contains("error: --max-messages must be a whole number greater than 0, but was 'x'");
         assertThat(new File(JAR.toString())).exists();
+    }
+
+    @Test
+    void metricsPort_servesPrometheusTextAndHealth_overRealHttp_503WhileTheBrokerIsDown() throws Exception {
+        Mosquitto own = Mosquitto.builder(Files.createDirectories(dir.resolve("broker-metrics"))).start();
+        String cfgText = withoutTdengine("it-metrics").replace("127.0.0.1:" + broker.port(), "127.0.0.1:" + own.port())
+                .replace("\"logLevel\": \"warn\"", "\"logLevel\": \"warn\", \"metrics\": { \"port\": 1 }");
+        Path cfg = write("metrics.json", cfgText);
+        // the command line's port (0: any free one) overrides the config's
+        Run run = start("metrics", "--config", cfg.toString(), "--sink", "discard", "--metrics-port", "0",
+                "--max-messages", "40");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        try (own) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> run.stdout().contains("started:"));
+            Matcher m = Pattern.compile("metrics: http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(run.stdout());
+            assertThat(m.find()).as(run.stdout()).isTrue();
+            URI base = URI.create("http://127.0.0.1:" + m.group(1));
+
+            HttpResponse<String> health = get(http, base.resolve("/health"));
+            assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+            assertThat(health.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(new ObjectMapper().readTree(health.body()).get("status").asText()).isEqualTo("UP");
+
+            try (Publisher pub = new Publisher(own.port())) {
+                for (int seq = 0; seq < 20; seq++) {
+                    pub.publish("plant/m1/meters", Publisher.payload(seq, 5), 1);
+                }
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(http, base.resolve("/metrics")).body()
+                    .contains("mqtt2td_messages_acked_total{pipeline=\"it\"} 20.0"));
+            HttpResponse<String> metrics = get(http, base.resolve("/metrics"));
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+            assertThat(metrics.body())
+                    .contains("mqtt2td_messages_received_total{pipeline=\"it\"} 20.0")
+                    .contains("mqtt2td_rows_written_total{pipeline=\"it\"} 20.0")
+                    .contains("mqtt2td_commit_latency_seconds_count{pipeline=\"it\"} 20")
+                    .contains("mqtt2td_data_lag_seconds_count{pipeline=\"it\"} 20")
+                    .contains("mqtt2td_transport_connected{pipeline=\"it\"} 1.0")
+                    .contains("jvm_memory_used_bytes");
+
+            own.stop();
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(http, base.resolve("/health")).statusCode() == 503);
+            HttpResponse<String> down = get(http, base.resolve("/health"));
+            assertThat(down.body()).contains("\"status\":\"DOWN\"").contains("reconnecting to the broker");
+            assertThat(get(http, base.resolve("/metrics")).body())
+                    .contains("mqtt2td_transport_reconnects_total{pipeline=\"it\"} 1.0")
+                    .contains("mqtt2td_healthy{pipeline=\"it\"} 0.0");
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(base.resolve("/metrics"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(405);
+
+            own.restart();
+            await().atMost(Duration.ofSeconds(60)).until(() -> get(http, base.resolve("/health")).statusCode() == 200);
+            try (Publisher pub = new Publisher(own.port())) {
+                for (int seq = 20; seq < 40; seq++) {
+                    pub.publish("plant/m1/meters", Publisher.payload(seq, 5), 1);
+                }
+            }
+            assertThat(exit(run, 60)).as(run.stderr()).isZero();
+        } finally {
+            run.process().destroyForcibly();
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

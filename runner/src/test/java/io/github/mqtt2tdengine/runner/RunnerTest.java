@@ -26,6 +26,10 @@ class RunnerTest {
         assertThat(Runner.parse(new String[] {"--config", "x.json", "--dry-run", "--duration", "5"}).durationSeconds())
                 .isEqualTo(5);
         assertThat(Runner.parse(new String[] {"--config", "x.json", "--sink", "discard"}).discard()).isTrue();
+        assertThat(Runner.parse(new String[] {"--config", "x.json", "--metrics-port", "0"}).metricsPort()).isZero();
+        assertThat(Runner.parse(new String[] {"--config", "x.json"}).metricsPort()).isNull();
+        assertThatThrownBy(() -> Runner.parse(new String[] {"--config", "x.json", "--metrics-port", "http"}))
+                .hasMessage("--metrics-port must be a port, 0 (any free port) to 65535, but was 'http'");
         assertThatThrownBy(() -> Runner.parse(new String[] {"--config", "x.json", "--sink", "null"}))
                 .hasMessage("--sink must be 'discard' (map, batch and build statements, write nowhere), but was "
                         + "'null'");

@@ -1,0 +1,146 @@
+package io.github.mqtt2tdengine.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+import io.github.mqtt2tdengine.PipelineState;
+import io.github.mqtt2tdengine.SyncPipeline;
+import io.github.mqtt2tdengine.runner.PipelineConfig;
+import io.github.mqtt2tdengine.spi.FakeSink;
+import io.github.mqtt2tdengine.spi.Sink;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.Status;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+/** The auto-configuration's conditions and the beans it picks up, without a broker (the pipeline is not started). */
+class Mqtt2TdengineAutoConfigurationTest {
+    private static final String[] CONFIG = {
+        "mqtt2tdengine.name=plant-a",
+        "mqtt2tdengine.mqtt.endpoint=127.0.0.1:1",
+        "mqtt2tdengine.mqtt.topics=plant/+/meters::1",
+        "mqtt2tdengine.parser.fields[0].path=$.id",
+        "mqtt2tdengine.parser.fields[0].name=id",
+        "mqtt2tdengine.parser.fields[0].type=INT",
+        "mqtt2tdengine.parser.fields[0].as=tag",
+        "mqtt2tdengine.parser.fields[1].path=$.current",
+        "mqtt2tdengine.parser.fields[1].name=current",
+        "mqtt2tdengine.parser.fields[1].type=FLOAT",
+        "mqtt2tdengine.parser.sub-table=d{id}",
+        "mqtt2tdengine.parser.super-table=meters",
+        "mqtt2tdengine.lifecycle.auto-startup=false",
+    };
+    private static final String TDENGINE = "mqtt2tdengine.tdengine.url=jdbc:TAOS-WS://127.0.0.1:1/power";
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(Mqtt2TdengineAutoConfiguration.class));
+
+    @Test
+    void properties_giveAPipeline_itsLifecycle_healthIndicator_andMeterBinder() {
+        runner.withPropertyValues(CONFIG).withPropertyValues(TDENGINE).run(ctx -> {
+            assertThat(ctx).hasNotFailed().hasSingleBean(PipelineConfig.class).hasSingleBean(SyncPipeline.class)
+                    .hasSingleBean(PipelineLifecycle.class).hasBean("mqtt2tdengineHealthIndicator")
+                    .hasBean("mqtt2tdengineMeterBinder");
+            SyncPipeline p = ctx.getBean(SyncPipeline.class);
+            assertThat(p.name()).isEqualTo("plant-a");
+            assertThat(p.state()).isEqualTo(PipelineState.NEW); // auto-startup false
+            assertThat(p.tables().toString()).contains("current FLOAT").contains("id INT");
+            HealthIndicator health = ctx.getBean("mqtt2tdengineHealthIndicator", HealthIndicator.class);
+            assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.health().getDetails()).containsEntry("reason", "pipeline 'plant-a' is not started");
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            ctx.getBean(MeterBinder.class).bindTo(registry);
+            assertThat(registry.get("mqtt2td.messages.received").tag("pipeline", "plant-a").functionCounter().count())
+                    .isZero();
+        });
+    }
+
+    @Test
+    void enabledFalse_configuresNothing() {
+        runner.withPropertyValues(CONFIG).withPropertyValues("mqtt2tdengine.enabled=false")
+                .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(SyncPipeline.class)
+                        .doesNotHaveBean(PipelineConfig.class));
+    }
+
+    @Test
+    void withoutActuator_noHealthIndicator_butThePipeline() {
+        runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class)).withPropertyValues(CONFIG)
+                .withPropertyValues(TDENGINE)
+                .run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(SyncPipeline.class)
+                        .doesNotHaveBean("mqtt2tdengineHealthIndicator"));
+    }
+
+    @Test
+    void mistakes_failTheStart_namingTheKey() {
+        runner.withPropertyValues(CONFIG).withPropertyValues(TDENGINE, "mqtt2tdengine.mqtt.clean-sesion=true")
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining(
+                        "mqtt2tdengine: unknown key mqtt.clean-sesion (see the README's configuration table)"));
+        runner.withPropertyValues(CONFIG).withPropertyValues(TDENGINE, "mqtt2tdengine.mqtt.keep-alive-seconds=soon")
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining(
+                        "mqtt2tdengine: mqtt.keepAliveSeconds must be a whole number, but was \"soon\""));
+        runner.run(ctx -> assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining(
+                "mqtt2tdengine: config is empty (properties mqtt2tdengine.* take the keys of the config file, see the "
+                        + "README; mqtt2tdengine.enabled=false turns the starter off)"));
+        runner.withPropertyValues(CONFIG).run(ctx -> assertThat(ctx).hasFailed().getFailure().rootCause()
+                .hasMessageStartingWith("mqtt2tdengine: no sink: set mqtt2tdengine.tdengine.url"));
+    }
+
+    @Test
+    void aSinkBean_replacesTheTdengineSink() {
+        FakeSink sink = new FakeSink();
+        runner.withPropertyValues(CONFIG).withBean(Sink.class, () -> sink).run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            assertThat(ctx.getBean(PipelineConfig.class).tdengine()).isEmpty();
+            assertThat(ctx.getBean(SyncPipeline.class)).isNotNull();
+        });
+    }
+
+    @Test
+    void withoutUrl_aDataSourceBean_feedsTheTdengineSink_andWithoutOneTheStartFails() {
+        String[] database = {"mqtt2tdengine.tdengine.database=power"};
+        runner.withPropertyValues(CONFIG).withPropertyValues(database)
+                .withBean("mqtt2tdengineDataSource", DataSource.class, () -> mock(DataSource.class))
+                .withBean("otherDataSource", DataSource.class, () -> mock(DataSource.class))
+                .run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(SyncPipeline.class));
+        runner.withPropertyValues(CONFIG).withPropertyValues(database)
+                .withBean("dataSource", DataSource.class, () -> mock(DataSource.class))
+                .run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(SyncPipeline.class));
+        runner.withPropertyValues(CONFIG).withPropertyValues(database)
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure().rootCause().hasMessageContaining(
+                        "mqtt2tdengine.tdengine.url is not set and there is no single DataSource bean"));
+    }
+
+    @Test
+    void customizers_changeTheSpecsAndTheBuilder_inOrder() {
+        runner.withPropertyValues(CONFIG).withPropertyValues(TDENGINE)
+                .withBean(PayloadSpecCustomizer.class, () -> (filter, spec) -> spec.toBuilder()
+                        .filter(row -> ((Number) row.column("current")).doubleValue() >= 0).build())
+                .withBean(PipelineCustomizer.class, () -> b -> b.name("renamed"))
+                .run(ctx -> {
+                    SyncPipeline p = ctx.getBean(SyncPipeline.class);
+                    assertThat(p.name()).isEqualTo("renamed");
+                    assertThat(p.preview("plant/m1/meters", "{\"id\":1,\"current\":-2}".getBytes()).rows()).isEmpty();
+                    assertThat(p.preview("plant/m1/meters", "{\"id\":1,\"current\":2}".getBytes()).rows()).hasSize(1);
+                });
+    }
+
+    @Test
+    void environmentVariables_bindRelaxed_andWinOverFiles() {
+        runner.withPropertyValues(CONFIG).withPropertyValues(TDENGINE, "mqtt2tdengine.mqtt.client-id=from-file")
+                .withInitializer(ctx -> ctx.getEnvironment().getPropertySources().addFirst(
+                        new SystemEnvironmentPropertySource("test-systemEnvironment", Map.of("MQTT2TDENGINE_MQTT_CLIENTID", "from-env",
+                                "MQTT2TDENGINE_PARSER_FIELDS_1_TYPE", "DOUBLE"))))
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(ctx.getBean(PipelineConfig.class).mqtt().build().toString()).contains("clientId=from-env");
+                    assertThat(ctx.getBean(SyncPipeline.class).tables().toString()).contains("current DOUBLE");
+                });
+    }
+}

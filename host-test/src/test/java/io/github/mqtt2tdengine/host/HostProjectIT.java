@@ -203,4 +203,44 @@ class HostProjectIT {
                 .map(Path::of).collect(Collectors.toList());
         return new Classpath(jars);
     }
+
+    @Test
+    void springBootHost_theStarterConverges_andItsAddedJarsAreReported() throws Exception {
+        String boot = """
+                    <dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-dependencies</artifactId>
+                      <version>3.5.7</version><type>pom</type><scope>import</scope></dependency>
+                """;
+        String ours = """
+                    <dependency><groupId>io.github.mqtt2tdengine</groupId><artifactId>mqtt2tdengine-bom</artifactId>
+                      <version>%s</version><type>pom</type><scope>import</scope></dependency>
+                """.formatted(VERSION);
+        String web = """
+                    <dependency><groupId>org.springframework.boot</groupId>
+                      <artifactId>spring-boot-starter-actuator</artifactId></dependency>
+                """;
+        Classpath plain = bootHost("boot-plain", boot, web);
+        // the README's order: the mqtt2tdengine BOM before Spring Boot's, so the library's versions win where they differ
+        Classpath with = bootHost("boot-starter", ours + boot, web + """
+                    <dependency><groupId>io.github.mqtt2tdengine</groupId>
+                      <artifactId>mqtt2tdengine-spring-boot-starter</artifactId></dependency>
+                """);
+        List<String> added = new ArrayList<>(with.names());
+        added.removeAll(plain.names());
+        System.out.printf(Locale.ROOT, "HostProjectIT: a Spring Boot 3.5.7 host with Actuator: %d jars, %.1f MB; with "
+                + "mqtt2tdengine-spring-boot-starter: %d jars, %.1f MB (%d jars added: %s)%n", plain.jars().size(),
+                plain.bytes() / 1_048_576.0, with.jars().size(), with.bytes() / 1_048_576.0, added.size(), added);
+        assertThat(added).anyMatch(n -> n.startsWith("mqtt2tdengine-spring-boot-starter"))
+                .noneMatch(n -> n.startsWith("logback")).noneMatch(n -> n.startsWith("slf4j-simple"));
+    }
+
+    private Classpath bootHost(String name, String imports, String dependencies) throws Exception {
+        Path p = Files.createDirectories(dir.resolve(name));
+        Files.writeString(p.resolve("pom.xml"), pom(name, "  <dependencyManagement><dependencies>\n" + imports
+                + "  </dependencies></dependencyManagement>\n  <dependencies>\n" + dependencies
+                + "  </dependencies>\n"));
+        Build b = maven(p, "package", "org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath",
+                "-Dmdep.outputFile=cp.txt");
+        assertThat(b.exit()).as("Spring Boot host %s: %s", name, b.output()).isZero();
+        return classpath(p);
+    }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A histogram of durations in microseconds over a sliding window, for the latency and lag figures: log-linear buckets
@@ -12,9 +13,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * each (a snapshot covers the last half to whole window), and all-time count and sum beside. Recording is a few
  * atomic adds on arrays shared by the recording threads (writers, transport threads); no lock, no allocation. A slot is
  * cleared when it becomes current again, so a recorder that read the old slot just before may land one count in the
- * cleared one: the window figures are estimates, the all-time count and sum are exact. Not API.
+ * cleared one: the window figures are estimates, the all-time count and sum are exact. Public for the benchmarks
+ * only; not API.
  */
-final class WindowedHistogram {
+public final class WindowedHistogram {
     /** Sub-buckets per power of two: 2^3. */
     private static final int SUB_BITS = 3;
     private static final int SUB = 1 << SUB_BITS;
@@ -24,8 +26,9 @@ final class WindowedHistogram {
     private final long slotNanos;
     private final AtomicLongArray[] slots = {new AtomicLongArray(BUCKETS), new AtomicLongArray(BUCKETS)};
     private final AtomicLong[] maxes = {new AtomicLong(), new AtomicLong()};
-    private final AtomicLong count = new AtomicLong();
-    private final AtomicLong sumMicros = new AtomicLong();
+    /** Striped: two writers recording at once do not share these cache lines. */
+    private final LongAdder count = new LongAdder();
+    private final LongAdder sumMicros = new LongAdder();
     /** The current slot's number: slot {@code epoch % 2}, begun at {@code epochStart}. */
     private final AtomicLong epoch = new AtomicLong();
     private volatile long epochStart;
@@ -36,7 +39,7 @@ final class WindowedHistogram {
      * @param window the window a snapshot's percentiles cover (at most; at least half of it)
      * @param now the current {@link System#nanoTime()}
      */
-    WindowedHistogram(Duration window, long now) {
+    public WindowedHistogram(Duration window, long now) {
         this.slotNanos = Math.max(1, window.toNanos() / 2);
         this.epochStart = now;
     }
@@ -47,7 +50,7 @@ final class WindowedHistogram {
      * @param micros the duration in microseconds; negative values count as 0
      * @param now the current {@link System#nanoTime()}, to move the window
      */
-    void record(long micros, long now) {
+    public void record(long micros, long now) {
         long v = Math.max(0, micros);
         int slot = current(now);
         slots[slot].getAndIncrement(bucket(v));
@@ -55,8 +58,8 @@ final class WindowedHistogram {
         if (v > max.get()) {
             max.accumulateAndGet(v, Math::max);
         }
-        count.getAndIncrement();
-        sumMicros.getAndAdd(v);
+        count.increment();
+        sumMicros.add(v);
     }
 
     /** The current slot, moving the window first when its slot is over (clearing the slot it reuses). */
@@ -120,7 +123,7 @@ final class WindowedHistogram {
      * @param now the current {@link System#nanoTime()}
      * @return the all-time count and sum, the window's count, percentiles and maximum
      */
-    LatencySummary snapshot(long now) {
+    public LatencySummary snapshot(long now) {
         int cur = current(now);
         long[] merged = new long[BUCKETS];
         long windowCount = 0;
@@ -132,7 +135,7 @@ final class WindowedHistogram {
             }
         }
         long max = Math.max(maxes[cur].get(), maxes[cur ^ 1].get());
-        return new LatencySummary(count.get(), Duration.of(sumMicros.get(), ChronoUnit.MICROS), windowCount,
+        return new LatencySummary(count.sum(), Duration.of(sumMicros.sum(), ChronoUnit.MICROS), windowCount,
                 micros(percentile(merged, windowCount, 0.50), max), micros(percentile(merged, windowCount, 0.90), max),
                 micros(percentile(merged, windowCount, 0.99), max), micros(max, max));
     }

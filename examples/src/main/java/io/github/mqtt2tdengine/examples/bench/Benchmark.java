@@ -46,6 +46,10 @@ public final class Benchmark {
             + "appCpuUsPerMsg=([0-9.]+)");
     private static final int DEVICES = 1_000;
     private static final String RUNNER = "io.github.mqtt2tdengine.runner.Runner";
+    /** Every consumer, in the table's order. */
+    private static final List<String> VARIANTS = List.of("B0", "B1", "LIB", "LIB-TD", "LIB-PREV");
+    /** The runner jar of LIB-PREV, or null. */
+    private String compareJar;
     /** The database of the LIB-TD runs. */
     static final String E2E_DATABASE = "mqtt2td_e2e";
 
@@ -82,7 +86,9 @@ public final class Benchmark {
      *     (messages waiting in the memory scenario; 0 skips it), {@code --jdbc-url URL} (adds LIB-TD: the runner
      *     writing to that TDengine; user and password in the URL's query), {@code --write-mode sql|stmt|auto} (its
      *     write mode, default sql), {@code --protocol 5.0|3.1.1} (every consumer's MQTT version, default 5.0),
-     *     {@code --payload five|ten|both} (default both; five with {@code --quick})
+     *     {@code --payload five|ten|both} (default both; five with {@code --quick}), {@code --compare-jar JAR} (adds
+     *     LIB-PREV: the runner of another build, e.g. an earlier commit's {@code mqtt2tdengine-runner.jar}, run as LIB
+     *     is, in the same rounds: its "CPU ÷ LIB" is the earlier build's cost over this one's)
      * @throws Exception if a process cannot be run
      */
     public static void main(String[] args) throws Exception {
@@ -95,6 +101,7 @@ public final class Benchmark {
         String writeMode = "sql";
         String protocol = "5.0";
         int warmup = 25;
+        String compareJar = null;
         // the quick run (CI's smoke test) takes the five-field load only: the ten-field one runs the same code
         List<String> payloads = quick ? List.of("five") : List.of("five", "ten");
         for (int i = 0; i < args.length; i++) {
@@ -108,11 +115,12 @@ public final class Benchmark {
                 case "--write-mode" -> writeMode = args[++i];
                 case "--protocol" -> protocol = args[++i];
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--compare-jar" -> compareJar = args[++i];
                 case "--payload" -> payloads = args[++i].equals("both") ? List.of("five", "ten") : List.of(args[i]);
                 default -> {
                     System.err.println("usage: Benchmark [--quick] [--qos0 N] [--qos1 N] [--rounds N] [--memory N] "
                             + "[--jdbc-url URL] [--write-mode sql|stmt|auto] [--protocol 5.0|3.1.1] "
-                            + "[--payload five|ten|both] [--warmup PERCENT]");
+                            + "[--payload five|ten|both] [--warmup PERCENT] [--compare-jar RUNNER_JAR]");
                     System.exit(2);
                 }
             }
@@ -128,8 +136,15 @@ public final class Benchmark {
                     BenchPayload.payloadFive(0, DEVICES, new java.util.Random(7)).length,
                     BenchPayload.payload(0, DEVICES, new java.util.Random(7)).length, DEVICES, rounds, warmup);
             List<Run> runs = new ArrayList<>();
-            String[] variants = jdbcUrl == null ? new String[] {"B0", "B1", "LIB"}
-                    : new String[] {"B0", "B1", "LIB", "LIB-TD"};
+            List<String> variantList = new ArrayList<>(List.of("B0", "B1", "LIB"));
+            if (jdbcUrl != null) {
+                variantList.add("LIB-TD");
+            }
+            if (compareJar != null) {
+                variantList.add("LIB-PREV");
+                b.compareJar = compareJar;
+            }
+            String[] variants = variantList.toArray(new String[0]);
             for (String payload : payloads) {
                 for (int qos : new int[] {0, 1}) {
                     long n = qos == 0 ? qos0 : qos1;
@@ -188,7 +203,11 @@ public final class Benchmark {
             readyPrefix = "ready";
         }
         List<String> jvm = List.of("-D" + CpuMeter.WARMUP_PROPERTY + "=" + messages * warmupPercent / 100);
-        Child consumer = new Child(java(jvm, command), dir.resolve(variant + "-qos" + qos + ".err"));
+        List<String> cmd = java(jvm, command);
+        if (variant.equals("LIB-PREV")) {
+            cmd.set(cmd.indexOf("-cp") + 1, compareJar);
+        }
+        Child consumer = new Child(cmd, dir.resolve(variant + "-qos" + qos + ".err"));
         consumer.await(readyPrefix, 60);
         Child publisher = new Child(java(List.of(LoadPublisher.class.getName(), Integer.toString(port),
                 Integer.toString(qos), Long.toString(messages), Integer.toString(DEVICES), payload)),
@@ -301,7 +320,7 @@ public final class Benchmark {
         Map<String, Run> median = new HashMap<>();
         List<String> payloads = runs.stream().map(Run::payload).distinct().toList();
         for (String payload : payloads) {
-          for (String variant : List.of("B0", "B1", "LIB", "LIB-TD")) {
+          for (String variant : VARIANTS) {
             for (int qos : new int[] {0, 1}) {
                 List<Run> rs = runs.stream().filter(r -> r.variant().equals(variant) && r.qos() == qos
                         && r.payload().equals(payload)).toList();
@@ -326,7 +345,7 @@ public final class Benchmark {
                 Run b0 = median.get("B0" + payload + qos);
                 Run b1 = median.get("B1" + payload + qos);
                 Run lib = median.get("LIB" + payload + qos);
-                for (String variant : List.of("B0", "B1", "LIB", "LIB-TD")) {
+                for (String variant : VARIANTS) {
                     Run r = median.get(variant + payload + qos);
                     if (r == null) {
                         continue;

@@ -29,5 +29,10 @@ public enum DeadLetterReason {
     /** A host-supplied filter or transform hook threw, or a transform returned an invalid row. */
     HOOK_FAILED,
     /** The sink rejected the message's rows (a data error reported by the database). */
-    SINK_REJECTED
+    SINK_REJECTED,
+    /**
+     * A computed column's or a filter's expression failed: division by zero, an integer overflow, values it cannot
+     * combine (text times a number).
+     */
+    EXPRESSION_FAILED
 }

@@ -1,6 +1,7 @@
 package io.github.mqtt2tdengine.payload;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One custom field of a mapping: where its value comes from (a JSONPath or a topic level), its TDengine name and
@@ -14,6 +15,7 @@ public final class Field {
     private final String name;
     private final String path;
     private final int topicLevel;
+    private final Expression expression;
     private final ColumnType type;
     private final FieldTarget target;
     private final boolean required;
@@ -25,6 +27,7 @@ public final class Field {
         this.name = b.name;
         this.path = b.path;
         this.topicLevel = b.topicLevel;
+        this.expression = b.expression;
         this.type = b.type;
         this.target = b.target;
         this.required = b.required;
@@ -96,6 +99,15 @@ public final class Field {
     }
 
     /**
+     * Returns the expression a computed field's value comes from.
+     *
+     * @return the expression, absent for a field read from the payload or the topic
+     */
+    public Optional<Expression> expression() {
+        return Optional.ofNullable(expression);
+    }
+
+    /**
      * Returns the TDengine type.
      *
      * @return the type
@@ -158,6 +170,7 @@ public final class Field {
         Builder b = new Builder(name);
         b.path = path;
         b.topicLevel = topicLevel;
+        b.expression = expression;
         b.type = type;
         b.target = target;
         b.required = required;
@@ -174,18 +187,23 @@ public final class Field {
         }
         Field f = (Field) o;
         return name.equals(f.name) && Objects.equals(path, f.path) && topicLevel == f.topicLevel
+                && Objects.equals(expression == null ? null : expression.text(),
+                        f.expression == null ? null : f.expression.text())
                 && type.equals(f.type) && target == f.target && required == f.required
                 && primaryKey == f.primaryKey && unit == f.unit && scope == f.scope;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, path, topicLevel, type, target, required, primaryKey, unit, scope);
+        return Objects.hash(name, path, topicLevel, expression == null ? null : expression.text(), type, target,
+                required, primaryKey, unit, scope);
     }
 
     @Override
     public String toString() {
-        return "Field{" + name + ' ' + type + ' ' + target + " <- " + (path != null ? path : "topic[" + topicLevel + "]")
+        String source = path != null ? path : expression != null ? "= " + expression.text()
+                : "topic[" + topicLevel + "]";
+        return "Field{" + name + ' ' + type + ' ' + target + " <- " + source
                 + (required ? ", required" : "") + (primaryKey ? ", primaryKey " + unit : "")
                 + (scope == FieldScope.MESSAGE ? ", scope=MESSAGE" : "") + '}';
     }
@@ -198,6 +216,7 @@ public final class Field {
         private final String name;
         private String path;
         private int topicLevel = -1;
+        private Expression expression;
         private ColumnType type;
         private FieldTarget target = FieldTarget.COLUMN;
         private boolean required;
@@ -224,6 +243,7 @@ public final class Field {
             }
             this.path = path;
             this.topicLevel = -1;
+            this.expression = null;
             return this;
         }
 
@@ -240,6 +260,29 @@ public final class Field {
             }
             this.topicLevel = level;
             this.path = null;
+            this.expression = null;
+            return this;
+        }
+
+        /**
+         * Computes the value from other fields: an {@link Expression} over their names (after their conversion),
+         * e.g. {@code voltage * current} or {@code raw / 10.0}; the result is converted and range-checked like any
+         * value of the field's type. A failure (division by zero, overflow) dead-letters the message with reason
+         * {@code EXPRESSION_FAILED}, naming the field and the values.
+         *
+         * @param expression the expression
+         * @return this builder
+         * @throws IllegalArgumentException naming the position when the text is not an expression
+         */
+        public Builder expression(String expression) {
+            Objects.requireNonNull(expression, "expression must not be null");
+            try {
+                this.expression = Expression.parse(expression);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("field '" + name + "': " + e.getMessage(), e);
+            }
+            this.path = null;
+            this.topicLevel = -1;
             return this;
         }
 
@@ -321,8 +364,12 @@ public final class Field {
             if (type == null) {
                 throw new IllegalStateException("field '" + name + "': type must be set");
             }
-            if (path == null && topicLevel < 0) {
-                throw new IllegalStateException("field '" + name + "': a JSONPath or a topic level must be set");
+            if (path == null && topicLevel < 0 && expression == null) {
+                throw new IllegalStateException("field '" + name + "': a JSONPath, a topic level or an expression "
+                        + "must be set");
+            }
+            if (expression != null && primaryKey) {
+                throw new IllegalStateException("field '" + name + "': a computed field cannot be the primary key");
             }
             if (primaryKey) {
                 if (type.kind() != ColumnType.Kind.TIMESTAMP) {

@@ -1,8 +1,11 @@
 package io.github.mqtt2tdengine.payload;
 
 import io.github.mqtt2tdengine.spi.Row;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -53,6 +56,8 @@ public final class PayloadSpec {
     private final UnaryOperator<Row> transform;
     private final PayloadPolicies policies;
     private final int maxPayloadBytes;
+    private final Compression compression;
+    private final Charset charset;
 
     private PayloadSpec(Builder b) {
         parser = b.parser;
@@ -70,6 +75,8 @@ public final class PayloadSpec {
         transform = b.transform;
         policies = b.policies;
         maxPayloadBytes = b.maxPayloadBytes;
+        compression = b.compression;
+        charset = b.charset;
     }
 
     /**
@@ -89,6 +96,50 @@ public final class PayloadSpec {
      */
     public static Builder builder(PayloadParser parser) {
         return new Builder(Objects.requireNonNull(parser, "parser must not be null"));
+    }
+
+    /**
+     * Starts a spec for text matched by a regular expression with named groups ({@link PayloadFormats#regex}): fields
+     * read {@code $.name} for {@code (?<name>...)}.
+     *
+     * @param pattern the expression
+     * @return a builder
+     * @throws IllegalArgumentException when the pattern is invalid or has no named group
+     */
+    public static Builder regex(String pattern) {
+        return builder(PayloadFormats.regex(pattern));
+    }
+
+    /**
+     * Starts a spec for delimited text ({@link PayloadFormats#csv}): one row per line (split {@code $[*]}); fields read
+     * {@code $.name} with column names, {@code $[i]} without.
+     *
+     * @param delimiter the field delimiter
+     * @param columns the fields' names in order, or empty to address them by position
+     * @return a builder
+     */
+    public static Builder csv(char delimiter, List<String> columns) {
+        return builder(PayloadFormats.csv(delimiter, columns)).split("$[*]");
+    }
+
+    /**
+     * Starts a spec for a single plain value ({@link PayloadFormats#plain}): fields read {@code $.name}.
+     *
+     * @param name the value's key
+     * @return a builder
+     */
+    public static Builder plain(String name) {
+        return builder(PayloadFormats.plain(name));
+    }
+
+    /**
+     * Starts a spec for JSON Lines or a JSON array in one message ({@link PayloadFormats#jsonLines}): one row per value
+     * (split {@code $[*]}).
+     *
+     * @return a builder
+     */
+    public static Builder jsonLines() {
+        return builder(PayloadFormats.jsonLines()).split("$[*]");
     }
 
     /**
@@ -112,6 +163,8 @@ public final class PayloadSpec {
         b.transform = transform;
         b.policies = policies;
         b.maxPayloadBytes = maxPayloadBytes;
+        b.compression = compression;
+        b.charset = charset;
         return b;
     }
 
@@ -260,6 +313,24 @@ public final class PayloadSpec {
         return maxPayloadBytes;
     }
 
+    /**
+     * Returns how payloads are compressed.
+     *
+     * @return the compression, {@link Compression#NONE} unless set
+     */
+    public Compression compression() {
+        return compression;
+    }
+
+    /**
+     * Returns the payloads' character set; they are decoded from it before parsing.
+     *
+     * @return the charset, UTF-8 unless set
+     */
+    public Charset charset() {
+        return charset;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof PayloadSpec)) {
@@ -272,13 +343,15 @@ public final class PayloadSpec {
                 && Objects.equals(splitPath, s.splitPath) && Objects.equals(superTable, s.superTable)
                 && Objects.equals(subTableTemplate, s.subTableTemplate) && Objects.equals(filter, s.filter)
                 && Objects.equals(transform, s.transform) && policies.equals(s.policies)
-                && maxPayloadBytes == s.maxPayloadBytes;
+                && maxPayloadBytes == s.maxPayloadBytes && compression == s.compression
+                && charset.equals(s.charset);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(parser, receiveTimeColumn, topicTarget, topicName, topicType, qosTarget, qosName, fields,
-                splitPath, superTable, subTableTemplate, filter, transform, policies, maxPayloadBytes);
+                splitPath, superTable, subTableTemplate, filter, transform, policies, maxPayloadBytes, compression,
+                charset);
     }
 
     @Override
@@ -306,6 +379,10 @@ public final class PayloadSpec {
         private UnaryOperator<Row> transform;
         private PayloadPolicies policies = PayloadPolicies.DEFAULTS;
         private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+        private Compression compression = Compression.NONE;
+        /** The filter's expression when it was given as one, for the names check in build(). */
+        private Expression filterExpression;
+        private Charset charset = StandardCharsets.UTF_8;
 
         private Builder(PayloadParser parser) {
             this.parser = parser;
@@ -599,6 +676,47 @@ public final class PayloadSpec {
         }
 
         /**
+         * Keeps only the rows for which an {@link Expression} over the row's columns and tags is true, e.g.
+         * {@code status != 'test' && current > 0}; the others are filtered (counted, acknowledged, not
+         * dead-lettered), and a NULL result is false. Replaces a {@link #filter(Predicate)}. An expression that fails
+         * on a row (division by zero, text compared with a number) dead-letters the message with reason
+         * {@code EXPRESSION_FAILED}.
+         *
+         * @param expression the condition
+         * @return this builder
+         * @throws IllegalArgumentException naming the position when the text is not an expression
+         */
+        public Builder filter(String expression) {
+            Expression e = Expression.parse(Objects.requireNonNull(expression, "expression must not be null"));
+            this.filterExpression = e;
+            this.filter = new ExpressionFilter(e);
+            return this;
+        }
+
+        /**
+         * Sets how payloads are compressed; they are expanded before parsing, at most to {@code maxPayloadBytes}.
+         *
+         * @param compression the compression; default {@link Compression#NONE}
+         * @return this builder
+         */
+        public Builder compression(Compression compression) {
+            this.compression = Objects.requireNonNull(compression, "compression must not be null");
+            return this;
+        }
+
+        /**
+         * Sets the payloads' character set (GBK, GB18030, ISO-8859-1, UTF-16, ...); they are decoded from it before
+         * parsing, and bytes that are not valid in it dead-letter the message with their offset.
+         *
+         * @param charset the charset; default UTF-8
+         * @return this builder
+         */
+        public Builder charset(Charset charset) {
+            this.charset = Objects.requireNonNull(charset, "charset must not be null");
+            return this;
+        }
+
+        /**
          * Builds the spec, checking names, paths, the primary key, the template and TDengine's tag rules.
          *
          * @return the spec
@@ -641,6 +759,48 @@ public final class PayloadSpec {
                     jsonTag |= f.type().kind() == ColumnType.Kind.JSON;
                 }
             }
+            Set<String> readable = new LinkedHashSet<>(known);
+            readable.add(topicName);
+            readable.add(qosName);
+            if (receiveTimeColumn != null) {
+                readable.add(receiveTimeColumn);
+            }
+            Set<String> computedLater = new HashSet<>();
+            for (Field f : fields) {
+                if (f.expression().isPresent()) {
+                    computedLater.add(f.name());
+                }
+            }
+            for (Field f : fields) {
+                if (f.expression().isPresent()) {
+                    computedLater.remove(f.name());
+                    for (String n : f.expression().get().names()) {
+                        if (!readable.contains(n) || computedLater.contains(n) || n.equals(f.name())) {
+                            throw new IllegalStateException("field '" + f.name() + "': expression '"
+                                    + f.expression().get().text() + "' reads '" + n + "', which is "
+                                    + (readable.contains(n) ? "computed after it (or is itself)" : "no field")
+                                    + "; it can read " + readable);
+                        }
+                    }
+                }
+            }
+            if (filter instanceof ExpressionFilter ef && ef.expression == filterExpression) {
+                Set<String> stored = new LinkedHashSet<>(known);
+                if (receiveTimeColumn != null) {
+                    stored.add(receiveTimeColumn);
+                }
+                for (Field f : fields) {
+                    if (f.target() == FieldTarget.IGNORE) {
+                        stored.remove(f.name());
+                    }
+                }
+                for (String n : filterExpression.names()) {
+                    if (!stored.contains(n)) {
+                        throw new IllegalStateException("filter '" + filterExpression.text() + "' reads '" + n
+                                + "', which is not a column or tag of the row; it can read " + stored);
+                    }
+                }
+            }
             if (primaryKeys > 1) {
                 throw new IllegalStateException("only one field can be the primary key, but " + primaryKeys
                         + " are marked");
@@ -675,6 +835,28 @@ public final class PayloadSpec {
                 throw new IllegalStateException("name '" + name + "' is used twice (" + previous + " and " + what
                         + ")" + way);
             }
+        }
+    }
+
+    /** A filter given as an expression: reads the row's columns and tags by name. */
+    private static final class ExpressionFilter implements Predicate<Row> {
+        final Expression expression;
+
+        ExpressionFilter(Expression expression) {
+            this.expression = expression;
+        }
+
+        @Override
+        public boolean test(Row row) {
+            return expression.test(name -> {
+                int c = row.schema().columnIndex(name);
+                return c >= 0 ? row.column(name) : row.tag(name);
+            });
+        }
+
+        @Override
+        public String toString() {
+            return expression.text();
         }
     }
 }

@@ -177,6 +177,25 @@ final class ConfigNode {
         return out;
     }
 
+    /** A list of strings, or null when absent. */
+    List<String> strings(String name) {
+        JsonNode v = get(name);
+        if (v == null) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw new ConfigException(key(name) + " must be a list of strings, but was " + describe(v));
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            if (!v.get(i).isTextual()) {
+                throw new ConfigException(key(name) + "[" + i + "] must be a string, but was " + describe(v.get(i)));
+            }
+            out.add(v.get(i).textValue());
+        }
+        return out;
+    }
+
     <E extends Enum<E>> E enumValue(String name, Class<E> type, E fallback) {
         String s = string(name, null);
         if (s == null) {

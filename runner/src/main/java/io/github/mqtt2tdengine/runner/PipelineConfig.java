@@ -8,6 +8,7 @@ import io.github.mqtt2tdengine.SyncPipeline;
 import io.github.mqtt2tdengine.mqtt.MqttTransport;
 import io.github.mqtt2tdengine.mqtt.TlsConfig;
 import io.github.mqtt2tdengine.payload.ColumnType;
+import io.github.mqtt2tdengine.payload.Compression;
 import io.github.mqtt2tdengine.payload.Field;
 import io.github.mqtt2tdengine.payload.FieldScope;
 import io.github.mqtt2tdengine.payload.FieldTarget;
@@ -27,6 +28,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -533,8 +535,57 @@ public final class PipelineConfig {
         return r;
     }
 
+    /** The payload formats of {@code parser.format}. */
+    static final List<String> FORMATS = List.of("json", "jsonl", "regex", "csv", "plain");
+
+    private static PayloadSpec.Builder format(ConfigNode p) {
+        String format = p.string("format", "json").toLowerCase(Locale.ROOT);
+        switch (format) {
+            case "json":
+                return PayloadSpec.json();
+            case "jsonl":
+                return PayloadSpec.jsonLines();
+            case "regex": {
+                String pattern = p.requiredString("pattern");
+                return apply(p.key("pattern"), () -> PayloadSpec.regex(pattern));
+            }
+            case "csv": {
+                String delimiter = p.string("delimiter", ",");
+                if (delimiter.length() != 1) {
+                    throw new ConfigException(p.key("delimiter") + " must be one character, but was '" + delimiter
+                            + "'");
+                }
+                List<String> columns = p.strings("columns");
+                return apply(p.key("delimiter"), () -> PayloadSpec.csv(delimiter.charAt(0),
+                        columns == null ? List.of() : columns));
+            }
+            case "plain":
+                return PayloadSpec.plain(p.string("valueName", "value"));
+            default:
+                throw new ConfigException(p.key("format") + " must be one of " + FORMATS + ", but was '" + format
+                        + "'");
+        }
+    }
+
     private static PayloadSpec spec(ConfigNode p) {
-        PayloadSpec.Builder b = PayloadSpec.json();
+        PayloadSpec.Builder b = format(p);
+        Compression compression = p.enumValue("compression", Compression.class, Compression.NONE);
+        b.compression(compression);
+        String charset = p.string("charset", null);
+        if (charset != null) {
+            Charset cs;
+            try {
+                cs = Charset.forName(charset);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(p.key("charset") + " '" + charset + "' is not a character set this Java "
+                        + "knows (e.g. UTF-8, GBK, GB18030, ISO-8859-1, UTF-16)", e);
+            }
+            b.charset(cs);
+        }
+        String filter = p.string("filter", null);
+        if (filter != null) {
+            apply(p.key("filter"), () -> b.filter(filter));
+        }
         if (p.has("ts")) {
             String ts = p.string("ts", null);
             apply(p.key("ts"), () -> b.receiveTimeColumn(ts));
@@ -598,10 +649,14 @@ public final class PipelineConfig {
         Field.Builder b = apply(f.key("name"), () -> Field.builder(name));
         String path = f.string("path", null);
         Integer level = f.integer("topicLevel", null);
-        if (path != null && level != null) {
-            throw new ConfigException(f.where() + ": give path or topicLevel, not both");
+        String expr = f.string("expr", null);
+        if ((path != null ? 1 : 0) + (level != null ? 1 : 0) + (expr != null ? 1 : 0) > 1) {
+            throw new ConfigException(f.where() + ": give one of path, topicLevel and expr");
         }
         set(f, "path", path, b::path);
+        if (expr != null) {
+            apply(f.key("expr"), () -> b.expression(expr));
+        }
         if (level != null) {
             apply(f.key("topicLevel"), () -> b.topicLevel(level));
         }

@@ -98,7 +98,7 @@ public final class JsonPayloadParser implements PayloadParser {
      * @return Jackson's tree
      */
     public static JsonNode toTree(Object tree) {
-        return MAPPER.valueToTree(tree);
+        return tree instanceof JsonNode ? (JsonNode) tree : MAPPER.valueToTree(tree);
     }
 
     @Override

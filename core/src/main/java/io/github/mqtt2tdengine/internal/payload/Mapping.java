@@ -6,6 +6,10 @@ import io.github.mqtt2tdengine.payload.TopicFilter;
 import io.github.mqtt2tdengine.payload.Identifiers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.github.mqtt2tdengine.payload.Expression;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import io.github.mqtt2tdengine.DeadLetterReason;
 import io.github.mqtt2tdengine.PayloadException;
 import io.github.mqtt2tdengine.payload.ColumnType;
@@ -39,7 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class Mapping {
     /** Where a value comes from. */
     private enum Kind {
-        RECEIVE_TIME, TOPIC, QOS, PATH, LEVEL
+        RECEIVE_TIME, TOPIC, QOS, PATH, LEVEL, EXPR
     }
 
     /** Consecutive messages in which a JSONPath field matched nothing before one WARN says so: {@value}. */
@@ -64,6 +68,10 @@ public final class Mapping {
     private final UnaryOperator<Row> transform;
     /** Reads the JSONPath fields in one streaming pass without the tree; null when a path or the spec needs it. */
     private final JsonFieldReader fieldReader;
+    /** Expansion and charset decoding before parsing, null when payloads are plain UTF-8. */
+    private final PayloadDecoding decoding;
+    /** The slots of computed fields, in declaration order. */
+    private final int[] computedSlots;
     /** Per source, its slot in the field reader's answer; -1 for sources that are not JSONPaths. */
     private final int[] readerSlots;
 
@@ -77,6 +85,9 @@ public final class Mapping {
         final TimestampUnit unit;
         final boolean required;
         final boolean messageScope;
+        /** A computed field's expression, and the source slot of each name it reads. */
+        Expression expression;
+        int[] exprSlots;
         int column = -1;
         int tag = -1;
         /** Messages (or split elements) in which the path matched nothing. */
@@ -103,6 +114,9 @@ public final class Mapping {
             }
             if (kind == Kind.LEVEL) {
                 return "field '" + name + "' (topic level " + level + ")";
+            }
+            if (kind == Kind.EXPR) {
+                return "field '" + name + "' (expression '" + expression.text() + "')";
             }
             return "field '" + name + "'";
         }
@@ -201,11 +215,28 @@ public final class Mapping {
             templateSlots[i] = slot;
         }
         boolean levels = false;
+        List<Integer> computed = new ArrayList<>();
         for (Source s : sources) {
             levels |= s.kind == Kind.LEVEL;
         }
+        for (Field f : spec.fields()) { // in declaration order: an expression reads the ones declared before it
+            for (int i = 0; i < sources.length; i++) {
+                if (sources[i].kind == Kind.EXPR && sources[i].name.equals(f.name())) {
+                    Source s = sources[i];
+                    s.exprSlots = new int[s.expression.names().size()];
+                    int k = 0;
+                    for (String n : s.expression.names()) {
+                        s.exprSlots[k++] = slotOf(n);
+                    }
+                    computed.add(i);
+                }
+            }
+        }
+        this.computedSlots = computed.stream().mapToInt(Integer::intValue).toArray();
         this.needsLevels = levels;
         this.conversions = new Conversions(spec.policies().stringOverflow(), spec.policies().nonFiniteNumber());
+        PayloadDecoding d = new PayloadDecoding(spec.compression(), spec.charset(), spec.maxPayloadBytes());
+        this.decoding = d.isNeeded() ? d : null;
         this.rowFilter = spec.filter().orElse(null);
         this.transform = spec.transform().orElse(null);
         this.readerSlots = new int[sources.length];
@@ -221,6 +252,12 @@ public final class Mapping {
     }
 
     private static Source fieldSource(Field f, boolean splitting) {
+        if (f.expression().isPresent()) {
+            // computed per row, after the row's other values; never read in the source loops
+            Source s = new Source(f.name(), Kind.EXPR, null, -1, f.type(), f.unit(), f.required(), true);
+            s.expression = f.expression().get();
+            return s;
+        }
         boolean messageScope = !splitting || f.scope() == FieldScope.MESSAGE;
         if (f.path() != null) {
             return new Source(f.name(), Kind.PATH, PathCompiler.compile("JSONPath of field '" + f.name() + "'", f.path()),
@@ -304,6 +341,9 @@ public final class Mapping {
         JsonNode root = null;
         JsonNode[] read = null;
         try {
+            if (decoding != null) {
+                payload = decoding.decode(payload);
+            }
             if (fieldReader != null) {
                 read = fieldReader.read(payload);
             } else {
@@ -319,12 +359,13 @@ public final class Mapping {
         Object[] shared = new Object[sources.length];
         for (int i = 0; i < sources.length; i++) {
             Source s = sources[i];
-            if (s.messageScope) {
+            if (s.messageScope && s.kind != Kind.EXPR) {
                 JsonNode v = s.kind != Kind.PATH ? null : read != null ? read[readerSlots[i]] : s.path.read(root);
                 shared[i] = value(s, v, topic, qos, receivedAt, levels, precision, -1);
             }
         }
         if (split == null) {
+            compute(shared, topic, precision, -1);
             Row row = row(shared, topic, -1);
             return finish(Collections.singletonList(row), topic);
         }
@@ -344,6 +385,7 @@ public final class Mapping {
                     values[i] = value(s, v, topic, qos, receivedAt, levels, precision, e);
                 }
             }
+            compute(values, topic, precision, e);
             rows.add(row(values, topic, e));
         }
         return finish(rows, topic);
@@ -421,6 +463,48 @@ public final class Mapping {
             long n = s.notFound.sum();
             if (n > 0) {
                 into.merge(s.name, n, Long::sum);
+            }
+        }
+    }
+
+    /** The slot of the source a name reads (the receive time included). */
+    private int slotOf(String name) {
+        for (int j = 0; j < sources.length; j++) {
+            if (sources[j].name.equals(name)) {
+                return j;
+            }
+        }
+        // PayloadSpec.build() checks every name an expression reads
+        throw new IllegalStateException("expression reads unknown field '" + name + "'");
+    }
+
+    /** Computes the computed fields of a row, in declaration order, each converted and checked as its type says. */
+    private void compute(Object[] values, String topic, TimePrecision precision, int element) {
+        for (int i : computedSlots) {
+            Source s = sources[i];
+            try {
+                Object result = s.expression.evaluate(name -> {
+                    for (int k = 0; k < s.exprSlots.length; k++) {
+                        if (sources[s.exprSlots[k]].name.equals(name)) {
+                            return values[s.exprSlots[k]];
+                        }
+                    }
+                    return null;
+                });
+                if (result == null) {
+                    if (s.required) {
+                        throw new PayloadException(DeadLetterReason.MISSING_FIELD, "required value is NULL");
+                    }
+                    values[i] = null;
+                    continue;
+                }
+                JsonNode node = result instanceof Long l ? LongNode.valueOf(l) : result instanceof Double d
+                        ? DoubleNode.valueOf(d) : result instanceof Boolean b ? BooleanNode.valueOf(b)
+                        : TextNode.valueOf(String.valueOf(result));
+                values[i] = conversions.convert(node, s.type, s.unit, precision);
+            } catch (PayloadException e) {
+                String row = element >= 0 ? " (element " + element + " of '" + split.text() + "')" : "";
+                throw payloadError(e.reason(), s.where() + row + ": " + e.getMessage(), topic, e.getCause());
             }
         }
     }
@@ -536,6 +620,8 @@ public final class Mapping {
             boolean keep;
             try {
                 keep = rowFilter == null || rowFilter.test(row);
+            } catch (PayloadException e) {
+                throw payloadError(e.reason(), "filter: " + e.getMessage(), topic, e.getCause());
             } catch (RuntimeException e) {
                 throw payloadError(DeadLetterReason.HOOK_FAILED, "filter threw " + e, topic, e);
             }

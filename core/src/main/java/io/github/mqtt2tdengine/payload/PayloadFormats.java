@@ -1,0 +1,303 @@
+package io.github.mqtt2tdengine.payload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.mqtt2tdengine.DeadLetterReason;
+import io.github.mqtt2tdengine.PayloadException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The payload formats beside JSON, as {@link PayloadParser}s whose trees the fields' JSONPaths read like JSON's, with
+ * the same types, conversions and errors (numbers and booleans arrive as text and are converted by the column type):
+ * regular expressions with named groups, delimited text (CSV), a single plain value, and JSON Lines. Use them through
+ * {@link PayloadSpec#regex(String)}, {@link PayloadSpec#csv(char, List)}, {@link PayloadSpec#plain(String)} and
+ * {@link PayloadSpec#jsonLines()}, which also set the row split where a format yields several rows.
+ *
+ * @since 0.1.0
+ */
+public final class PayloadFormats {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** A named group's name in a pattern: {@code (?<name>...)}. */
+    private static final Pattern GROUP = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
+
+    private PayloadFormats() {
+    }
+
+    /**
+     * A regular expression with named groups: the first match in the payload (UTF-8 text) gives one object, each
+     * group's name a key ({@code $.temp} for {@code (?<temp>...)}); a group that took no part is absent. A payload
+     * without a match is an {@code INVALID_PAYLOAD}.
+     *
+     * @param pattern the expression (Java syntax), with at least one named group
+     * @return the parser
+     * @throws IllegalArgumentException when the pattern is invalid or has no named group
+     */
+    public static PayloadParser regex(String pattern) {
+        Objects.requireNonNull(pattern, "pattern must not be null");
+        Pattern p;
+        try {
+            p = Pattern.compile(pattern);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("pattern '" + pattern + "' is not a regular expression: "
+                    + e.getDescription() + " at index " + e.getIndex(), e);
+        }
+        Set<String> groups = new LinkedHashSet<>();
+        Matcher g = GROUP.matcher(pattern);
+        while (g.find()) {
+            groups.add(g.group(1));
+        }
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("pattern '" + pattern + "' has no named group: name the values, "
+                    + "e.g. temp=(?<temp>[-0-9.]+)");
+        }
+        List<String> names = List.copyOf(groups);
+        return new PayloadParser() {
+            @Override
+            public Object parse(String topic, byte[] payload) {
+                String text = new String(payload, StandardCharsets.UTF_8);
+                Matcher m = p.matcher(text);
+                if (!m.find()) {
+                    throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "payload " + preview(text)
+                            + " does not match the pattern '" + pattern + "'");
+                }
+                ObjectNode o = NODES.objectNode();
+                for (String name : names) {
+                    String v = m.group(name);
+                    if (v != null) {
+                        o.put(name, v);
+                    }
+                }
+                return o;
+            }
+
+            @Override
+            public String toString() {
+                return "regex '" + pattern + "'";
+            }
+        };
+    }
+
+    /**
+     * Delimited text (RFC 4180: fields separated by the delimiter, quoted with {@code "} where they hold it, a quote, or
+     * a line break; {@code ""} is a quote in a quoted field): each non-empty line is a record, and the tree is an array
+     * of records. With column names, a record is an object ({@code $.temp}); without, an array ({@code $[1]}). A record
+     * with another number of fields than the names, or an unclosed quote, is an {@code INVALID_PAYLOAD} naming the line.
+     *
+     * @param delimiter the field delimiter, e.g. {@code ','} or {@code ';'}
+     * @param columns the name of each field in order, or an empty list to address fields by position
+     * @return the parser
+     */
+    public static PayloadParser csv(char delimiter, List<String> columns) {
+        if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
+            throw new IllegalArgumentException("delimiter must not be a quote or a line break");
+        }
+        List<String> names = List.copyOf(Objects.requireNonNull(columns, "columns must not be null"));
+        if (new LinkedHashSet<>(names).size() != names.size()) {
+            throw new IllegalArgumentException("csv column names must be unique, but were " + names);
+        }
+        return new PayloadParser() {
+            @Override
+            public Object parse(String topic, byte[] payload) {
+                String text = new String(payload, StandardCharsets.UTF_8);
+                ArrayNode records = NODES.arrayNode();
+                int line = 1;
+                for (List<String> fields : records(text, delimiter)) {
+                    int at = line++;
+                    if (fields == null) {
+                        continue; // an empty line
+                    }
+                    if (names.isEmpty()) {
+                        ArrayNode a = records.addArray();
+                        fields.forEach(a::add);
+                        continue;
+                    }
+                    if (fields.size() != names.size()) {
+                        throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "csv line " + at + " has "
+                                + fields.size() + " field" + (fields.size() == 1 ? "" : "s") + ", but the columns are "
+                                + names.size() + " " + names + ": " + preview(String.join(String.valueOf(delimiter),
+                                fields)));
+                    }
+                    ObjectNode o = records.addObject();
+                    for (int i = 0; i < names.size(); i++) {
+                        o.put(names.get(i), fields.get(i));
+                    }
+                }
+                return records;
+            }
+
+            @Override
+            public String toString() {
+                return "csv '" + delimiter + "' " + names;
+            }
+        };
+    }
+
+    /** The records of delimited text; null stands for an empty line. */
+    static List<List<String>> records(String text, char delimiter) {
+        List<List<String>> out = new ArrayList<>();
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        boolean wasQuoted = false;
+        boolean any = false;
+        int line = 1;
+        int quoteLine = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted) {
+                if (c == '"') {
+                    if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                        field.append('"');
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    if (c == '\n') {
+                        line++;
+                    }
+                    field.append(c);
+                }
+                continue;
+            }
+            if (c == '"' && field.length() == 0 && !wasQuoted) {
+                quoted = true;
+                wasQuoted = true;
+                quoteLine = line;
+                any = true;
+            } else if (c == delimiter) {
+                fields.add(field.toString());
+                field.setLength(0);
+                wasQuoted = false;
+                any = true;
+            } else if (c == '\n' || c == '\r') {
+                if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                fields.add(field.toString());
+                out.add(any || field.length() > 0 ? fields : null);
+                fields = new ArrayList<>();
+                field.setLength(0);
+                wasQuoted = false;
+                any = false;
+                line++;
+            } else {
+                if (wasQuoted) {
+                    throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "csv line " + line + ": text after a "
+                            + "closing quote (a quote inside a quoted field is written \"\")");
+                }
+                field.append(c);
+                any = true;
+            }
+        }
+        if (quoted) {
+            throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "csv line " + quoteLine + ": a quoted field "
+                    + "is not closed");
+        }
+        if (any || field.length() > 0) {
+            fields.add(field.toString());
+            out.add(fields);
+        }
+        return out;
+    }
+
+    /**
+     * A single plain value: the payload (UTF-8 text, surrounding white space removed) as the one key of an object
+     * ({@code $.value} for the name {@code value}). An empty payload is an {@code INVALID_PAYLOAD}.
+     *
+     * @param name the key
+     * @return the parser
+     */
+    public static PayloadParser plain(String name) {
+        Objects.requireNonNull(name, "name must not be null");
+        return new PayloadParser() {
+            @Override
+            public Object parse(String topic, byte[] payload) {
+                String text = new String(payload, StandardCharsets.UTF_8).strip();
+                if (text.isEmpty()) {
+                    throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "payload is empty");
+                }
+                return NODES.objectNode().put(name, text);
+            }
+
+            @Override
+            public String toString() {
+                return "plain '" + name + "'";
+            }
+        };
+    }
+
+    /**
+     * JSON Lines (one JSON value per line) or a JSON array: the tree is an array of the values, one row each with the
+     * split {@code $[*]}. Each line is checked as JSON is; a bad one is an {@code INVALID_PAYLOAD} naming the line.
+     *
+     * @return the parser
+     */
+    public static PayloadParser jsonLines() {
+        return new PayloadParser() {
+            @Override
+            public Object parse(String topic, byte[] payload) {
+                return JsonLines.parse(payload);
+            }
+
+            @Override
+            public String toString() {
+                return "jsonLines";
+            }
+        };
+    }
+
+    static String preview(String text) {
+        String t = text.strip();
+        return "'" + (t.length() > 64 ? t.substring(0, 64) + "...'" : t + "'");
+    }
+
+    /** JSON Lines with the library's JSON settings (size, depth, UTF-8 checks). */
+    private static final class JsonLines {
+        private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+                com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                        .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
+        static JsonNode parse(byte[] payload) {
+            String text = new String(payload, StandardCharsets.UTF_8).strip();
+            if (text.startsWith("[")) {
+                JsonNode array = read(text, 1);
+                if (!array.isArray()) {
+                    throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "payload is not a JSON array");
+                }
+                return array;
+            }
+            ArrayNode out = NODES.arrayNode();
+            String[] lines = text.split("\r?\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                if (!lines[i].isBlank()) {
+                    out.add(read(lines[i], i + 1));
+                }
+            }
+            return out;
+        }
+
+        private static JsonNode read(String json, int line) {
+            try {
+                JsonNode n = MAPPER.readTree(json);
+                if (n == null || n.isMissingNode()) {
+                    throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "line " + line + " is empty");
+                }
+                return n;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "line " + line + " is not valid JSON: "
+                        + e.getOriginalMessage(), e);
+            }
+        }
+    }
+}

@@ -11,6 +11,7 @@ import io.github.mqtt2tdengine.SyncPipeline;
 import io.github.mqtt2tdengine.spi.FakeSink;
 import io.github.mqtt2tdengine.spi.FakeTransport;
 import io.github.mqtt2tdengine.spi.Row;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -342,5 +343,78 @@ class PipelineConfigTest {
         assertThat(p.name()).isEqualTo("meters-sync");
         assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE).pipeline((filter, spec) -> null))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("topic filter '#'");
+    }
+
+    private static String formats() {
+        return """
+                {
+                  "mqtt": { "endpoint": "127.0.0.1:1883", "topics": "#::1" },
+                  "routes": [
+                    { "topicFilter": "re/#", "parser": { "format": "regex", "pattern": "id=(?<id>\\\\d+) t=(?<t>\\\\S+)",
+                      "fields": [ { "path": "$.id", "name": "id", "type": "INT", "as": "tag" },
+                                  { "path": "$.t", "name": "t", "type": "DOUBLE" },
+                                  { "expr": "t * 10", "name": "t10", "type": "INT" } ],
+                      "filter": "t > -50", "subTable": "r{id}", "superTable": "re" } },
+                    { "topicFilter": "csv/#", "parser": { "format": "csv", "columns": ["id", "t"], "delimiter": ";",
+                      "compression": "gzip",
+                      "fields": [ { "path": "$.id", "name": "id", "type": "INT", "as": "tag" },
+                                  { "path": "$.t", "name": "t", "type": "DOUBLE" } ],
+                      "subTable": "c{id}", "superTable": "csv" } },
+                    { "topicFilter": "gbk/#", "parser": { "charset": "GBK",
+                      "fields": [ { "path": "$.id", "name": "id", "type": "INT", "as": "tag" },
+                                  { "path": "$.name", "name": "name", "type": "NCHAR(8)" } ],
+                      "subTable": "g{id}", "superTable": "gbk" } },
+                    { "topicFilter": "jl/#", "parser": { "format": "jsonl",
+                      "fields": [ { "path": "$.id", "name": "id", "type": "INT", "as": "tag" } ],
+                      "subTable": "j{id}", "superTable": "jl" } }
+                  ],
+                  "parser": { "format": "plain", "valueName": "v",
+                    "fields": [ { "topicLevel": 0, "name": "dev", "type": "VARCHAR(16)", "as": "tag" },
+                                { "path": "$.v", "name": "v", "type": "DOUBLE" } ],
+                    "subTable": "p{dev}", "superTable": "plain" }
+                }
+                """;
+    }
+
+    @Test
+    void formatsCompressionCharsetFilterAndExpr_fromTheFile_mapAsTheBuilderDoes() throws Exception {
+        PipelineConfig c = PipelineConfig.parse(formats());
+        SyncPipeline p = c.pipeline().source(c.mqtt().build()).sink(new FakeSink()).build();
+        Row re = p.preview("re/1", "x id=4 t=2.5".getBytes(StandardCharsets.UTF_8)).rows().get(0);
+        assertThat(re.subTable()).isEqualTo("r4");
+        assertThat(re.column("t10")).isEqualTo(25L);
+        assertThat(p.preview("re/1", "id=4 t=-60".getBytes(StandardCharsets.UTF_8)).rows()).isEmpty(); // filtered
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(gz)) {
+            z.write("1;20.5\n2;21".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(p.preview("csv/x", gz.toByteArray()).rows()).extracting(Row::subTable).containsExactly("c1", "c2");
+        assertThat(p.preview("gbk/x", "{\"id\":3,\"name\":\"北区\"}".getBytes(java.nio.charset.Charset
+                .forName("GBK"))).rows().get(0).column("name")).isEqualTo("北区");
+        assertThat(p.preview("jl/x", "{\"id\":1}\n{\"id\":2}".getBytes(StandardCharsets.UTF_8)).rows()).hasSize(2);
+        Row plain = p.preview("m7", " 23.5 ".getBytes(StandardCharsets.UTF_8)).rows().get(0);
+        assertThat(plain.subTable()).isEqualTo("pm7");
+        assertThat(plain.column("v")).isEqualTo(23.5);
+    }
+
+    @Test
+    void formatMistakes_areConfigErrorsNamingTheKey() {
+        String f = formats();
+        assertThatThrownBy(() -> PipelineConfig.parse(f.replace("\"format\": \"jsonl\"", "\"format\": \"xml\"")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("routes[3].parser.format must be one of [json, jsonl, regex, csv, plain], but was 'xml'");
+        assertThatThrownBy(() -> PipelineConfig.parse(f.replace("\"GBK\"", "\"KLINGON\"")))
+                .hasMessageStartingWith("routes[2].parser.charset 'KLINGON' is not a character set");
+        assertThatThrownBy(() -> PipelineConfig.parse(f.replace("\"gzip\"", "\"zip\"")))
+                .hasMessageStartingWith("routes[1].parser.compression must be one of [none, gzip, deflate, auto]");
+        assertThatThrownBy(() -> PipelineConfig.parse(f.replace("\"t * 10\"", "\"t * \"")))
+                .hasMessageContaining("routes[0].parser.fields[2].expr: field 't10': expression 't * ': a value is "
+                        + "missing at position 5");
+        assertThatThrownBy(() -> PipelineConfig.parse(f.replace("\"t > -50\"", "\"temp > -50\"")))
+                .hasMessageContaining("filter 't > -50'".replace("t >", "temp >")).hasMessageContaining("reads 'temp'");
+        assertThatThrownBy(() -> PipelineConfig.parse(f.replace("\"delimiter\": \";\"", "\"delimiter\": \";;\"")))
+                .hasMessage("routes[1].parser.delimiter must be one character, but was ';;'");
+        assertThatThrownBy(() -> PipelineConfig.parse(f.replace("\"t * 10\"", "\"nope * 10\"")))
+                .hasMessageContaining("expression 'nope * 10' reads 'nope', which is no field");
     }
 }

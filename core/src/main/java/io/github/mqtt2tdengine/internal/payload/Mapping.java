@@ -365,7 +365,9 @@ public final class Mapping {
             }
         }
         if (split == null) {
-            compute(shared, topic, precision, -1);
+            if (computedSlots.length != 0) {
+                compute(shared, topic, precision, -1);
+            }
             Row row = row(shared, topic, -1);
             return finish(Collections.singletonList(row), topic);
         }
@@ -385,7 +387,9 @@ public final class Mapping {
                     values[i] = value(s, v, topic, qos, receivedAt, levels, precision, e);
                 }
             }
-            compute(values, topic, precision, e);
+            if (computedSlots.length != 0) {
+                compute(values, topic, precision, e);
+            }
             rows.add(row(values, topic, e));
         }
         return finish(rows, topic);

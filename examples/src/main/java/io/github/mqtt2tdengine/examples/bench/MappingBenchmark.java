@@ -8,7 +8,15 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.mqtt2tdengine.internal.payload.JsonPayloadParser;
 import io.github.mqtt2tdengine.internal.payload.Mapping;
 import io.github.mqtt2tdengine.payload.TimePrecision;
+import io.github.mqtt2tdengine.payload.ColumnType;
+import io.github.mqtt2tdengine.payload.Compression;
+import io.github.mqtt2tdengine.payload.PayloadSpec;
+import io.github.mqtt2tdengine.payload.TimestampUnit;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
 import java.time.Instant;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +57,15 @@ public class MappingBenchmark {
     private String[] topics;
     private Mapping mapping;
     private Mapping mappingFive;
+    private byte[][] gzipFive;
+    private byte[][] csvFive;
+    private byte[][] regexFive;
+    private byte[][] plainOne;
+    private Mapping mappingGzip;
+    private Mapping mappingJsonLines;
+    private Mapping mappingCsv;
+    private Mapping mappingRegex;
+    private Mapping mappingPlain;
     private int next;
 
     /** Builds the payloads and compiles the mapping. */
@@ -65,6 +82,102 @@ public class MappingBenchmark {
         }
         mapping = new Mapping("bench", "#", BenchPayload.spec());
         mappingFive = new Mapping("bench", "#", BenchPayload.specFive());
+        // the same five values in each other format
+        gzipFive = new byte[MESSAGES][];
+        csvFive = new byte[MESSAGES][];
+        regexFive = new byte[MESSAGES][];
+        plainOne = new byte[MESSAGES][];
+        for (int i = 0; i < MESSAGES; i++) {
+            JsonNode n;
+            try {
+                n = mapper.readTree(payloadsFive[i]);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+                    z.write(payloadsFive[i]);
+                }
+                gzipFive[i] = out.toByteArray();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            csvFive[i] = (n.path("id").asText() + "," + n.path("ts").asText() + "," + n.path("temp").asText() + ","
+                    + n.path("hum").asText() + "," + n.path("status").asText()).getBytes(StandardCharsets.UTF_8);
+            regexFive[i] = ("id=" + n.path("id").asText() + " ts=" + n.path("ts").asText() + " temp="
+                    + n.path("temp").asText() + " hum=" + n.path("hum").asText() + " status="
+                    + n.path("status").asText()).getBytes(StandardCharsets.UTF_8);
+            plainOne[i] = n.path("temp").asText().getBytes(StandardCharsets.UTF_8);
+        }
+        mappingGzip = new Mapping("bench", "#", BenchPayload.specFive().toBuilder().compression(Compression.GZIP)
+                .build());
+        mappingJsonLines = new Mapping("bench", "#", five(PayloadSpec.jsonLines()));
+        mappingCsv = new Mapping("bench", "#", five(PayloadSpec.csv(',', List.of("id", "ts", "temp", "hum",
+                "status"))));
+        mappingRegex = new Mapping("bench", "#", five(PayloadSpec.regex(
+                "id=(?<id>\\d+) ts=(?<ts>\\d+) temp=(?<temp>\\S+) hum=(?<hum>\\S+) status=(?<status>\\w+)")));
+        mappingPlain = new Mapping("bench", "#", PayloadSpec.plain("temp").tagFromTopicLevel("id", 1, ColumnType.INT)
+                .column("temp", "$.temp", ColumnType.DOUBLE).superTable("sensors").subTableTemplate("s{id}").build());
+    }
+
+    /** The five-field spec's fields on another format's builder. */
+    private static PayloadSpec five(PayloadSpec.Builder b) {
+        return b.withoutReceiveTime().timestamp("ts", "$.ts", TimestampUnit.MILLISECONDS)
+                .tag("id", "$.id", ColumnType.INT).column("temp", "$.temp", ColumnType.DOUBLE)
+                .column("hum", "$.hum", ColumnType.DOUBLE).column("status", "$.status", ColumnType.varchar(8))
+                .superTable("sensors").subTableTemplate("s{id}").build();
+    }
+
+    /**
+     * The five-field payload gzipped: expansion, then the same mapping as {@link #libraryFive()}.
+     *
+     * @return the rows
+     */
+    @Benchmark
+    public Object gzipFive() {
+        int i = next++ % MESSAGES;
+        return mappingGzip.map(topics[i], gzipFive[i], 1, NOW, TimePrecision.MILLISECONDS);
+    }
+
+    /**
+     * The five-field payload as JSON Lines (one line): the tree and a split of one element.
+     *
+     * @return the rows
+     */
+    @Benchmark
+    public Object jsonLinesFive() {
+        int i = next++ % MESSAGES;
+        return mappingJsonLines.map(topics[i], payloadsFive[i], 1, NOW, TimePrecision.MILLISECONDS);
+    }
+
+    /**
+     * The five values as one CSV line with column names.
+     *
+     * @return the rows
+     */
+    @Benchmark
+    public Object csvFive() {
+        int i = next++ % MESSAGES;
+        return mappingCsv.map(topics[i], csvFive[i], 1, NOW, TimePrecision.MILLISECONDS);
+    }
+
+    /**
+     * The five values matched by a regular expression with named groups.
+     *
+     * @return the rows
+     */
+    @Benchmark
+    public Object regexFive() {
+        int i = next++ % MESSAGES;
+        return mappingRegex.map(topics[i], regexFive[i], 1, NOW, TimePrecision.MILLISECONDS);
+    }
+
+    /**
+     * One plain value, its tag from the topic, the receive time as key.
+     *
+     * @return the rows
+     */
+    @Benchmark
+    public Object plainOne() {
+        int i = next++ % MESSAGES;
+        return mappingPlain.map(topics[i], plainOne[i], 1, NOW, TimePrecision.MILLISECONDS);
     }
 
     /**

@@ -253,8 +253,9 @@ public final class Mapping {
 
     private static Source fieldSource(Field f, boolean splitting) {
         if (f.expression().isPresent()) {
-            // computed per row, after the row's other values; never read in the source loops
-            Source s = new Source(f.name(), Kind.EXPR, null, -1, f.type(), f.unit(), f.required(), true);
+            // computed per row, after the row's other values; never read in the source loops (element scope, so the
+            // message-scope loop, the only one of unsplit messages, does not even look at it)
+            Source s = new Source(f.name(), Kind.EXPR, null, -1, f.type(), f.unit(), f.required(), false);
             s.expression = f.expression().get();
             return s;
         }
@@ -338,12 +339,12 @@ public final class Mapping {
             throw payloadError(DeadLetterReason.PAYLOAD_TOO_LARGE, "payload of " + payload.length
                     + " bytes is larger than the limit of " + spec.maxPayloadBytes() + " bytes", topic, null);
         }
+        if (decoding != null) {
+            payload = decode(payload, topic);
+        }
         JsonNode root = null;
         JsonNode[] read = null;
         try {
-            if (decoding != null) {
-                payload = decoding.decode(payload);
-            }
             if (fieldReader != null) {
                 read = fieldReader.read(payload);
             } else {
@@ -359,7 +360,7 @@ public final class Mapping {
         Object[] shared = new Object[sources.length];
         for (int i = 0; i < sources.length; i++) {
             Source s = sources[i];
-            if (s.messageScope && s.kind != Kind.EXPR) {
+            if (s.messageScope) {
                 JsonNode v = s.kind != Kind.PATH ? null : read != null ? read[readerSlots[i]] : s.path.read(root);
                 shared[i] = value(s, v, topic, qos, receivedAt, levels, precision, -1);
             }
@@ -371,6 +372,12 @@ public final class Mapping {
             Row row = row(shared, topic, -1);
             return finish(Collections.singletonList(row), topic);
         }
+        return mapElements(root, shared, topic, qos, receivedAt, levels, precision);
+    }
+
+    /** One row per element of the split path; message-scope values already in {@code shared}. */
+    private MappedMessage mapElements(JsonNode root, Object[] shared, String topic, int qos, Instant receivedAt,
+            String[] levels, TimePrecision precision) {
         JsonNode selected = split.read(root);
         if (selected == null) {
             throw payloadError(DeadLetterReason.MISSING_FIELD, "row-split path '" + split.text() + "' not found", topic, null);
@@ -382,7 +389,7 @@ public final class Mapping {
             Object[] values = shared.clone();
             for (int i = 0; i < sources.length; i++) {
                 Source s = sources[i];
-                if (!s.messageScope) {
+                if (!s.messageScope && s.kind != Kind.EXPR) {
                     JsonNode v = s.kind != Kind.PATH || element == null ? null : s.path.read(element);
                     values[i] = value(s, v, topic, qos, receivedAt, levels, precision, e);
                 }
@@ -468,6 +475,15 @@ public final class Mapping {
             if (n > 0) {
                 into.merge(s.name, n, Long::sum);
             }
+        }
+    }
+
+    /** Expands and decodes a payload (compression, charset), errors named as the parser's are. */
+    private byte[] decode(byte[] payload, String topic) {
+        try {
+            return decoding.decode(payload);
+        } catch (PayloadException e) {
+            throw payloadError(e.reason(), e.getMessage(), topic, e.getCause());
         }
     }
 

@@ -3,11 +3,7 @@ package io.github.mqtt2tdengine.internal.payload;
 import io.github.mqtt2tdengine.DeadLetterReason;
 import io.github.mqtt2tdengine.PayloadException;
 import io.github.mqtt2tdengine.payload.Compression;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.Charset;
@@ -15,15 +11,16 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.zip.GZIPInputStream;
+import java.util.zip.CRC32;
+import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
-import java.util.zip.InflaterInputStream;
 
 /**
  * What happens to a payload's bytes before parsing: expansion (bounded) and decoding from a declared charset into
  * UTF-8. Thread-safe (no state but settings). Not API.
  */
 public final class PayloadDecoding {
+    private static final byte[] NOTHING = {};
     private final Compression compression;
     private final Charset charset;
     private final int maxBytes;
@@ -67,27 +64,133 @@ public final class PayloadDecoding {
         if (c == Compression.NONE) {
             return p;
         }
-        String name = c == Compression.GZIP ? "gzip" : "deflate";
-        try (InputStream in = c == Compression.GZIP ? new GZIPInputStream(new ByteArrayInputStream(p))
-                : new InflaterInputStream(new ByteArrayInputStream(p), new Inflater(!isZlib(p)))) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(maxBytes, Math.max(256L, p.length * 4L)));
-            byte[] buf = new byte[8192];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                if (out.size() + n > maxBytes) {
-                    throw new PayloadException(DeadLetterReason.PAYLOAD_TOO_LARGE, name + " payload of " + p.length
-                            + " bytes expands beyond the limit of " + maxBytes + " bytes (maxPayloadBytes); not expanded"
-                            + " further");
+        boolean gzip = c == Compression.GZIP;
+        Expansion e = new Expansion(gzip ? "gzip" : "deflate", p);
+        if (!gzip) {
+            boolean zlib = isZlib(p);
+            e.inflate(zlib ? this.zlib.get() : raw.get(), 0, false);
+            return e.out.toByteArray();
+        }
+        int pos = 0;
+        do {
+            pos = e.gzipMember(raw.get(), pos);
+        } while (p.length - pos >= 2 && (p[pos] & 0xff) == 0x1f && (p[pos + 1] & 0xff) == 0x8b);
+        return e.out.toByteArray(); // bytes after the last member are ignored, as GZIPInputStream does
+    }
+
+    /** Inflaters reused per thread: creating and ending one per message costs more than inflating a small payload. */
+    private final ThreadLocal<Inflater> raw = ThreadLocal.withInitial(() -> new Inflater(true));
+    private final ThreadLocal<Inflater> zlib = ThreadLocal.withInitial(Inflater::new);
+
+    /** One payload's expansion, bounded by the limit. */
+    private final class Expansion {
+        final String name;
+        final byte[] p;
+        final ByteArrayOutputStream out;
+        final byte[] buf = new byte[8192];
+
+        Expansion(String name, byte[] p) {
+            this.name = name;
+            this.p = p;
+            this.out = new ByteArrayOutputStream((int) Math.min(maxBytes, Math.max(256L, p.length * 4L)));
+        }
+
+        PayloadException truncated(String why) {
+            return new PayloadException(DeadLetterReason.INVALID_PAYLOAD, name + " payload of " + p.length
+                    + " bytes is truncated (" + why + ")");
+        }
+
+        PayloadException invalid(String why, Throwable cause) {
+            return new PayloadException(DeadLetterReason.INVALID_PAYLOAD, name + " payload of " + p.length
+                    + " bytes is not valid " + name + " data (" + why + ")", cause);
+        }
+
+        /** Inflates from {@code from}; returns the offset after the compressed data. */
+        int inflate(Inflater inf, int from, boolean crc) {
+            inf.reset();
+            inf.setInput(p, from, p.length - from);
+            CRC32 sum = crc ? new CRC32() : null;
+            int remaining;
+            try {
+                while (!inf.finished()) {
+                    int n = inf.inflate(buf);
+                    if (n == 0) {
+                        if (inf.needsInput()) {
+                            throw truncated("Unexpected end of ZLIB input stream");
+                        }
+                        if (inf.needsDictionary()) {
+                            throw invalid("a preset dictionary is needed", null);
+                        }
+                        continue;
+                    }
+                    if (out.size() + n > maxBytes) {
+                        throw new PayloadException(DeadLetterReason.PAYLOAD_TOO_LARGE, name + " payload of "
+                                + p.length + " bytes expands beyond the limit of " + maxBytes
+                                + " bytes (maxPayloadBytes); not expanded further");
+                    }
+                    out.write(buf, 0, n);
+                    if (sum != null) {
+                        sum.update(buf, 0, n);
+                    }
                 }
-                out.write(buf, 0, n);
+                remaining = inf.getRemaining();
+            } catch (DataFormatException ex) {
+                throw invalid(ex.getMessage(), ex);
+            } finally {
+                inf.setInput(NOTHING); // the thread's inflater does not hold on to the payload
             }
-            return out.toByteArray();
-        } catch (EOFException e) {
-            throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, name + " payload of " + p.length
-                    + " bytes is truncated (" + e.getMessage() + ")", e);
-        } catch (IOException e) {
-            throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, name + " payload of " + p.length
-                    + " bytes is not valid " + name + " data (" + e.getMessage() + ")", e);
+            crcValue = sum == null ? 0 : sum.getValue();
+            return p.length - remaining;
+        }
+
+        long crcValue;
+
+        /** One gzip member (RFC 1952) from {@code pos}; returns the offset after it. */
+        int gzipMember(Inflater inf, int pos) {
+            if (p.length - pos < 10) {
+                throw truncated("the header is incomplete");
+            }
+            if ((p[pos] & 0xff) != 0x1f || (p[pos + 1] & 0xff) != 0x8b) {
+                throw invalid("Not in GZIP format", null);
+            }
+            if (p[pos + 2] != 8) {
+                throw invalid("Unsupported compression method", null);
+            }
+            int flags = p[pos + 3] & 0xff;
+            int at = pos + 10;
+            if ((flags & 4) != 0) { // FEXTRA
+                if (p.length - at < 2) {
+                    throw truncated("the header is incomplete");
+                }
+                at += 2 + ((p[at] & 0xff) | (p[at + 1] & 0xff) << 8);
+            }
+            for (int flag : new int[] {8, 16}) { // FNAME, FCOMMENT: zero-terminated
+                if ((flags & flag) != 0) {
+                    while (at < p.length && p[at] != 0) {
+                        at++;
+                    }
+                    at++;
+                }
+            }
+            if ((flags & 2) != 0) { // FHCRC
+                at += 2;
+            }
+            if (at > p.length) {
+                throw truncated("the header is incomplete");
+            }
+            int size = out.size();
+            int end = inflate(inf, at, true);
+            if (p.length - end < 8) {
+                throw truncated("Unexpected end of ZLIB input stream");
+            }
+            long crc = (p[end] & 0xffL) | (p[end + 1] & 0xffL) << 8 | (p[end + 2] & 0xffL) << 16
+                    | (p[end + 3] & 0xffL) << 24;
+            long isize = (p[end + 4] & 0xffL) | (p[end + 5] & 0xffL) << 8 | (p[end + 6] & 0xffL) << 16
+                    | (p[end + 7] & 0xffL) << 24;
+            if (crc != crcValue || isize != ((out.size() - size) & 0xffffffffL)) {
+                throw invalid("Corrupt GZIP trailer", null);
+            }
+            return end + 8;
         }
     }
 

@@ -101,4 +101,30 @@ class PayloadDecodingTest {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void gzipMembers_headerFields_andTheTrailerAreHonoured() throws IOException {
+        byte[] a = gzip("{\"a\":".getBytes(StandardCharsets.UTF_8));
+        byte[] b = gzip("1}".getBytes(StandardCharsets.UTF_8));
+        byte[] both = new byte[a.length + b.length];
+        System.arraycopy(a, 0, both, 0, a.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        assertThat(new String(decoding(Compression.GZIP, 1 << 20).decode(both), StandardCharsets.UTF_8))
+                .isEqualTo("{\"a\":1}");
+        // a file name in the header (FNAME), as gzip(1) writes it
+        byte[] z = gzip(JSON);
+        byte[] name = "data.json\0".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] named = new byte[z.length + name.length];
+        System.arraycopy(z, 0, named, 0, 10);
+        named[3] |= 8;
+        System.arraycopy(name, 0, named, 10, name.length);
+        System.arraycopy(z, 10, named, 10 + name.length, z.length - 10);
+        assertThat(decoding(Compression.AUTO, 1 << 20).decode(named)).isEqualTo(JSON);
+        byte[] badCrc = z.clone();
+        badCrc[badCrc.length - 8] ^= 0x55;
+        assertThatThrownBy(() -> decoding(Compression.GZIP, 1 << 20).decode(badCrc))
+                .hasMessageEndingWith("is not valid gzip data (Corrupt GZIP trailer)");
+        // the thread's inflater is reused: a good payload after a bad one still expands
+        assertThat(decoding(Compression.GZIP, 1 << 20).decode(z)).isEqualTo(JSON);
+    }
 }

@@ -53,6 +53,7 @@ public final class PayloadSpec {
     private final String superTable;
     private final String subTableTemplate;
     private final Predicate<Row> filter;
+    private final String payloadFilter;
     private final UnaryOperator<Row> transform;
     private final PayloadPolicies policies;
     private final int maxPayloadBytes;
@@ -72,6 +73,7 @@ public final class PayloadSpec {
         superTable = b.superTable;
         subTableTemplate = b.subTableTemplate;
         filter = b.filter;
+        payloadFilter = b.payloadFilter;
         transform = b.transform;
         policies = b.policies;
         maxPayloadBytes = b.maxPayloadBytes;
@@ -160,6 +162,7 @@ public final class PayloadSpec {
         b.superTable = superTable;
         b.subTableTemplate = subTableTemplate;
         b.filter = filter;
+        b.payloadFilter = payloadFilter;
         b.transform = transform;
         b.policies = policies;
         b.maxPayloadBytes = maxPayloadBytes;
@@ -287,6 +290,17 @@ public final class PayloadSpec {
     }
 
     /**
+     * Returns the payload filter: a JSONPath filter predicate such as {@code $[?(@.status != 'test')]}, read on each
+     * payload (with a {@link Builder#split split}, on each element) before its values are mapped; a payload or element
+     * it selects nothing in is filtered.
+     *
+     * @return the JSONPath, absent when none was set
+     */
+    public Optional<String> payloadFilter() {
+        return Optional.ofNullable(payloadFilter);
+    }
+
+    /**
      * Returns the row transform.
      *
      * @return the transform, absent when rows are kept as mapped
@@ -342,6 +356,7 @@ public final class PayloadSpec {
                 && qosTarget == s.qosTarget && qosName.equals(s.qosName) && fields.equals(s.fields)
                 && Objects.equals(splitPath, s.splitPath) && Objects.equals(superTable, s.superTable)
                 && Objects.equals(subTableTemplate, s.subTableTemplate) && Objects.equals(filter, s.filter)
+                && Objects.equals(payloadFilter, s.payloadFilter)
                 && Objects.equals(transform, s.transform) && policies.equals(s.policies)
                 && maxPayloadBytes == s.maxPayloadBytes && compression == s.compression
                 && charset.equals(s.charset);
@@ -350,7 +365,7 @@ public final class PayloadSpec {
     @Override
     public int hashCode() {
         return Objects.hash(parser, receiveTimeColumn, topicTarget, topicName, topicType, qosTarget, qosName, fields,
-                splitPath, superTable, subTableTemplate, filter, transform, policies, maxPayloadBytes, compression,
+                splitPath, superTable, subTableTemplate, filter, payloadFilter, transform, policies, maxPayloadBytes, compression,
                 charset);
     }
 
@@ -359,7 +374,8 @@ public final class PayloadSpec {
         return "PayloadSpec{receiveTime=" + receiveTimeColumn + ", topic=" + topicTarget + ' ' + topicName
                 + ", qos=" + qosTarget + ' ' + qosName + ", fields=" + fields
                 + (splitPath != null ? ", split=" + splitPath : "") + ", superTable=" + superTable
-                + ", subTableTemplate=" + subTableTemplate + '}';
+                + ", subTableTemplate=" + subTableTemplate
+                + (payloadFilter != null ? ", payloadFilter=" + payloadFilter : "") + '}';
     }
 
     /** Builds a {@link PayloadSpec}; mutable, not thread-safe, reusable. */
@@ -376,6 +392,7 @@ public final class PayloadSpec {
         private String superTable;
         private String subTableTemplate;
         private Predicate<Row> filter;
+        private String payloadFilter;
         private UnaryOperator<Row> transform;
         private PayloadPolicies policies = PayloadPolicies.DEFAULTS;
         private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
@@ -682,12 +699,31 @@ public final class PayloadSpec {
          * on a row (division by zero, text compared with a number) dead-letters the message with reason
          * {@code EXPRESSION_FAILED}.
          *
-         * @param expression the condition
+         * <p>A text starting with {@code $} is instead a JSONPath filter predicate on the payload, e.g.
+         * {@code $[?(@.status != 'test' && @.current > 0)]}: read on each payload (with a {@link #split}, on each
+         * element) before any value is mapped, it keeps those it selects something in; the others are filtered, so
+         * their values are not checked. It can read what no field maps. It is kept apart from the row filter (both
+         * apply when both are set) and replaces an earlier JSONPath filter.
+         *
+         * @param expression the condition, or a JSONPath filter predicate
          * @return this builder
-         * @throws IllegalArgumentException naming the position when the text is not an expression
+         * @throws IllegalArgumentException naming the position when the text is not an expression, or the JSONPath
+         *     is invalid or has no filter predicate {@code [?(...)]}
          */
         public Builder filter(String expression) {
-            Expression e = Expression.parse(Objects.requireNonNull(expression, "expression must not be null"));
+            Objects.requireNonNull(expression, "expression must not be null");
+            if (expression.strip().startsWith("$")) {
+                String path = expression.strip();
+                JsonPaths.check("filter", path);
+                if (!path.contains("[?(")) {
+                    throw new IllegalArgumentException("filter '" + path + "' is a JSONPath without a filter "
+                            + "predicate; write one such as $[?(@.status != 'test')] (a message is kept when it "
+                            + "selects something), or $[?(@.field)] to keep messages that have a field");
+                }
+                this.payloadFilter = path;
+                return this;
+            }
+            Expression e = Expression.parse(expression);
             this.filterExpression = e;
             this.filter = new ExpressionFilter(e);
             return this;

@@ -1,6 +1,7 @@
 package io.github.mqtt2tdengine.payload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.mqtt2tdengine.DeadLetterReason;
 import io.github.mqtt2tdengine.PayloadException;
@@ -284,6 +285,52 @@ class PayloadMappingTest {
         assertThat(none).hasMessage("Pipeline 'p': no mapping matches topic 'other'; topic filters: [plant/+/meters, "
                 + "plant/alarms/#]");
         assertThat(p.tables()).extracting(t -> t.superTable()).containsExactly("meters", "alarms");
+    }
+
+    @Test
+    void jsonPathFilter_readsThePayload_beforeAnyValueIsChecked() {
+        // status is mapped by no field; the filtered message's bad value is never converted
+        PayloadSpec spec = base().column("v", "$.v", ColumnType.DOUBLE)
+                .filter("$[?(@.status != 'test' && @.v > 0)]").build();
+        assertThat(spec.payloadFilter()).contains("$[?(@.status != 'test' && @.v > 0)]");
+        SyncPipeline p = pipeline(spec);
+        assertThat(p.preview("t", "{\"id\":1,\"v\":2.5,\"status\":\"ok\"}").rows()).singleElement()
+                .satisfies(r -> assertThat(r.column("v")).isEqualTo(2.5));
+        Preview test = p.preview("t", "{\"id\":1,\"v\":\"not a number\",\"status\":\"test\"}");
+        assertThat(test.isOk()).isTrue();
+        assertThat(test.rows()).isEmpty();
+        assertThat(test.filtered()).isEqualTo(1);
+        assertThat(p.preview("t", "{\"id\":1,\"v\":-1,\"status\":\"ok\"}").filtered()).isEqualTo(1);
+        assertThat(p.preview("t", "{\"id\":1,\"v\":3}").rows()).hasSize(1); // no status: != 'test' holds
+        assertThat(p.preview("t", "[1,2]").filtered()).isEqualTo(1); // no element has the fields
+        PayloadException scalar = error(spec, "t", "17"); // a predicate cannot be applied to a number
+        assertThat(scalar.reason()).isEqualTo(DeadLetterReason.EXPRESSION_FAILED);
+        assertThat(scalar).hasMessage("Pipeline 'p': filter '$[?(@.status != 'test' && @.v > 0)]' failed: Filter: "
+                + "[?] can not be applied to primitives. Current context is: 17, in message on topic 't'");
+    }
+
+    @Test
+    void jsonPathFilter_withSplit_perElement_andBesideARowFilter() {
+        PayloadSpec spec = PayloadSpec.json().split("$.readings[*]").field(Field.builder("id").path("$.id")
+                        .type(ColumnType.INT).target(FieldTarget.TAG).scope(FieldScope.MESSAGE).build())
+                .column("v", "$.v", ColumnType.DOUBLE)
+                .filter("$[?(@.quality == 'good')]").filter("v < 100").build();
+        Preview p = pipeline(spec).preview("t", "{\"id\":1,\"readings\":[{\"v\":1,\"quality\":\"good\"},"
+                + "{\"v\":\"x\",\"quality\":\"bad\"},{\"v\":500,\"quality\":\"good\"},{\"v\":3,\"quality\":\"good\"}]}");
+        assertThat(p.error()).isEmpty();
+        assertThat(p.rows()).extracting(r -> r.column("v")).containsExactly(1.0, 3.0);
+        assertThat(p.filtered()).isEqualTo(2);
+    }
+
+    @Test
+    void jsonPathFilter_badPaths_failAtBuild() {
+        assertThat(catchThrowable(() -> base().filter("$[?(@.status !=")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("filter '$[?(@.status !=' is not "
+                        + "a valid JSONPath: ");
+        assertThat(catchThrowable(() -> base().filter("$.status")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("filter '$.status' is a JSONPath without a "
+                        + "filter predicate; write one such as $[?(@.status != 'test')] (a message is kept when it "
+                        + "selects something), or $[?(@.field)] to keep messages that have a field");
     }
 
     @Test

@@ -117,5 +117,10 @@ class PayloadSpecTest {
         assertThatThrownBy(() -> a.fields().add(Field.column("x", "$.x", ColumnType.INT)))
                 .isInstanceOf(UnsupportedOperationException.class);
         assertThat(a.toString()).contains("superTable=meters");
+        PayloadSpec filtered = a.toBuilder().filter("$[?(@.ok)]").build();
+        assertThat(filtered).isNotEqualTo(a).isEqualTo(filtered.toBuilder().build());
+        assertThat(filtered.toBuilder().build().payloadFilter()).contains("$[?(@.ok)]");
+        assertThat(filtered.filter()).isEmpty();
+        assertThat(filtered.toString()).contains("payloadFilter=$[?(@.ok)]");
     }
 }

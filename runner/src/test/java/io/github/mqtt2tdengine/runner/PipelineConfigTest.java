@@ -366,7 +366,7 @@ class PipelineConfigTest {
                       "subTable": "g{id}", "superTable": "gbk" } },
                     { "topicFilter": "jl/#", "parser": { "format": "jsonl",
                       "fields": [ { "path": "$.id", "name": "id", "type": "INT", "as": "tag" } ],
-                      "subTable": "j{id}", "superTable": "jl" } }
+                      "filter": "$[?(@.source != 'test')]", "subTable": "j{id}", "superTable": "jl" } }
                   ],
                   "parser": { "format": "plain", "valueName": "v",
                     "fields": [ { "topicLevel": 0, "name": "dev", "type": "VARCHAR(16)", "as": "tag" },
@@ -391,7 +391,10 @@ class PipelineConfigTest {
         assertThat(p.preview("csv/x", gz.toByteArray()).rows()).extracting(Row::subTable).containsExactly("c1", "c2");
         assertThat(p.preview("gbk/x", "{\"id\":3,\"name\":\"北区\"}".getBytes(java.nio.charset.Charset
                 .forName("GBK"))).rows().get(0).column("name")).isEqualTo("北区");
-        assertThat(p.preview("jl/x", "{\"id\":1}\n{\"id\":2}".getBytes(StandardCharsets.UTF_8)).rows()).hasSize(2);
+        Preview lines = p.preview("jl/x", "{\"id\":1}\n{\"id\":2,\"source\":\"test\"}\n{\"id\":3}"
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(lines.rows()).extracting(Row::subTable).containsExactly("j1", "j3"); // filtered on an unmapped key
+        assertThat(lines.filtered()).isEqualTo(1);
         Row plain = p.preview("m7", " 23.5 ".getBytes(StandardCharsets.UTF_8)).rows().get(0);
         assertThat(plain.subTable()).isEqualTo("pm7");
         assertThat(plain.column("v")).isEqualTo(23.5);
@@ -412,6 +415,9 @@ class PipelineConfigTest {
                         + "missing at position 5");
         assertThatThrownBy(() -> PipelineConfig.parse(f.replace("\"t > -50\"", "\"temp > -50\"")))
                 .hasMessageContaining("filter 't > -50'".replace("t >", "temp >")).hasMessageContaining("reads 'temp'");
+        assertThatThrownBy(() -> PipelineConfig.parse(f.replace("$[?(@.source != 'test')]", "$.source")))
+                .hasMessageStartingWith("routes[3].parser.filter: filter '$.source' is a JSONPath without a filter "
+                        + "predicate; write one such as $[?(@.status != 'test')]");
         assertThatThrownBy(() -> PipelineConfig.parse(f.replace("\"delimiter\": \";\"", "\"delimiter\": \";;\"")))
                 .hasMessage("routes[1].parser.delimiter must be one character, but was ';;'");
         assertThatThrownBy(() -> PipelineConfig.parse(f.replace("\"t * 10\"", "\"nope * 10\"")))

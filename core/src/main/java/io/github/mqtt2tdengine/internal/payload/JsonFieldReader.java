@@ -14,7 +14,9 @@ import io.github.mqtt2tdengine.PayloadException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads the values of simple name paths ({@code $.a}, {@code $.a.b}, {@code $['a b']}) from a JSON payload in one
@@ -39,6 +41,8 @@ final class JsonFieldReader {
         int[] ends = new int[0];
         int[] below = new int[0];
         Step[] children = new Step[0];
+        /** The children by name, for {@link #read}: a payload's every key is looked up here. */
+        Map<String, Step> byName = Map.of();
 
         Step(String name) {
             this.name = name;
@@ -51,6 +55,16 @@ final class JsonFieldReader {
                 }
             }
             return null;
+        }
+
+        /** Fills {@link #byName} here and below, once every path is added. */
+        void index() {
+            Map<String, Step> m = new HashMap<>(children.length * 2);
+            for (Step c : children) {
+                m.put(c.name, c);
+                c.index();
+            }
+            byName = m;
         }
     }
 
@@ -90,7 +104,11 @@ final class JsonFieldReader {
             }
             step.ends = append(step.ends, slot);
         }
-        return reader.hasPrefix(reader.root) ? null : reader;
+        if (reader.hasPrefix(reader.root)) {
+            return null;
+        }
+        reader.root.index();
+        return reader;
     }
 
     private boolean hasPrefix(Step step) {
@@ -152,7 +170,7 @@ final class JsonFieldReader {
 
     private static void readObject(JsonParser p, Step step, JsonNode[] values) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            Step c = step.child(p.currentName());
+            Step c = step.byName.get(p.currentName()); // a HashMap: Jackson's names keep their hash codes
             JsonToken t = p.nextToken();
             if (c == null) {
                 p.skipChildren(); // a no-op on scalars

@@ -62,6 +62,8 @@ public final class Mapping {
     private final int templateLiteralLength;
     private final String templateText;
     private final CompiledPath split;
+    /** The payload filter (a JSONPath predicate), or null. */
+    private final CompiledPath payloadFilter;
     private final boolean needsLevels;
     private final Conversions conversions;
     private final Predicate<Row> rowFilter;
@@ -141,6 +143,7 @@ public final class Mapping {
                 "subTableTemplate must be set for mapping of topic filter '" + topicFilter + "'"));
         boolean splitting = spec.splitPath().isPresent();
         this.split = spec.splitPath().map(p -> PathCompiler.compile("split path", p)).orElse(null);
+        this.payloadFilter = spec.payloadFilter().map(p -> PathCompiler.compile("filter", p)).orElse(null);
 
         List<Source> all = new ArrayList<>();
         List<SchemaColumn> columns = new ArrayList<>();
@@ -248,7 +251,8 @@ public final class Mapping {
             }
         }
         // the host's parser gives a tree; a split reads elements of the tree
-        this.fieldReader = parser == null && split == null && !paths.isEmpty() ? JsonFieldReader.of(paths) : null;
+        this.fieldReader = parser == null && split == null && payloadFilter == null && !paths.isEmpty()
+                ? JsonFieldReader.of(paths) : null;
     }
 
     private static Source fieldSource(Field f, boolean splitting) {
@@ -356,6 +360,9 @@ public final class Mapping {
         } catch (RuntimeException e) {
             throw payloadError(DeadLetterReason.INVALID_PAYLOAD, "payload parser " + parser + " failed: " + e, topic, e);
         }
+        if (payloadFilter != null && split == null && !kept(root, topic, -1)) {
+            return new MappedMessage(Collections.emptyList(), 1, this);
+        }
         String[] levels = needsLevels ? topic.split("/", -1) : null;
         Object[] shared = new Object[sources.length];
         for (int i = 0; i < sources.length; i++) {
@@ -370,7 +377,7 @@ public final class Mapping {
                 compute(shared, topic, precision, -1);
             }
             Row row = row(shared, topic, -1);
-            return finish(Collections.singletonList(row), topic);
+            return finish(Collections.singletonList(row), 0, topic);
         }
         return mapElements(root, shared, topic, qos, receivedAt, levels, precision);
     }
@@ -384,8 +391,13 @@ public final class Mapping {
         }
         int n = selected.isArray() ? selected.size() : 1;
         List<Row> rows = new ArrayList<>(n);
+        int filtered = 0;
         for (int e = 0; e < n; e++) {
             JsonNode element = selected.isArray() ? selected.get(e) : selected;
+            if (payloadFilter != null && !kept(element, topic, e)) {
+                filtered++;
+                continue;
+            }
             Object[] values = shared.clone();
             for (int i = 0; i < sources.length; i++) {
                 Source s = sources[i];
@@ -399,7 +411,7 @@ public final class Mapping {
             }
             rows.add(row(values, topic, e));
         }
-        return finish(rows, topic);
+        return finish(rows, filtered, topic);
     }
 
     /** The source's value; {@code v} is what a JSONPath source's path read (null when absent). */
@@ -608,12 +620,25 @@ public final class Mapping {
         return v.toString();
     }
 
-    private MappedMessage finish(List<Row> rows, String topic) {
+    /** Whether the payload filter selects something in the payload or element {@code node}. */
+    private boolean kept(JsonNode node, String topic, int element) {
+        JsonNode selected;
+        try {
+            selected = node == null ? null : payloadFilter.read(node);
+        } catch (RuntimeException e) {
+            String row = element >= 0 ? " (element " + element + " of '" + split.text() + "')" : "";
+            throw payloadError(DeadLetterReason.EXPRESSION_FAILED, "filter '" + payloadFilter.text() + "'" + row
+                    + " failed: " + e.getMessage(), topic, e);
+        }
+        return selected != null && !(selected.isArray() && selected.isEmpty());
+    }
+
+    private MappedMessage finish(List<Row> rows, int filteredBefore, String topic) {
         if (transform == null && rowFilter == null) {
-            return new MappedMessage(rows, 0, this);
+            return new MappedMessage(rows, filteredBefore, this);
         }
         List<Row> out = new ArrayList<>(rows.size());
-        int filtered = 0;
+        int filtered = filteredBefore;
         for (Row r : rows) {
             Row row = r;
             if (transform != null) {

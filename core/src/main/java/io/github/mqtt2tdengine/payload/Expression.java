@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A small, safe expression language for filters and computed columns in configuration: it reads values and computes,
@@ -278,34 +279,29 @@ public final class Expression {
         }
 
         Node or() {
-            Node left = and();
-            while (eat("||")) {
-                Node l = left;
-                Node r = and();
-                left = v -> {
-                    Boolean a = bool(l.eval(v), "||");
-                    if (Boolean.TRUE.equals(a)) {
-                        return true;
-                    }
-                    Boolean b = bool(r.eval(v), "||");
-                    return Boolean.TRUE.equals(b) ? Boolean.TRUE : a == null || b == null ? null : Boolean.FALSE;
-                };
-            }
-            return left;
+            return logical("||", Boolean.TRUE, this::and);
         }
 
         Node and() {
-            Node left = not();
-            while (eat("&&")) {
+            return logical("&&", Boolean.FALSE, this::not);
+        }
+
+        /**
+         * One level of {@code ||} ({@code decisive} true) or {@code &&} (false): the decisive value of either side
+         * decides, without evaluating the right side when the left one has it; else NULL if a side is NULL.
+         */
+        private Node logical(String op, Boolean decisive, Supplier<Node> operand) {
+            Node left = operand.get();
+            while (eat(op)) {
                 Node l = left;
-                Node r = not();
+                Node r = operand.get();
                 left = v -> {
-                    Boolean a = bool(l.eval(v), "&&");
-                    if (Boolean.FALSE.equals(a)) {
-                        return false;
+                    Boolean a = bool(l.eval(v), op);
+                    if (decisive.equals(a)) {
+                        return decisive;
                     }
-                    Boolean b = bool(r.eval(v), "&&");
-                    return Boolean.FALSE.equals(b) ? Boolean.FALSE : a == null || b == null ? null : Boolean.TRUE;
+                    Boolean b = bool(r.eval(v), op);
+                    return decisive.equals(b) ? decisive : a == null || b == null ? null : !decisive;
                 };
             }
             return left;
@@ -339,38 +335,29 @@ public final class Expression {
         }
 
         Node sum() {
-            Node left = product();
-            while (true) {
-                char op;
-                if (eat("+")) {
-                    op = '+';
-                } else if (eat("-")) {
-                    op = '-';
-                } else {
-                    return left;
-                }
-                Node l = left;
-                Node r = product();
-                char o = op;
-                left = v -> arithmetic(o, l.eval(v), r.eval(v));
-            }
+            return arithmeticLevel("+-", this::product);
         }
 
         Node product() {
-            Node left = unary();
+            return arithmeticLevel("*/%", this::unary);
+        }
+
+        /** One level of left-associative arithmetic over the one-character operators {@code ops}. */
+        private Node arithmeticLevel(String ops, Supplier<Node> operand) {
+            Node left = operand.get();
             while (true) {
-                char op;
-                if (eat("*")) {
-                    op = '*';
-                } else if (eat("/")) {
-                    op = '/';
-                } else if (eat("%")) {
-                    op = '%';
-                } else {
+                char op = 0;
+                for (char c : ops.toCharArray()) {
+                    if (eat(String.valueOf(c))) {
+                        op = c;
+                        break;
+                    }
+                }
+                if (op == 0) {
                     return left;
                 }
                 Node l = left;
-                Node r = unary();
+                Node r = operand.get();
                 char o = op;
                 left = v -> arithmetic(o, l.eval(v), r.eval(v));
             }

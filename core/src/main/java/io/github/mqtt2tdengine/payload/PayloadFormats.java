@@ -262,7 +262,11 @@ public final class PayloadFormats {
         return "'" + (t.length() > 64 ? t.substring(0, 64) + "...'" : t + "'");
     }
 
-    /** JSON Lines with the library's JSON settings (size, depth, UTF-8 checks). */
+    /**
+     * JSON Lines, as strict as the built-in JSON parser: nesting depth 1000 and no NaN (Jackson's defaults, which that
+     * parser sets explicitly), trailing content rejected. A mapper of its own: this package may not use the internal
+     * one.
+     */
     private static final class JsonLines {
         private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
                 com.fasterxml.jackson.databind.json.JsonMapper.builder()

@@ -365,8 +365,8 @@ public final class PayloadSpec {
     @Override
     public int hashCode() {
         return Objects.hash(parser, receiveTimeColumn, topicTarget, topicName, topicType, qosTarget, qosName, fields,
-                splitPath, superTable, subTableTemplate, filter, payloadFilter, transform, policies, maxPayloadBytes, compression,
-                charset);
+                splitPath, superTable, subTableTemplate, filter, payloadFilter, transform, policies, maxPayloadBytes,
+                compression, charset);
     }
 
     @Override
@@ -397,8 +397,6 @@ public final class PayloadSpec {
         private PayloadPolicies policies = PayloadPolicies.DEFAULTS;
         private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
         private Compression compression = Compression.NONE;
-        /** The filter's expression when it was given as one, for the names check in build(). */
-        private Expression filterExpression;
         private Charset charset = StandardCharsets.UTF_8;
 
         private Builder(PayloadParser parser) {
@@ -712,8 +710,8 @@ public final class PayloadSpec {
          */
         public Builder filter(String expression) {
             Objects.requireNonNull(expression, "expression must not be null");
-            if (expression.strip().startsWith("$")) {
-                String path = expression.strip();
+            String path = expression.strip();
+            if (path.startsWith("$")) {
                 JsonPaths.check("filter", path);
                 if (!path.contains("[?(")) {
                     throw new IllegalArgumentException("filter '" + path + "' is a JSONPath without a filter "
@@ -723,9 +721,7 @@ public final class PayloadSpec {
                 this.payloadFilter = path;
                 return this;
             }
-            Expression e = Expression.parse(expression);
-            this.filterExpression = e;
-            this.filter = new ExpressionFilter(e);
+            this.filter = new ExpressionFilter(Expression.parse(expression));
             return this;
         }
 
@@ -820,7 +816,7 @@ public final class PayloadSpec {
                     }
                 }
             }
-            if (filter instanceof ExpressionFilter ef && ef.expression == filterExpression) {
+            if (filter instanceof ExpressionFilter ef) {
                 Set<String> stored = new LinkedHashSet<>(known);
                 if (receiveTimeColumn != null) {
                     stored.add(receiveTimeColumn);
@@ -830,9 +826,9 @@ public final class PayloadSpec {
                         stored.remove(f.name());
                     }
                 }
-                for (String n : filterExpression.names()) {
+                for (String n : ef.expression.names()) {
                     if (!stored.contains(n)) {
-                        throw new IllegalStateException("filter '" + filterExpression.text() + "' reads '" + n
+                        throw new IllegalStateException("filter '" + ef.expression.text() + "' reads '" + n
                                 + "', which is not a column or tag of the row; it can read " + stored);
                     }
                 }
@@ -886,7 +882,7 @@ public final class PayloadSpec {
         public boolean test(Row row) {
             return expression.test(name -> {
                 int c = row.schema().columnIndex(name);
-                return c >= 0 ? row.column(name) : row.tag(name);
+                return c >= 0 ? row.column(c) : row.tag(name);
             });
         }
 

@@ -223,16 +223,15 @@ public final class Mapping {
             levels |= s.kind == Kind.LEVEL;
         }
         for (Field f : spec.fields()) { // in declaration order: an expression reads the ones declared before it
-            for (int i = 0; i < sources.length; i++) {
-                if (sources[i].kind == Kind.EXPR && sources[i].name.equals(f.name())) {
-                    Source s = sources[i];
-                    s.exprSlots = new int[s.expression.names().size()];
-                    int k = 0;
-                    for (String n : s.expression.names()) {
-                        s.exprSlots[k++] = slotOf(n);
-                    }
-                    computed.add(i);
+            if (f.expression().isPresent()) {
+                int i = slotOf(f.name());
+                Source s = sources[i];
+                s.exprSlots = new int[s.expression.names().size()];
+                int k = 0;
+                for (String n : s.expression.names()) {
+                    s.exprSlots[k++] = slotOf(n);
                 }
+                computed.add(i);
             }
         }
         this.computedSlots = computed.stream().mapToInt(Integer::intValue).toArray();
@@ -461,8 +460,8 @@ public final class Mapping {
                     return conversions.convert(v, s.type, s.unit, precision);
             }
         } catch (PayloadException e) {
-            String row = element >= 0 ? " (element " + element + " of '" + split.text() + "')" : "";
-            throw payloadError(e.reason(), s.where() + row + ": " + e.getMessage(), topic, e.getCause());
+            throw payloadError(e.reason(), s.where() + inElement(element) + ": " + e.getMessage(), topic,
+                    e.getCause());
         }
     }
 
@@ -488,6 +487,11 @@ public final class Mapping {
                 into.merge(s.name, n, Long::sum);
             }
         }
+    }
+
+    /** Where in a split message an error is: {@code " (element 3 of '$.readings[*]')"}, empty for unsplit rows. */
+    private String inElement(int element) {
+        return element >= 0 ? " (element " + element + " of '" + split.text() + "')" : "";
     }
 
     /** Expands and decodes a payload (compression, charset), errors named as the parser's are. */
@@ -535,8 +539,8 @@ public final class Mapping {
                         : TextNode.valueOf(String.valueOf(result));
                 values[i] = conversions.convert(node, s.type, s.unit, precision);
             } catch (PayloadException e) {
-                String row = element >= 0 ? " (element " + element + " of '" + split.text() + "')" : "";
-                throw payloadError(e.reason(), s.where() + row + ": " + e.getMessage(), topic, e.getCause());
+                throw payloadError(e.reason(), s.where() + inElement(element) + ": " + e.getMessage(), topic,
+                    e.getCause());
             }
         }
     }
@@ -571,9 +575,9 @@ public final class Mapping {
             }
             String text = placeholderText(v, s.type);
             if (text == null || text.isEmpty()) {
-                String row = element >= 0 ? " (element " + element + " of '" + split.text() + "')" : "";
                 throw payloadError(DeadLetterReason.INVALID_TABLE_NAME, "subTableTemplate '" + templateText + "': placeholder {"
-                        + s.name + "} has " + (text == null ? "no value" : "an empty value") + row, topic, null);
+                        + s.name + "} has " + (text == null ? "no value" : "an empty value") + inElement(element),
+                        topic, null);
             }
             sb.append(text);
         }
@@ -626,9 +630,8 @@ public final class Mapping {
         try {
             selected = node == null ? null : payloadFilter.read(node);
         } catch (RuntimeException e) {
-            String row = element >= 0 ? " (element " + element + " of '" + split.text() + "')" : "";
-            throw payloadError(DeadLetterReason.EXPRESSION_FAILED, "filter '" + payloadFilter.text() + "'" + row
-                    + " failed: " + e.getMessage(), topic, e);
+            throw payloadError(DeadLetterReason.EXPRESSION_FAILED, "filter '" + payloadFilter.text() + "'"
+                    + inElement(element) + " failed: " + e.getMessage(), topic, e);
         }
         return selected != null && !(selected.isArray() && selected.isEmpty());
     }

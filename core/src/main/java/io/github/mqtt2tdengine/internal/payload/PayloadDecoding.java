@@ -17,7 +17,7 @@ import java.util.zip.Inflater;
 
 /**
  * What happens to a payload's bytes before parsing: expansion (bounded) and decoding from a declared charset into
- * UTF-8. Thread-safe (no state but settings). Not API.
+ * UTF-8. Thread-safe: settings, and an inflater per thread reused across payloads. Not API.
  */
 public final class PayloadDecoding {
     private static final byte[] NOTHING = {};

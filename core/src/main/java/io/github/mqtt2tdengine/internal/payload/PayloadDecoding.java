@@ -3,7 +3,6 @@ package io.github.mqtt2tdengine.internal.payload;
 import io.github.mqtt2tdengine.DeadLetterReason;
 import io.github.mqtt2tdengine.PayloadException;
 import io.github.mqtt2tdengine.payload.Compression;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.Charset;
@@ -11,6 +10,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -69,30 +69,40 @@ public final class PayloadDecoding {
         if (!gzip) {
             boolean zlib = isZlib(p);
             e.inflate(zlib ? this.zlib.get() : raw.get(), 0, false);
-            return e.out.toByteArray();
+            return e.result();
         }
         int pos = 0;
         do {
             pos = e.gzipMember(raw.get(), pos);
         } while (p.length - pos >= 2 && (p[pos] & 0xff) == 0x1f && (p[pos + 1] & 0xff) == 0x8b);
-        return e.out.toByteArray(); // bytes after the last member are ignored, as GZIPInputStream does
+        return e.result(); // bytes after the last member are ignored, as GZIPInputStream does
     }
 
     /** Inflaters reused per thread: creating and ending one per message costs more than inflating a small payload. */
     private final ThreadLocal<Inflater> raw = ThreadLocal.withInitial(() -> new Inflater(true));
     private final ThreadLocal<Inflater> zlib = ThreadLocal.withInitial(Inflater::new);
 
-    /** One payload's expansion, bounded by the limit. */
+    /** One payload's expansion, bounded by the limit: inflated straight into {@code out}, grown at most to the limit. */
     private final class Expansion {
         final String name;
         final byte[] p;
-        final ByteArrayOutputStream out;
-        final byte[] buf = new byte[8192];
+        byte[] out;
+        int size;
 
         Expansion(String name, byte[] p) {
             this.name = name;
             this.p = p;
-            this.out = new ByteArrayOutputStream((int) Math.min(maxBytes, Math.max(256L, p.length * 4L)));
+            this.out = new byte[(int) Math.min(maxBytes + 1L, Math.max(256L, p.length * 4L))];
+        }
+
+        byte[] result() {
+            return size == out.length ? out : Arrays.copyOf(out, size);
+        }
+
+        PayloadException tooLarge() {
+            return new PayloadException(DeadLetterReason.PAYLOAD_TOO_LARGE, name + " payload of " + p.length
+                    + " bytes expands beyond the limit of " + maxBytes + " bytes (maxPayloadBytes); not expanded "
+                    + "further");
         }
 
         PayloadException truncated(String why) {
@@ -109,11 +119,14 @@ public final class PayloadDecoding {
         int inflate(Inflater inf, int from, boolean crc) {
             inf.reset();
             inf.setInput(p, from, p.length - from);
-            CRC32 sum = crc ? new CRC32() : null;
+            int start = size;
             int remaining;
             try {
                 while (!inf.finished()) {
-                    int n = inf.inflate(buf);
+                    if (size == out.length) { // then size <= maxBytes < maxBytes + 1, the cap
+                        out = Arrays.copyOf(out, (int) Math.min(maxBytes + 1L, out.length * 2L));
+                    }
+                    int n = inf.inflate(out, size, out.length - size);
                     if (n == 0) {
                         if (inf.needsInput()) {
                             throw truncated("Unexpected end of ZLIB input stream");
@@ -123,14 +136,9 @@ public final class PayloadDecoding {
                         }
                         continue;
                     }
-                    if (out.size() + n > maxBytes) {
-                        throw new PayloadException(DeadLetterReason.PAYLOAD_TOO_LARGE, name + " payload of "
-                                + p.length + " bytes expands beyond the limit of " + maxBytes
-                                + " bytes (maxPayloadBytes); not expanded further");
-                    }
-                    out.write(buf, 0, n);
-                    if (sum != null) {
-                        sum.update(buf, 0, n);
+                    size += n;
+                    if (size > maxBytes) {
+                        throw tooLarge();
                     }
                 }
                 remaining = inf.getRemaining();
@@ -139,7 +147,11 @@ public final class PayloadDecoding {
             } finally {
                 inf.setInput(NOTHING); // the thread's inflater does not hold on to the payload
             }
-            crcValue = sum == null ? 0 : sum.getValue();
+            if (crc) {
+                CRC32 sum = new CRC32();
+                sum.update(out, start, size - start);
+                crcValue = sum.getValue();
+            }
             return p.length - remaining;
         }
 
@@ -178,7 +190,7 @@ public final class PayloadDecoding {
             if (at > p.length) {
                 throw truncated("the header is incomplete");
             }
-            int size = out.size();
+            int before = size;
             int end = inflate(inf, at, true);
             if (p.length - end < 8) {
                 throw truncated("Unexpected end of ZLIB input stream");
@@ -187,7 +199,7 @@ public final class PayloadDecoding {
                     | (p[end + 3] & 0xffL) << 24;
             long isize = (p[end + 4] & 0xffL) | (p[end + 5] & 0xffL) << 8 | (p[end + 6] & 0xffL) << 16
                     | (p[end + 7] & 0xffL) << 24;
-            if (crc != crcValue || isize != ((out.size() - size) & 0xffffffffL)) {
+            if (crc != crcValue || isize != ((size - before) & 0xffffffffL)) {
                 throw invalid("Corrupt GZIP trailer", null);
             }
             return end + 8;

@@ -564,7 +564,8 @@ class MqttTransportIT {
         awaitHeld(p, 10);
         assertThat(p.metrics().received()).isLessThanOrEqualTo(10L + READS_UNDER_WAY);
         sink.unblock();
-        await().atMost(WAIT).until(() -> sink.rows().size() == 5_001);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(sink.rows()).as(() -> "rows written; " + p.metrics())
+                .hasSize(5_001));
         assertThat(p.metrics().droppedByTransport()).isZero();
         assertThat(seqs(sink)).isEqualTo(range(0, 5_001));
     }

@@ -131,6 +131,15 @@ final class FlowControl {
                 paused = true;
                 LOG.debug("Pipeline '{}': {} messages in flight, pausing the transport", name, n);
                 callTransport(true);
+                // a leave() that counted out before paused was set saw it false and did not come here: had the count
+                // meanwhile dropped to the resume point, no later leave() would resume the transport (a stall with
+                // nothing in flight). Any leave() after paused was set sees it and comes here after this block
+                n = inFlight.get();
+                if (n <= resumeAt && !draining) {
+                    paused = false;
+                    LOG.debug("Pipeline '{}': {} messages in flight, resuming the transport", name, n);
+                    callTransport(false);
+                }
             } else if (paused && n <= resumeAt && !draining) {
                 paused = false;
                 LOG.debug("Pipeline '{}': {} messages in flight, resuming the transport", name, n);

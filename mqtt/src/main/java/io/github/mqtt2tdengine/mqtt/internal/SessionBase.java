@@ -23,7 +23,12 @@ abstract class SessionBase implements MqttSession {
     volatile boolean closing;
     private final Object readsLock = new Object();
     private volatile boolean paused;
-    private volatile boolean readsHeld;
+    /**
+     * Paused and reads could not be held: QoS 0 messages are dropped. One field, written after the hold is applied
+     * and cleared before a resume, so a message delivered on the client's thread while another thread pauses or
+     * resumes never sees a half-made change (paused, with reads not yet held) and is never dropped for it.
+     */
+    private volatile boolean dropQos0;
 
     SessionBase(MqttSettings settings) {
         this.settings = settings;
@@ -44,7 +49,7 @@ abstract class SessionBase implements MqttSession {
      * @return true when the message was dropped
      */
     final boolean droppedWhilePaused(String topic, int qos) {
-        if (qos == 0 && paused && !readsHeld) {
+        if (qos == 0 && dropQos0) {
             context.onDropped(topic, 0, "the pipeline's in-flight bound is reached and QoS 0 has no redelivery");
             return true;
         }
@@ -68,7 +73,7 @@ abstract class SessionBase implements MqttSession {
         if (paused) {
             synchronized (readsLock) {
                 if (paused) {
-                    readsHeld = holdReads(true);
+                    dropQos0 = !holdReads(true);
                 }
             }
         }
@@ -77,17 +82,18 @@ abstract class SessionBase implements MqttSession {
     @Override
     public final void pause() {
         synchronized (readsLock) {
+            boolean held = holdReads(true);
+            dropQos0 = !held;
             paused = true;
-            readsHeld = holdReads(true);
         }
     }
 
     @Override
     public final void resume() {
         synchronized (readsLock) {
+            dropQos0 = false;
             paused = false;
             holdReads(false);
-            readsHeld = false;
         }
         onResumed();
     }

@@ -1,0 +1,90 @@
+package io.github.mqtt2tdengine.mqtt.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.mqtt2tdengine.spi.TransportContext;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class SessionBaseTest {
+
+    /** A session whose reads can (or cannot) be held; counts what it was told to drop. */
+    private static final class Session extends SessionBase {
+        final boolean canHold;
+        final AtomicInteger dropped = new AtomicInteger();
+
+        Session(boolean canHold) {
+            super(null); // the pause and the drop decision do not read the settings
+            this.canHold = canHold;
+            this.context = new TransportContext() {
+                @Override
+                public void onMessage(io.github.mqtt2tdengine.spi.InboundMessage message) {
+                }
+
+                @Override
+                public void onDropped(String topic, int qos, String reason) {
+                    dropped.incrementAndGet();
+                }
+            };
+        }
+
+        @Override
+        boolean holdReads(boolean hold) {
+            // the real hold sets a Netty channel's auto-read flag and may schedule a task on its event loop: a short
+            // while, during which the client's thread keeps delivering
+            for (int i = 0; i < 200; i++) {
+                Thread.onSpinWait();
+            }
+            return canHold;
+        }
+
+        @Override
+        public void start(TransportContext context) {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void qos0WhilePaused_isDroppedOnlyWhenReadsCannotBeHeld() {
+        Session held = new Session(true);
+        held.pause();
+        assertThat(held.droppedWhilePaused("t", 0)).isFalse();
+        Session unheld = new Session(false);
+        unheld.pause();
+        assertThat(unheld.droppedWhilePaused("t", 1)).as("QoS 1 is never dropped").isFalse();
+        assertThat(unheld.droppedWhilePaused("t", 0)).isTrue();
+        assertThat(unheld.dropped).hasValue(1);
+        unheld.resume();
+        assertThat(unheld.droppedWhilePaused("t", 0)).isFalse();
+    }
+
+    /**
+     * The pipeline pauses and resumes from its own threads while the client's thread delivers: a session that holds
+     * its reads must never drop a message, whatever it sees of a pause or resume under way.
+     */
+    @Test
+    void pauseAndResumeFromAnotherThread_neverDropWhenReadsAreHeld() throws Exception {
+        Session s = new Session(true);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread pipeline = new Thread(() -> {
+            for (int i = 0; i < 20_000; i++) {
+                s.pause();
+                s.resume();
+            }
+            stop.set(true);
+        }, "session-test-pipeline");
+        pipeline.start();
+        long delivered = 0;
+        while (!stop.get()) {
+            s.droppedWhilePaused("t", 0);
+            delivered++;
+        }
+        pipeline.join();
+        assertThat(delivered).isPositive();
+        assertThat(s.dropped).as("messages dropped by a session that holds its reads").hasValue(0);
+    }
+}

@@ -24,9 +24,9 @@ abstract class SessionBase implements MqttSession {
     private final Object readsLock = new Object();
     private volatile boolean paused;
     /**
-     * Paused and reads could not be held: QoS 0 messages are dropped. One field, written after the hold is applied
-     * and cleared before a resume, so a message delivered on the client's thread while another thread pauses or
-     * resumes never sees a half-made change (paused, with reads not yet held) and is never dropped for it.
+     * Paused and reads could not be held: QoS 0 messages are dropped. One field, written once the hold was tried and
+     * cleared before a resume, so a message delivered on the client's thread while another thread pauses or resumes
+     * never sees a half-made change (paused, with reads not yet held) and is never dropped for it.
      */
     private volatile boolean dropQos0;
 
@@ -82,9 +82,10 @@ abstract class SessionBase implements MqttSession {
     @Override
     public final void pause() {
         synchronized (readsLock) {
-            boolean held = holdReads(true);
-            dropQos0 = !held;
+            // paused first: a new connection made meanwhile (holdIfPaused on the client's thread) then waits for this
+            // lock and is held too; a message delivered before dropQos0 is set is kept, never dropped
             paused = true;
+            dropQos0 = !holdReads(true);
         }
     }
 

@@ -1,8 +1,10 @@
 package io.github.mqtt2tdengine.mqtt.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.github.mqtt2tdengine.spi.TransportContext;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,8 @@ class SessionBaseTest {
     private static final class Session extends SessionBase {
         final boolean canHold;
         final AtomicInteger dropped = new AtomicInteger();
+        final AtomicInteger holds = new AtomicInteger();
+        volatile Runnable duringFirstHold;
 
         Session(boolean canHold) {
             super(null); // the pause and the drop decision do not read the settings
@@ -31,6 +35,9 @@ class SessionBaseTest {
 
         @Override
         boolean holdReads(boolean hold) {
+            if (hold && holds.getAndIncrement() == 0 && duringFirstHold != null) {
+                duringFirstHold.run();
+            }
             // the real hold sets a Netty channel's auto-read flag and may schedule a task on its event loop: a short
             // while, during which the client's thread keeps delivering
             for (int i = 0; i < 200; i++) {
@@ -60,6 +67,26 @@ class SessionBaseTest {
         assertThat(unheld.dropped).hasValue(1);
         unheld.resume();
         assertThat(unheld.droppedWhilePaused("t", 0)).isFalse();
+    }
+
+    /**
+     * A reconnect completes on the client's thread while a pipeline thread is pausing: the new connection must be held
+     * too (holdIfPaused waits for the pause instead of finding it not yet begun).
+     */
+    @Test
+    void connectionMadeWhilePausing_isHeldToo() throws Exception {
+        Session s = new Session(true);
+        Thread[] client = new Thread[1];
+        s.duringFirstHold = () -> {
+            // the pause is applying its hold to the old connection; the client connects anew and holds if paused
+            client[0] = new Thread(s::holdIfPaused, "session-test-client");
+            client[0].start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> client[0].getState() == Thread.State.BLOCKED
+                    || client[0].getState() == Thread.State.TERMINATED);
+        };
+        s.pause();
+        client[0].join(10_000);
+        assertThat(s.holds).as("holds applied: the old connection's and the new one's").hasValue(2);
     }
 
     /**

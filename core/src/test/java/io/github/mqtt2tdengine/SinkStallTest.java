@@ -179,6 +179,25 @@ class SinkStallTest {
         assertThat(pipeline.state()).isEqualTo(PipelineState.CLOSED);
     }
 
+    /**
+     * A sink that swallows the interrupt of a close that timed out (throws a retriable error, interrupt flag cleared):
+     * the writer must still end, not go round its loop for ever with the unwritten batch.
+     */
+    @Test
+    void close_whileStalled_sinkSwallowsTheInterrupt_writerStillEnds() throws Exception {
+        sink.block().swallowInterrupts();
+        started(builder().shutdownTimeout(Duration.ofMillis(100)));
+        FakeMessage m = transport.publish("plant/1", "{\"id\":1,\"v\":1}");
+        assertThat(sink.awaitFirstAttempt(10)).isTrue();
+
+        pipeline.close();
+
+        await().atMost(WAIT).until(() -> !threadAlive("mqtt2td-stall-writer-0"));
+        assertThat(m.acked()).isFalse();
+        assertThat(sink.attempts()).as("no retry after the close gave up").isEqualTo(1);
+        assertThat(pipeline.state()).isEqualTo(PipelineState.CLOSED);
+    }
+
     @Test
     void write_stalledCallFailsThenQuickRetryCommits_recoveredOnce() throws Exception {
         sink.block().failRetriable(1);

@@ -29,6 +29,7 @@ public final class FakeSink implements Sink {
     private volatile TimePrecision precision = TimePrecision.MILLISECONDS;
     private volatile SinkContext context;
     private volatile Thread writerThread;
+    private volatile boolean swallowInterrupts;
 
     public FakeSink precision(TimePrecision p) {
         this.precision = p;
@@ -76,6 +77,12 @@ public final class FakeSink implements Sink {
         return this;
     }
 
+    /** An interrupted blocked write throws RetriableSinkException without restoring the interrupt, as some drivers do. */
+    public FakeSink swallowInterrupts() {
+        swallowInterrupts = true;
+        return this;
+    }
+
     public void release(int writes) {
         gate.release(writes);
     }
@@ -115,7 +122,9 @@ public final class FakeSink implements Sink {
             try {
                 g.acquire();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                if (!swallowInterrupts) {
+                    Thread.currentThread().interrupt();
+                }
                 throw new RetriableSinkException("interrupted");
             }
         }

@@ -131,6 +131,13 @@ final class Writer implements Runnable {
             if (host.failed()) {
                 return;
             }
+            if (host.aborted()) {
+                // the close gave up: flush() writes nothing any more, so the rows would keep this loop going (a sink
+                // that swallowed the close's interrupt leaves nothing else to end it)
+                LOG.debug("Pipeline '{}': writer {} stops after the close timed out, {} rows left unacknowledged", name,
+                        index, rows.size());
+                return;
+            }
             long now = System.nanoTime();
             long wait = rows.isEmpty() ? IDLE_POLL_NANOS
                     : Math.min(IDLE_POLL_NANOS, Math.max(0, Math.min(batchStart + maxAgeNanos,

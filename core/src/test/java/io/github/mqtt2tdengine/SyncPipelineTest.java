@@ -198,6 +198,31 @@ class SyncPipelineTest {
         assertThat(pipeline.metrics().ignoredWhileClosing()).isEqualTo(1);
     }
 
+    /**
+     * The pipeline failed and its closer thread is still closing the transport (a disconnect can take seconds) when the
+     * host calls close(): close() returns only once the transport is closed, so a pipeline started next with the
+     * same client id does not overlap the old connection.
+     */
+    @Test
+    void close_afterFailure_waitsForTheTransportClosedByTheFailure() throws Exception {
+        transport.slowClose();
+        sink.failFatal(new SinkException("disk on fire"));
+        started(builder());
+        transport.publish("plant/1", "{\"id\":1,\"v\":1}");
+        await().atMost(WAIT).until(() -> pipeline.state() == PipelineState.FAILED && transport.closes() == 1);
+
+        Thread host = new Thread(pipeline::close, "host-close");
+        host.start();
+        await().atMost(WAIT).until(() -> host.getState() == Thread.State.TIMED_WAITING
+                || host.getState() == Thread.State.WAITING || !host.isAlive());
+        assertThat(host.isAlive()).as("close() returned while the transport was still closing").isTrue();
+        transport.finishClose();
+        host.join(WAIT.toMillis());
+        assertThat(host.isAlive()).isFalse();
+        assertThat(transport.closeDone()).isTrue();
+        assertThat(transport.closes()).isEqualTo(1);
+    }
+
     @Test
     void write_unexpectedRuntimeException_failsPipelineWithSinkException() {
         sink.failFatal(new IllegalStateException("bug in sink"));

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,6 +18,8 @@ public final class FakeTransport implements Transport {
     private final AtomicInteger pauses = new AtomicInteger();
     private final AtomicInteger resumes = new AtomicInteger();
     private final AtomicInteger closes = new AtomicInteger();
+    private volatile CountDownLatch closeGate;
+    private volatile boolean closeDone;
     private volatile boolean paused;
     private volatile RuntimeException startFailure;
     private volatile List<String> topicFilters = List.of();
@@ -100,6 +103,21 @@ public final class FakeTransport implements Transport {
         return resumes.get();
     }
 
+    /** close() waits until {@link #finishClose()}, as a client's disconnect can. */
+    public FakeTransport slowClose() {
+        closeGate = new CountDownLatch(1);
+        return this;
+    }
+
+    public void finishClose() {
+        closeGate.countDown();
+    }
+
+    /** Whether a close() has returned. */
+    public boolean closeDone() {
+        return closeDone;
+    }
+
     public int closes() {
         return closes.get();
     }
@@ -107,6 +125,15 @@ public final class FakeTransport implements Transport {
     @Override
     public void close() {
         closes.incrementAndGet();
+        CountDownLatch gate = closeGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closeDone = true;
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -53,6 +54,8 @@ public final class DefaultSyncPipeline implements SyncPipeline {
     private final AtomicInteger liveWriters = new AtomicInteger();
     private final AtomicBoolean sinkClosed = new AtomicBoolean();
     private final AtomicBoolean transportClosed = new AtomicBoolean();
+    /** Completed once the transport's close has returned, whichever thread ran it. */
+    private final CompletableFuture<Void> transportCloseDone = new CompletableFuture<>();
     private volatile TimePrecision precision = TimePrecision.MILLISECONDS;
     private volatile Intake intake;
     /** Set when close() gave up waiting: writers abandon their batches. */
@@ -319,12 +322,30 @@ public final class DefaultSyncPipeline implements SyncPipeline {
     }
 
     private void closeTransport() {
+        closeTransport(System.nanoTime() + settings.shutdownTimeout().toNanos());
+    }
+
+    /**
+     * Closes the transport once. A caller that finds another thread closing it (the closer of a failure) waits for
+     * that close to return, until the deadline: close() must not return while the old connection still disconnects.
+     */
+    private void closeTransport(long deadline) {
         if (transportClosed.compareAndSet(false, true)) {
             try {
                 settings.transport().close();
             } catch (RuntimeException e) {
                 LOG.warn("Pipeline '{}': transport close threw", name, e);
+            } finally {
+                transportCloseDone.complete(null);
             }
+            return;
+        }
+        try {
+            transportCloseDone.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Pipeline '{}': the transport is still closing (on another thread) at the shutdown timeout", name);
         }
     }
 

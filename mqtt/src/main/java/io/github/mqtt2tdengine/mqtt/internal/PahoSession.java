@@ -5,6 +5,7 @@ import io.github.mqtt2tdengine.spi.ConnectionState;
 import io.github.mqtt2tdengine.spi.TransportContext;
 import java.time.Instant;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +36,12 @@ public final class PahoSession extends SessionBase {
     private volatile MqttAsyncClient client;
     private MqttConnectOptions options;
     private ScheduledExecutorService reconnector;
-    private int attempts;
+    private volatile int attempts;
+    private volatile Thread reconnectThread;
+    /** Guards the swap of {@link #client} and the connection state set by a reconnect against a loss of it. */
+    private final Object clientLock = new Object();
+    /** One reconnect attempt is scheduled at a time (a loss and a failed resubscribe may both ask for one). */
+    private final AtomicBoolean reconnectPending = new AtomicBoolean();
 
     /**
      * Creates the session.
@@ -72,22 +78,26 @@ public final class PahoSession extends SessionBase {
             options.setSocketFactory(settings.tls().sslContext().getSocketFactory());
             options.setHttpsHostnameVerificationEnabled(settings.hostnameVerification());
         }
+        // before connecting: a connection lost right after the connect schedules its reconnect here
+        reconnector = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mqtt2td-paho-reconnect-" + settings.clientId());
+            t.setDaemon(true);
+            reconnectThread = t;
+            return t;
+        });
         client = newClient();
         try {
             client.connect(options).waitForCompletion(settings.connectTimeout().toMillis() + 2_000);
             subscribe();
         } catch (MqttException e) {
+            closing = true; // the session is done: a reconnect scheduled by a loss during the subscribe must not run
+            stopReconnects();
             closeQuietly(client);
             client = null; // closed: close() must not touch it again (Paho throws NullPointerException then)
             throw new TransportException(failure(e), e);
         }
         state = ConnectionState.CONNECTED;
         h.onConnectionStateChanged(ConnectionState.CONNECTED, settings.endpoint());
-        reconnector = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "mqtt2td-paho-reconnect-" + settings.clientId());
-            t.setDaemon(true);
-            return t;
-        });
         LOG.info("MQTT: client '{}' connected to {} (MQTT 3.1 through Paho, clean session {}), subscribed to {}",
                 settings.clientId(), uri, settings.cleanSession(), settings.subscriptions());
     }
@@ -220,10 +230,12 @@ public final class PahoSession extends SessionBase {
     }
 
     private void connectionLost(MqttAsyncClient lost, Throwable cause) {
-        if (closing || lost != client) {
-            return;
+        synchronized (clientLock) {
+            if (closing || lost != client) {
+                return;
+            }
+            state = ConnectionState.RECONNECTING;
         }
-        state = ConnectionState.RECONNECTING;
         String why = cause == null ? "connection lost" : Errors.describe(cause);
         TransportContext h = context;
         if (h != null) {
@@ -234,7 +246,7 @@ public final class PahoSession extends SessionBase {
     }
 
     private void scheduleReconnect(String why) {
-        if (closing) {
+        if (closing || !reconnectPending.compareAndSet(false, true)) {
             return;
         }
         long initial = settings.reconnectInitial().toMillis();
@@ -243,23 +255,40 @@ public final class PahoSession extends SessionBase {
         attempts++;
         LOG.warn("MQTT: client '{}' is not connected to {} ({}); reconnect attempt {} in {} ms", settings.clientId(),
                 settings.endpoint(), why, attempts, delay);
-        reconnector.schedule(this::reconnect, delay, TimeUnit.MILLISECONDS);
+        try {
+            reconnector.schedule(this::reconnect, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            reconnectPending.set(false); // closed meanwhile
+        }
     }
 
     private void reconnect() {
-        if (closing) {
-            return;
-        }
-        MqttAsyncClient old = client;
+        reconnectPending.set(false);
+        MqttAsyncClient old;
+        MqttAsyncClient fresh;
         try {
-            client = newClient();
+            synchronized (clientLock) {
+                if (closing) {
+                    return;
+                }
+                old = client;
+                fresh = newClient();
+                client = fresh;
+            }
             closeQuietly(old);
-            client.connect(options).waitForCompletion(settings.connectTimeout().toMillis() + 2_000);
+            fresh.connect(options).waitForCompletion(settings.connectTimeout().toMillis() + 2_000);
             subscribe();
+            synchronized (clientLock) {
+                // lost again since (connectionLost has scheduled the next attempt and said RECONNECTING) or closing:
+                // CONNECTED would be wrong. Paho marks a client disconnected before it calls connectionLost
+                if (closing || client != fresh || !fresh.isConnected()) {
+                    return;
+                }
+                state = ConnectionState.CONNECTED;
+            }
             LOG.info("MQTT: client '{}' reconnected to {} after {} attempt(s)", settings.clientId(), settings.endpoint(),
                     attempts);
             attempts = 0;
-            state = ConnectionState.CONNECTED;
             TransportContext h = context;
             if (h != null) {
                 h.onConnectionStateChanged(ConnectionState.CONNECTED, settings.endpoint());
@@ -347,14 +376,38 @@ public final class PahoSession extends SessionBase {
         }
         closing = true;
         wakePaused();
-        if (reconnector != null) {
-            reconnector.shutdownNow();
+        stopReconnects();
+        MqttAsyncClient c;
+        synchronized (clientLock) {
+            c = client;
         }
-        closeQuietly(client);
+        closeQuietly(c);
         state = ConnectionState.DISCONNECTED;
         TransportContext h = context;
         if (h != null) {
             h.onConnectionStateChanged(ConnectionState.DISCONNECTED, settings.endpoint() + " (closed)");
+        }
+    }
+
+    /**
+     * Stops reconnecting. A reconnect under way may have swapped in a new client: it is let end (interrupted, it fails
+     * fast), so that the client closed next is the last one and none outlives the session. Not waited for when called
+     * on the reconnect thread itself (close() from a listener of the reconnect's state change).
+     */
+    private void stopReconnects() {
+        ScheduledExecutorService r = reconnector;
+        if (r == null) {
+            return;
+        }
+        r.shutdownNow();
+        try {
+            if (Thread.currentThread() != reconnectThread
+                    && !r.awaitTermination(settings.connectTimeout().toMillis() + 6_000, TimeUnit.MILLISECONDS)) {
+                LOG.warn("MQTT: client '{}': a reconnect to {} is still under way at close", settings.clientId(),
+                        settings.endpoint());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

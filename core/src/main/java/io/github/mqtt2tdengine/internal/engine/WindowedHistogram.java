@@ -29,9 +29,10 @@ public final class WindowedHistogram {
     /** Striped: two writers recording at once do not share these cache lines. */
     private final LongAdder count = new LongAdder();
     private final LongAdder sumMicros = new LongAdder();
-    /** The current slot's number: slot {@code epoch % 2}, begun at {@code epochStart}. */
+    /** When epoch 0 began; epoch n covers {@code [origin + n * slotNanos, origin + (n + 1) * slotNanos)}. */
+    private final long origin;
+    /** The current slot's number: slot {@code epoch % 2}. Only moves forward. */
     private final AtomicLong epoch = new AtomicLong();
-    private volatile long epochStart;
 
     /**
      * Creates a histogram.
@@ -41,7 +42,7 @@ public final class WindowedHistogram {
      */
     public WindowedHistogram(Duration window, long now) {
         this.slotNanos = Math.max(1, window.toNanos() / 2);
-        this.epochStart = now;
+        this.origin = now;
     }
 
     /**
@@ -62,28 +63,32 @@ public final class WindowedHistogram {
         sumMicros.add(v);
     }
 
-    /** The current slot, moving the window first when its slot is over (clearing the slot it reuses). */
+    /**
+     * The current slot, moving the window first when its slot is over (clearing the slot it reuses). The epoch a time
+     * falls in is computed from a fixed origin, so two threads moving the window at once agree on where it goes and
+     * it moves once.
+     */
     private int current(long now) {
-        long e = epoch.get();
-        long start = epochStart;
-        if (now - start < slotNanos) {
-            return (int) (e & 1);
-        }
-        long steps = (now - start) / slotNanos;
-        if (epoch.compareAndSet(e, e + steps)) {
-            // a whole window gone: both slots are stale; else only the one becoming current
-            int clear = steps >= 2 ? 2 : 1;
-            for (int k = 0; k < clear; k++) {
-                int s = (int) ((e + steps - k) & 1);
-                AtomicLongArray a = slots[s];
-                for (int i = 0; i < BUCKETS; i++) {
-                    a.set(i, 0);
-                }
-                maxes[s].set(0);
+        long target = (now - origin) / slotNanos;
+        while (true) {
+            long e = epoch.get();
+            if (target <= e) {
+                return (int) (e & 1);
             }
-            epochStart = start + steps * slotNanos;
+            if (epoch.compareAndSet(e, target)) {
+                // a whole window gone: both slots are stale; else only the one becoming current
+                int clear = target - e >= 2 ? 2 : 1;
+                for (int k = 0; k < clear; k++) {
+                    int s = (int) ((target - k) & 1);
+                    AtomicLongArray a = slots[s];
+                    for (int i = 0; i < BUCKETS; i++) {
+                        a.set(i, 0);
+                    }
+                    maxes[s].set(0);
+                }
+                return (int) (target & 1);
+            }
         }
-        return (int) (epoch.get() & 1);
     }
 
     /**

@@ -16,7 +16,10 @@ import java.time.Duration;
 public interface PipelineListener {
 
     /**
-     * Called when the pipeline's state changes.
+     * Called when the pipeline's state changes, on the thread that changed it. Two changes made at the same moment by
+     * two threads (the pipeline fails on a transport thread just as {@code start()} returns it RUNNING) can reach a
+     * listener in either order: each call's {@code previous} and {@code current} are exact, and
+     * {@code SyncPipeline.state()} is the state now (FAILED and CLOSED are final).
      *
      * @param previous the state before
      * @param current the state now

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -221,6 +222,24 @@ class SyncPipelineTest {
         assertThat(host.isAlive()).isFalse();
         assertThat(transport.closeDone()).isTrue();
         assertThat(transport.closes()).isEqualTo(1);
+    }
+
+    /** A listener called from inside the transport's close (on the failure's closer thread) calls close(). */
+    @Test
+    void close_fromInsideTheTransportsCloseAfterAFailure_doesNotWaitForItself() {
+        AtomicBoolean closedFromInside = new AtomicBoolean();
+        transport.duringClose(() -> {
+            pipeline.close();
+            closedFromInside.set(true);
+        });
+        sink.failFatal(new SinkException("disk on fire"));
+        started(builder().shutdownTimeout(Duration.ofMinutes(5)));
+        transport.publish("plant/1", "{\"id\":1,\"v\":1}");
+
+        // waiting for itself, it would return only at the shutdown timeout (5 minutes)
+        await().atMost(WAIT).untilTrue(closedFromInside);
+        assertThat(transport.closes()).isEqualTo(1);
+        assertThat(pipeline.state()).isEqualTo(PipelineState.FAILED);
     }
 
     @Test

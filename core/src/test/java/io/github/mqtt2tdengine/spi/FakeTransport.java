@@ -20,6 +20,7 @@ public final class FakeTransport implements Transport {
     private final AtomicInteger closes = new AtomicInteger();
     private volatile CountDownLatch closeGate;
     private volatile boolean closeDone;
+    private volatile Runnable duringClose;
     private volatile boolean paused;
     private volatile RuntimeException startFailure;
     private volatile List<String> topicFilters = List.of();
@@ -109,6 +110,12 @@ public final class FakeTransport implements Transport {
         return this;
     }
 
+    /** Runs this inside close(), as a listener told of the disconnect by the client's close would. */
+    public FakeTransport duringClose(Runnable r) {
+        duringClose = r;
+        return this;
+    }
+
     public void finishClose() {
         closeGate.countDown();
     }
@@ -125,6 +132,10 @@ public final class FakeTransport implements Transport {
     @Override
     public void close() {
         closes.incrementAndGet();
+        Runnable r = duringClose;
+        if (r != null) {
+            r.run();
+        }
         CountDownLatch gate = closeGate;
         if (gate != null) {
             try {

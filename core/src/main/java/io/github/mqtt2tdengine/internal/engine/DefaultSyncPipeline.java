@@ -56,6 +56,8 @@ public final class DefaultSyncPipeline implements SyncPipeline {
     private final AtomicBoolean transportClosed = new AtomicBoolean();
     /** Completed once the transport's close has returned, whichever thread ran it. */
     private final CompletableFuture<Void> transportCloseDone = new CompletableFuture<>();
+    /** The thread closing the transport (a listener it calls may call close(), which must not wait for itself). */
+    private volatile Thread transportCloser;
     private volatile TimePrecision precision = TimePrecision.MILLISECONDS;
     private volatile Intake intake;
     /** Set when close() gave up waiting: writers abandon their batches. */
@@ -227,7 +229,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
             long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
             if (!lifecycle.transition(PipelineState.RUNNING, PipelineState.CLOSING)) {
                 if (lifecycle.isFailed()) {
-                    closeTransport();
+                    closeTransport(deadline);
                     joinWriters(deadline);
                     stallWatch.close();
                     closeSink();
@@ -238,7 +240,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
             flow.startDraining();
             flow.awaitDrained(deadline, lifecycle::isFailed);
             stopIntake();
-            closeTransport();
+            closeTransport(deadline);
             stopWriters();
             boolean clean = joinWriters(deadline);
             if (!clean) {
@@ -331,6 +333,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
      */
     private void closeTransport(long deadline) {
         if (transportClosed.compareAndSet(false, true)) {
+            transportCloser = Thread.currentThread();
             try {
                 settings.transport().close();
             } catch (RuntimeException e) {
@@ -338,6 +341,9 @@ public final class DefaultSyncPipeline implements SyncPipeline {
             } finally {
                 transportCloseDone.complete(null);
             }
+            return;
+        }
+        if (Thread.currentThread() == transportCloser) {
             return;
         }
         try {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class FlowControlTest {
 
@@ -78,7 +79,19 @@ class FlowControlTest {
      * reading, or no message would ever come to resume it. Many rounds with the two threads released together; a lost
      * wake-up shows as a round that ends paused with nothing in flight.
      */
+    /** Spins until the value is reached, yielding now and then so that a busy machine still runs the other thread. */
+    private static void awaitValue(AtomicInteger value, int expected) {
+        for (int spins = 1; value.get() != expected; spins++) {
+            if ((spins & 127) == 0) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
     @Test
+    @Timeout(120)
     void boundReachedWhileTheLastMessageIsAcknowledged_neverLeavesTheTransportPausedWithNothingInFlight()
             throws Exception {
         int rounds = 200_000;
@@ -87,9 +100,7 @@ class FlowControlTest {
         FlowControl[] current = new FlowControl[1];
         Thread writer = new Thread(() -> {
             for (int r = 0; r < rounds; r++) {
-                while (go.get() != r) {
-                    Thread.onSpinWait();
-                }
+                awaitValue(go, r);
                 current[0].leave();
                 done.set(r);
             }
@@ -103,14 +114,13 @@ class FlowControlTest {
             current[0] = fc;
             go.set(r);
             fc.enter();
-            while (done.get() != r) {
-                Thread.onSpinWait();
-            }
+            awaitValue(done, r);
             if (fc.inFlight() == 0 && (fc.isPaused() || !t.reading)) {
                 stalled++;
             }
         }
-        writer.join();
+        writer.join(60_000);
+        assertThat(writer.isAlive()).isFalse();
         assertThat(stalled).as("rounds that ended paused with nothing in flight").isZero();
     }
 }

@@ -94,10 +94,16 @@ public final class PahoSession extends SessionBase {
             stopReconnects();
             closeQuietly(client);
             client = null; // closed: close() must not touch it again (Paho throws NullPointerException then)
+            ConnectionState was = state;
+            state = ConnectionState.DISCONNECTED; // what close() would say, which now returns at once
+            if (was != ConnectionState.DISCONNECTED) {
+                h.onConnectionStateChanged(ConnectionState.DISCONNECTED, settings.endpoint() + " (closed)");
+            }
             throw new TransportException(failure(e), e);
         }
-        state = ConnectionState.CONNECTED;
-        h.onConnectionStateChanged(ConnectionState.CONNECTED, settings.endpoint());
+        if (markConnected(client)) {
+            h.onConnectionStateChanged(ConnectionState.CONNECTED, settings.endpoint());
+        }
         LOG.info("MQTT: client '{}' connected to {} (MQTT 3.1 through Paho, clean session {}), subscribed to {}",
                 settings.clientId(), uri, settings.cleanSession(), settings.subscriptions());
     }
@@ -262,6 +268,22 @@ public final class PahoSession extends SessionBase {
         }
     }
 
+    /**
+     * Sets CONNECTED unless the connection was lost again since (connectionLost has said RECONNECTING and scheduled
+     * the next attempt; Paho marks a client disconnected before it calls connectionLost) or the session is closing.
+     *
+     * @return whether it did (the caller then tells the pipeline)
+     */
+    private boolean markConnected(MqttAsyncClient connected) {
+        synchronized (clientLock) {
+            if (closing || client != connected || !connected.isConnected()) {
+                return false;
+            }
+            state = ConnectionState.CONNECTED;
+            return true;
+        }
+    }
+
     private void reconnect() {
         reconnectPending.set(false);
         MqttAsyncClient old;
@@ -276,15 +298,18 @@ public final class PahoSession extends SessionBase {
                 client = fresh;
             }
             closeQuietly(old);
+            // closing: close() closes fresh (the current client) once this attempt has ended; an interrupt swallowed
+            // by Paho's token waits must not leave it connecting and subscribing first
+            if (closing) {
+                return;
+            }
             fresh.connect(options).waitForCompletion(settings.connectTimeout().toMillis() + 2_000);
+            if (closing) {
+                return;
+            }
             subscribe();
-            synchronized (clientLock) {
-                // lost again since (connectionLost has scheduled the next attempt and said RECONNECTING) or closing:
-                // CONNECTED would be wrong. Paho marks a client disconnected before it calls connectionLost
-                if (closing || client != fresh || !fresh.isConnected()) {
-                    return;
-                }
-                state = ConnectionState.CONNECTED;
+            if (!markConnected(fresh)) {
+                return;
             }
             LOG.info("MQTT: client '{}' reconnected to {} after {} attempt(s)", settings.clientId(), settings.endpoint(),
                     attempts);

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -53,11 +54,10 @@ public final class DefaultSyncPipeline implements SyncPipeline {
     private final StallWatch stallWatch;
     private final AtomicInteger liveWriters = new AtomicInteger();
     private final AtomicBoolean sinkClosed = new AtomicBoolean();
-    private final AtomicBoolean transportClosed = new AtomicBoolean();
-    /** Completed once the transport's close has returned, whichever thread ran it. */
+    /** The thread that closes the transport, the first to ask (a listener it calls may call close(): no self-wait). */
+    private final AtomicReference<Thread> transportCloser = new AtomicReference<>();
+    /** Completed once the transport's close has returned. */
     private final CompletableFuture<Void> transportCloseDone = new CompletableFuture<>();
-    /** The thread closing the transport (a listener it calls may call close(), which must not wait for itself). */
-    private volatile Thread transportCloser;
     private volatile TimePrecision precision = TimePrecision.MILLISECONDS;
     private volatile Intake intake;
     /** Set when close() gave up waiting: writers abandon their batches. */
@@ -332,8 +332,8 @@ public final class DefaultSyncPipeline implements SyncPipeline {
      * that close to return, until the deadline: close() must not return while the old connection still disconnects.
      */
     private void closeTransport(long deadline) {
-        if (transportClosed.compareAndSet(false, true)) {
-            transportCloser = Thread.currentThread();
+        Thread current = Thread.currentThread();
+        if (transportCloser.compareAndSet(null, current)) {
             try {
                 settings.transport().close();
             } catch (RuntimeException e) {
@@ -343,7 +343,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
             }
             return;
         }
-        if (Thread.currentThread() == transportCloser) {
+        if (transportCloser.get() == current) {
             return;
         }
         try {

@@ -135,12 +135,8 @@ final class FlowControl {
                 // meanwhile dropped to the resume point, no later leave() would resume the transport (a stall with
                 // nothing in flight). Any leave() after paused was set sees it and comes here after this block
                 n = inFlight.get();
-                if (n <= resumeAt && !draining) {
-                    paused = false;
-                    LOG.debug("Pipeline '{}': {} messages in flight, resuming the transport", name, n);
-                    callTransport(false);
-                }
-            } else if (paused && n <= resumeAt && !draining) {
+            }
+            if (paused && n <= resumeAt && !draining) {
                 paused = false;
                 LOG.debug("Pipeline '{}': {} messages in flight, resuming the transport", name, n);
                 callTransport(false);

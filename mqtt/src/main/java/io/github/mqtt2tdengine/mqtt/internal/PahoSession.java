@@ -90,15 +90,10 @@ public final class PahoSession extends SessionBase {
             client.connect(options).waitForCompletion(settings.connectTimeout().toMillis() + 2_000);
             subscribe();
         } catch (MqttException e) {
-            closing = true; // the session is done: a reconnect scheduled by a loss during the subscribe must not run
-            stopReconnects();
-            closeQuietly(client);
-            client = null; // closed: close() must not touch it again (Paho throws NullPointerException then)
-            ConnectionState was = state;
-            state = ConnectionState.DISCONNECTED; // what close() would say, which now returns at once
-            if (was != ConnectionState.DISCONNECTED) {
-                h.onConnectionStateChanged(ConnectionState.DISCONNECTED, settings.endpoint() + " (closed)");
-            }
+            // the session is done, as HiveMqSession's after a failed connect: close() also stops a reconnect that a
+            // loss during the subscribe scheduled, and makes a later close() return at once (Paho's close() of the
+            // same client twice throws NullPointerException)
+            close();
             throw new TransportException(failure(e), e);
         }
         if (markConnected(client)) {

@@ -3,6 +3,7 @@ package io.github.mqtt2tdengine.mqtt.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.mqtt2tdengine.spi.InboundMessage;
 import io.github.mqtt2tdengine.spi.TransportContext;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,7 +24,7 @@ class SessionBaseTest {
             this.canHold = canHold;
             this.context = new TransportContext() {
                 @Override
-                public void onMessage(io.github.mqtt2tdengine.spi.InboundMessage message) {
+                public void onMessage(InboundMessage message) {
                 }
 
                 @Override

@@ -29,6 +29,7 @@ public final class Connections implements AutoCloseable {
     private final Secret password;
     private final String database;
     private final String pipelineName;
+    private final Redaction redaction;
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
     /** Set once the database is known to exist: from then on new connections are bound to it. */
     private volatile boolean databaseReady;
@@ -81,7 +82,7 @@ public final class Connections implements AutoCloseable {
             try {
                 connection.close();
             } catch (SQLException e) {
-                LOG.debug("TDengine: closing a connection: {}", e.toString());
+                LOG.debug("TDengine: closing a connection: {}", Redaction.none().text(e.toString()));
             }
         }
     }
@@ -104,6 +105,7 @@ public final class Connections implements AutoCloseable {
         this.password = password;
         this.database = database;
         this.pipelineName = pipelineName;
+        this.redaction = Redaction.of(url, password);
     }
 
     /**
@@ -162,7 +164,7 @@ public final class Connections implements AutoCloseable {
         } catch (SQLException e) {
             // the driver does not always chain the cause (WebSocket: "can't create connection with any server"):
             // a plain TCP connect tells whether the address is wrong, refused or unreachable
-            String probe = hasCause(e) ? "cause: " + rootCause(e) : dataSource == null ? ConnectProbe.describe(url)
+            String probe = hasCause(e) ? "cause: " + redaction.text(rootCause(e)) : dataSource == null ? ConnectProbe.describe(url)
                     : "";
             throw failure(probe.isEmpty() ? "cannot connect" : "cannot connect (" + probe + ")", e);
         }
@@ -176,10 +178,12 @@ public final class Connections implements AutoCloseable {
      * @return the exception to throw
      */
     public RuntimeException failure(String what, SQLException e) {
-        String message = "Pipeline '" + pipelineName + "': TDengine " + safeUrl() + ": " + what + ": "
-                + ErrorCodes.describe(e);
-        return ErrorCodes.classify(e) == ErrorCodes.Kind.FATAL ? new SinkException(message, e)
-                : new RetriableSinkException(message, e);
+        // the driver's messages can hold the password or the URL's token: both are masked, in the cause chain too
+        String message = "Pipeline '" + pipelineName + "': TDengine " + safeUrl() + ": " + redaction.text(what) + ": "
+                + redaction.text(ErrorCodes.describe(e));
+        SQLException cause = redaction.exception(e);
+        return ErrorCodes.classify(e) == ErrorCodes.Kind.FATAL ? new SinkException(message, cause)
+                : new RetriableSinkException(message, cause);
     }
 
     /**
@@ -232,7 +236,7 @@ public final class Connections implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             // RuntimeException: drivers answer statements they emulate with unchecked errors; qualified names work
             LOG.debug("Pipeline '{}': TDengine connection cannot be bound to `{}` ({}): table names stay qualified",
-                    pipelineName, database, e.toString());
+                    pipelineName, database, redaction.text(e.toString()));
         }
     }
 

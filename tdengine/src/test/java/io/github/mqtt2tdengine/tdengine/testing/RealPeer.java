@@ -35,10 +35,10 @@ final class RealPeer implements TDenginePeer {
     private final String password;
     private final Connection connection;
     private final Set<String> databases = new LinkedHashSet<>();
-    private final Kind kind;
+    private final Server server;
 
-    RealPeer(String url, Kind kind) {
-        this.kind = kind;
+    RealPeer(String url, Server server) {
+        this.server = server;
         int scheme = url.indexOf("://");
         int end = scheme + 3;
         while (end < url.length() && url.charAt(end) != '/' && url.charAt(end) != '?') {
@@ -73,8 +73,8 @@ final class RealPeer implements TDenginePeer {
     }
 
     @Override
-    public Kind kind() {
-        return kind;
+    public Server server() {
+        return server;
     }
 
     @Override
@@ -215,7 +215,7 @@ final class RealPeer implements TDenginePeer {
 
     @Override
     public String toString() {
-        return kind().toString();
+        return server().toString();
     }
 
     // ------------------------------------------------------------------ queries

@@ -15,8 +15,8 @@ final class RestPeer implements TDenginePeer {
     }
 
     @Override
-    public Kind kind() {
-        return Kind.REST;
+    public Server server() {
+        return Server.TEST_SERVER;
     }
 
     @Override
@@ -98,6 +98,6 @@ final class RestPeer implements TDenginePeer {
 
     @Override
     public String toString() {
-        return kind().toString();
+        return server().toString();
     }
 }

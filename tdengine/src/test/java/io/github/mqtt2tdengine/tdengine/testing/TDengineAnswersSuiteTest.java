@@ -2,7 +2,7 @@ package io.github.mqtt2tdengine.tdengine.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.mqtt2tdengine.tdengine.testing.TDenginePeer.Kind;
+import io.github.mqtt2tdengine.tdengine.testing.TDenginePeer.Server;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -45,8 +45,8 @@ class TDengineAnswersSuiteTest {
     }
 
     /** Opens the peer, creates a database of the precision with the super table {@code st}, and connects. */
-    private void open(Kind kind, String precision) throws SQLException {
-        peer = kind.open();
+    private void open(Server server, String precision) throws SQLException {
+        peer = server.open();
         db = peer.database("answers");
         peer.createDatabase(db, precision);
         connection = DriverManager.getConnection(peer.url(""), peer.user(), peer.password());
@@ -82,8 +82,8 @@ class TDengineAnswersSuiteTest {
         }
     }
 
-    static Stream<Kind> peers() {
-        return Stream.of(Kind.REST, Kind.REAL);
+    static Stream<Server> peers() {
+        return Server.all();
     }
 
     private static Stream<Arguments> onBothPeers(Object[][] cases) {
@@ -125,9 +125,9 @@ class TDengineAnswersSuiteTest {
 
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("badValues")
-    void insert_badValue_failsWithTheServersCodeAndText_nothingWritten(Kind kind, String values, String answer)
+    void insert_badValue_failsWithTheServersCodeAndText_nothingWritten(Server server, String values, String answer)
             throws SQLException {
-        open(kind, "ms");
+        open(server, "ms");
         assertThat(error("INSERT INTO `{db}`.`d1` USING `{db}`.`st` TAGS (1, 'a') " + values)).isEqualTo(answer);
         assertThat(peer.rowCount(db, "st")).isZero();
     }
@@ -172,17 +172,17 @@ class TDengineAnswersSuiteTest {
 
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("badStatements")
-    void statement_refusedByTheServer_failsWithTheServersCodeAndText(Kind kind, String sql, String answer)
+    void statement_refusedByTheServer_failsWithTheServersCodeAndText(Server server, String sql, String answer)
             throws SQLException {
-        open(kind, "ms");
+        open(server, "ms");
         assertThat(error(sql)).isEqualTo(answer);
         assertThat(peer.rowCount(db, "st")).isZero();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("peers")
-    void insert_oneBadValueInAMultiTableStatement_nothingWritten(Kind kind) throws SQLException {
-        open(kind, "ms");
+    void insert_oneBadValueInAMultiTableStatement_nothingWritten(Server server) throws SQLException {
+        open(server, "ms");
         assertThat(error("INSERT INTO `{db}`.`d1` USING `{db}`.`st` TAGS (1, 'a') (ts, i8) VALUES ({T}, 1) "
                 + "`{db}`.`d2` USING `{db}`.`st` TAGS (2, 'b') (ts, i8) VALUES ({T}, 300)"))
                 .isEqualTo("0x0216: syntax error near '300)' (tinyint data overflow)");
@@ -192,9 +192,9 @@ class TDengineAnswersSuiteTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("peers")
-    void insert_sameTimestampTwiceInOneStatement_oneRowMerged_laterNonNullWins_oneAffected(Kind kind)
+    void insert_sameTimestampTwiceInOneStatement_oneRowMerged_laterNonNullWins_oneAffected(Server server)
             throws SQLException {
-        open(kind, "ms");
+        open(server, "ms");
         assertThat(update("INSERT INTO `{db}`.`d1` USING `{db}`.`st` TAGS (1, 'a') (ts, i8, v, s) VALUES ({T}, 1, 1.5,"
                 + " 'first') ({T}, 2, NULL, NULL) `{db}`.`d1` USING `{db}`.`st` TAGS (1, 'a') (ts, s) VALUES ({T}, "
                 + "'third')")).isEqualTo(1);
@@ -205,9 +205,9 @@ class TDengineAnswersSuiteTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("peers")
-    void insert_sameTimestampInALaterStatement_listedColumnsReplacedNullIncluded_othersKept(Kind kind)
+    void insert_sameTimestampInALaterStatement_listedColumnsReplacedNullIncluded_othersKept(Server server)
             throws SQLException {
-        open(kind, "ms");
+        open(server, "ms");
         update("INSERT INTO `{db}`.`d1` USING `{db}`.`st` TAGS (1, 'a') (ts, i8, v, s) VALUES ({T}, 1, 1.5, 'first')");
         assertThat(update("INSERT INTO `{db}`.`d1` USING `{db}`.`st` TAGS (55, 'changed') (ts, i8, v) VALUES ({T}, "
                 + "NULL, 9.5)")).isEqualTo(1);
@@ -219,8 +219,8 @@ class TDengineAnswersSuiteTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("peers")
-    void insert_literalsTheServerAccepts_storedAsTheServerStoresThem(Kind kind) throws SQLException {
-        open(kind, "ms");
+    void insert_literalsTheServerAccepts_storedAsTheServerStoresThem(Server server) throws SQLException {
+        open(server, "ms");
         update("INSERT INTO `{db}`.`d1` USING `{db}`.`st` TAGS (1, '温度计abc') (ts, b, i8, s, vb, f, n, u64) VALUES "
                 + "({T}, 2, '5', 5, 'abc', 1e-50, '😀😀😀😀', 18446744073709551615) "
                 + "(" + (T + 1) + ", 'TRUE', -128, 'x', '\\x00ff', 0.1, '温度计', 0) "
@@ -240,9 +240,9 @@ class TDengineAnswersSuiteTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("peers")
-    void insert_timestampsInAMicrosecondDatabase_storedInMicroseconds_millisecondNumbersOutOfRange(Kind kind)
+    void insert_timestampsInAMicrosecondDatabase_storedInMicroseconds_millisecondNumbersOutOfRange(Server server)
             throws SQLException {
-        open(kind, "us");
+        open(server, "us");
         String local = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
                 .format(java.time.Instant.ofEpochMilli(T).atOffset(java.time.ZoneOffset.ofHours(8)));
         update("INSERT INTO `{db}`.`d1` USING `{db}`.`st` TAGS (1, 'a') (ts) VALUES (" + T * 1000 + ") ('" + local
@@ -255,8 +255,8 @@ class TDengineAnswersSuiteTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("peers")
-    void createIfNotExists_onExistingObjects_succeedsAndChangesNothing(Kind kind) throws SQLException {
-        open(kind, "ms");
+    void createIfNotExists_onExistingObjects_succeedsAndChangesNothing(Server server) throws SQLException {
+        open(server, "ms");
         execute("CREATE STABLE IF NOT EXISTS `{db}`.`st` (ts TIMESTAMP, other INT) TAGS (x INT)");
         execute("CREATE DATABASE IF NOT EXISTS `{db}` PRECISION 'ns'");
         assertThat(peer.describe(db, "st", true)).containsExactly(new TDengineRestServer.Col("id", "INT", 4),
@@ -266,8 +266,8 @@ class TDengineAnswersSuiteTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("peers")
-    void describe_superTable_everyLineAsTheServerPrintsIt(Kind kind) throws SQLException {
-        open(kind, "ms");
+    void describe_superTable_everyLineAsTheServerPrintsIt(Server server) throws SQLException {
+        open(server, "ms");
         execute("ALTER STABLE `{db}`.`st` ADD COLUMN `Mixed` SMALLINT UNSIGNED");
         List<String> lines = new ArrayList<>();
         try (Statement st = connection.createStatement();
@@ -300,8 +300,8 @@ class TDengineAnswersSuiteTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("peers")
-    void selectStar_fromTheSuperTable_listsTagsAfterColumns_fromASubTableOnlyColumns(Kind kind) throws SQLException {
-        open(kind, "ms");
+    void selectStar_fromTheSuperTable_listsTagsAfterColumns_fromASubTableOnlyColumns(Server server) throws SQLException {
+        open(server, "ms");
         update("INSERT INTO `{db}`.`d1` USING `{db}`.`st` TAGS (1, 'a') (ts, i8) VALUES ({T}, 1)");
         assertThat(labels("SELECT * FROM `" + db + "`.`st`")).containsExactly("ts", "i8", "u8", "i64", "u64", "f", "v",
                 "s", "n", "b", "vb", "id", "loc");

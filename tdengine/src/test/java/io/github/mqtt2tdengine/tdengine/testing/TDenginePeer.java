@@ -4,58 +4,116 @@ import io.github.mqtt2tdengine.tdengine.WriteMode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
  * A TDengine server the sink's suite runs against: the REST test server ({@link TDengineRestServer}, with fault
- * injection) or a real TDengine given by {@code TDENGINE_JDBC_URL}. Both answer the same questions the same way, with
- * values normalized in one place: integers as Long (BIGINT UNSIGNED as BigInteger), FLOAT and DOUBLE as Double,
- * timestamps as Long in the database's precision, VARCHAR/NCHAR as String, VARBINARY as byte[], a missing value as
- * null. Each test takes fresh database names from {@link #database(String)}; {@link #close()} drops them.
+ * injection) or a real TDengine over one of its three connections: native ({@code TDENGINE_JDBC_URL}), WebSocket
+ * ({@code TDENGINE_WS_URL}) or REST ({@code TDENGINE_RS_URL}), the last two through a real taosAdapter. All answer
+ * the same questions the same way, with values normalized in one place: integers as Long (BIGINT UNSIGNED as
+ * BigInteger), FLOAT and DOUBLE as Double, timestamps as Long in the database's precision, VARCHAR/NCHAR as String,
+ * VARBINARY as byte[], a missing value as null. Each test takes fresh database names from {@link #database(String)}; {@link #close()} drops them.
  */
 public interface TDenginePeer extends AutoCloseable {
-    /** The environment variable naming a real server's JDBC URL. */
-    String URL_VARIABLE = "TDENGINE_JDBC_URL";
-
-    /** Which server. */
-    enum Kind {
+    /** Which server, and over which connection. */
+    enum Server {
         /** The in-process REST test server, reached with {@code jdbc:TAOS-RS://}. */
-        REST("REST test server"),
-        /** The real TDengine at {@code TDENGINE_JDBC_URL}. */
-        REAL("real TDengine"),
-        /** The real TDengine at {@code TDENGINE_JDBC_URL}, the sink writing with parameter binding. */
-        REAL_STMT("real TDengine, parameter binding");
+        TEST_SERVER("REST test server", null, "jdbc:TAOS-RS://"),
+        /** A real TDengine over the native connection, at {@code TDENGINE_JDBC_URL}. */
+        NATIVE("real TDengine, native", "TDENGINE_JDBC_URL", "jdbc:TAOS://"),
+        /** A real TDengine through a real taosAdapter over WebSocket, at {@code TDENGINE_WS_URL}. */
+        WEBSOCKET("real TDengine, WebSocket", "TDENGINE_WS_URL", "jdbc:TAOS-WS://"),
+        /** A real TDengine through a real taosAdapter over REST, at {@code TDENGINE_RS_URL}. */
+        REST("real TDengine, REST", "TDENGINE_RS_URL", "jdbc:TAOS-RS://");
 
         private final String label;
+        private final String variable;
+        private final String scheme;
 
-        Kind(String label) {
+        Server(String label, String variable, String scheme) {
             this.label = label;
+            this.variable = variable;
+            this.scheme = scheme;
         }
 
         /**
-         * Returns the write mode a sink under test uses against this peer.
+         * Returns the environment variable naming this server's JDBC URL.
          *
-         * @return STMT for {@link #REAL_STMT}, SQL otherwise
+         * @return the variable, or null for the REST test server
          */
-        public WriteMode writeMode() {
-            return this == REAL_STMT ? WriteMode.STMT : WriteMode.SQL;
+        public String variable() {
+            return variable;
         }
 
         /**
-         * Starts a REST test server, or connects to the real server; without {@code TDENGINE_JDBC_URL} the calling
-         * test is aborted (reported as skipped) with the reason.
+         * Returns whether this is a real TDengine.
+         *
+         * @return false for the REST test server
+         */
+        public boolean real() {
+            return this != TEST_SERVER;
+        }
+
+        /**
+         * Returns whether the driver binds parameters over this connection (native and WebSocket).
+         *
+         * @return true when STMT can be used
+         */
+        public boolean binds() {
+            return this == NATIVE || this == WEBSOCKET;
+        }
+
+        /**
+         * Returns the write modes a sink can use over this connection: SQL and AUTO everywhere, STMT where it binds.
+         *
+         * @return the modes
+         */
+        public List<WriteMode> writeModes() {
+            return binds() ? List.of(WriteMode.SQL, WriteMode.STMT, WriteMode.AUTO)
+                    : List.of(WriteMode.SQL, WriteMode.AUTO);
+        }
+
+        /**
+         * Returns this real server's URL, or aborts the calling test (reported as skipped) with the reason.
+         *
+         * @return the URL from the environment
+         */
+        public String url() {
+            String url = variable == null ? null : System.getenv(variable);
+            Assumptions.assumeTrue(url != null && !url.isBlank(), () -> variable + " is not set: no " + label
+                    + " here, so this variant is skipped (scripts/test starts an installed TDengine"
+                    + (this == NATIVE ? "" : " and taosAdapter") + "; the REST test server covers the driver path)");
+            Assumptions.assumeTrue(url.startsWith(scheme), () -> variable + " is not a " + scheme + " URL");
+            return url;
+        }
+
+        /**
+         * Starts a REST test server, or connects to the real server; without its URL the calling test is aborted
+         * (reported as skipped) with the reason.
          *
          * @return the peer
          */
         public TDenginePeer open() {
-            if (this == REST) {
-                return new RestPeer(new TDengineRestServer());
-            }
-            String url = System.getenv(URL_VARIABLE);
-            Assumptions.assumeTrue(url != null && !url.isBlank(), URL_VARIABLE + " is not set: no real TDengine "
-                    + "server here, so the real-server variant is skipped (the REST test server covers the driver "
-                    + "path)");
-            return new RealPeer(url, this);
+            return this == TEST_SERVER ? new RestPeer(new TDengineRestServer()) : new RealPeer(url(), this);
+        }
+
+        /**
+         * Returns every server, the REST test server first.
+         *
+         * @return the servers
+         */
+        public static Stream<Server> all() {
+            return Stream.of(values());
+        }
+
+        /**
+         * Returns the real servers.
+         *
+         * @return native, WebSocket, REST
+         */
+        public static Stream<Server> reals() {
+            return all().filter(Server::real);
         }
 
         @Override
@@ -65,11 +123,51 @@ public interface TDenginePeer extends AutoCloseable {
     }
 
     /**
+     * A server and the write mode a sink under test uses against it.
+     *
+     * @param server the server and connection
+     * @param writeMode the sink's write mode
+     */
+    record Target(Server server, WriteMode writeMode) {
+        /**
+         * Returns every server with every write mode its connection allows.
+         *
+         * @return the targets, the REST test server's first
+         */
+        public static Stream<Target> all() {
+            return Server.all().flatMap(s -> s.writeModes().stream().map(m -> new Target(s, m)));
+        }
+
+        /**
+         * Returns every server with the default write mode (SQL), for what does not depend on the mode.
+         *
+         * @return one target per server
+         */
+        public static Stream<Target> sqlOnly() {
+            return Server.all().map(s -> new Target(s, WriteMode.SQL));
+        }
+
+        /**
+         * Opens the server (see {@link Server#open()}).
+         *
+         * @return the peer
+         */
+        public TDenginePeer open() {
+            return server.open();
+        }
+
+        @Override
+        public String toString() {
+            return server + ", " + writeMode;
+        }
+    }
+
+    /**
      * Returns which server this is.
      *
-     * @return the kind
+     * @return the server
      */
-    Kind kind();
+    Server server();
 
     /**
      * Returns a fresh database name (prefix plus a random suffix), dropped at {@link #close()}; nothing is created.

@@ -54,12 +54,13 @@ public interface PipelineListener {
     }
 
     /**
-     * Called once when the sink stalls: one call of {@code Sink.write} has been running longer than the pipeline's
-     * {@code stallWarning} (the database may be unreachable or slow; rows wait and nothing is acknowledged). Not
+     * Called once when the sink stalls: one batch has gone unwritten longer than the pipeline's {@code stallWarning}
+     * since its first attempt, in one call of {@code Sink.write} that hangs or through retries that keep failing (the
+     * database may be unreachable or slow; rows wait and nothing is acknowledged). Not
      * called again, however many writes or writers stall meanwhile, until {@link #onSinkRecovered(Duration)}. Called on
      * the pipeline's watch thread {@code mqtt2td-<name>-watch}, never on the blocked writer thread.
      *
-     * @param elapsed how long the write had been running
+     * @param elapsed how long the batch had been under way
      * @since 0.1.0
      */
     default void onSinkStalled(Duration elapsed) {
@@ -70,7 +71,7 @@ public interface PipelineListener {
      * Called on the watch thread, or on the thread calling {@code close()} for a stall that ends while it drains. Not
      * called when the pipeline fails, or closes while a writer is still stalled.
      *
-     * @param stalledFor from the start of the first write that stalled to the commit that ended the stall
+     * @param stalledFor from the first attempt of the first batch that stalled to the commit that ended the stall
      * @since 0.1.0
      */
     default void onSinkRecovered(Duration stalledFor) {

@@ -18,11 +18,11 @@ import java.util.Optional;
  * @param rowsWritten rows the sink committed
  * @param batches batches the sink committed
  * @param retries retriable sink failures (each followed by a retry)
- * @param stalledWrites calls of {@code Sink.write} that ran longer than the pipeline's {@code stallWarning} (each
- *     logged once at WARN); a call still under way counts once it passes the threshold
- * @param writeStalledMillis how long the longest {@code Sink.write} call under way has been running, in milliseconds,
- *     once it runs longer than {@code stallWarning}; 0 while no call is under way or every one is shorter. Growing
- *     means the database is unreachable or slow: rows wait and nothing is acknowledged
+ * @param stalledWrites batches the sink had not written within the pipeline's {@code stallWarning} of their first
+ *     attempt, retries included (each logged once at WARN); a batch still under way counts once it passes the threshold
+ * @param writeStalledMillis how long the oldest batch under way in the sink (first attempt, retries and back-off) has
+ *     been waiting, in milliseconds, once past {@code stallWarning}; 0 while no batch is under way or every one is
+ *     younger. Growing means the database is unreachable or slow: rows wait and nothing is acknowledged
  * @param deadLetters messages dead-lettered, all reasons
  * @param deadLettersByReason messages dead-lettered per reason (reasons with a count above zero)
  * @param acked messages acknowledged (committed, dead-lettered, or without rows)

@@ -417,11 +417,13 @@ public interface SyncPipeline extends AutoCloseable {
         }
 
         /**
-         * Sets how long one call of {@code Sink.write} may run before the pipeline reports it: a WARN line, once per
-         * call, from the pipeline's watch thread {@code mqtt2td-<name>-watch} (never from the blocked writer thread),
-         * then an INFO line when the call ends; {@link PipelineMetrics#writeStalledMillis()} and {@link
+         * Sets how long a batch may go unwritten, from its first call of {@code Sink.write} through its retries, before
+         * the pipeline reports it: a WARN line, once per batch, from the pipeline's watch thread
+         * {@code mqtt2td-<name>-watch} (never from the blocked writer thread), then an INFO line when the batch is
+         * written or given up; {@link PipelineMetrics#writeStalledMillis()} and {@link
          * PipelineMetrics#stalledWrites()}; {@link PipelineListener#onSinkStalled(Duration)}. A database client that
-         * blocks and retries on its own while the server is down (TDengine's native client does) shows up this way.
+         * blocks and retries on its own while the server is down (TDengine's native client does) shows up this way,
+         * and so do retries that each fail at once (a refused WebSocket connection).
          * Default {@link #DEFAULT_STALL_WARNING} (5 s).
          *
          * @param threshold greater than 0

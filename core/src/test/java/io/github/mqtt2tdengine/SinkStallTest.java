@@ -199,7 +199,7 @@ class SinkStallTest {
     }
 
     @Test
-    void write_stalledCallFailsThenQuickRetryCommits_recoveredOnce() throws Exception {
+    void write_stalledCallFailsThenQuickRetryCommits_oneStalledBatch_recoveredOnce() throws Exception {
         sink.block().failRetriable(1);
         started(builder());
         FakeMessage m = transport.publish("plant/1", "{\"id\":1,\"v\":1}");
@@ -210,11 +210,39 @@ class SinkStallTest {
         await().atMost(WAIT).until(m::acked);
         await().atMost(WAIT).until(() -> events.size() == 2);
         assertThat(events).containsExactly("stalled", "recovered");
-        assertThat(log()).containsPattern("INFO \\S+ - Pipeline 'stall': the write of batch 1 failed after \\d+\\.\\d s");
+        // the stall is the batch's, retries included: it ends when the batch is written
+        assertThat(log()).containsPattern("INFO \\S+ - Pipeline 'stall': batch 1 written after \\d+\\.\\d s");
         assertThat(count(log(), "has been writing")).isEqualTo(1);
         assertThat(pipeline.metrics().retries()).isEqualTo(1);
         assertThat(pipeline.metrics().stalledWrites()).isEqualTo(1);
         assertThat(pipeline.metrics().writeStalledMillis()).isZero();
+    }
+
+    @Test
+    void write_retriesEachFailingAtOnce_longerThanStallWarning_oneWarnTheMetricMoves_recoveredWhenWritten() {
+        // a database that refuses connections (taosAdapter down): every call fails at once, none hangs
+        sink.failRetriableUntilRecovered();
+        started(builder());
+        FakeMessage m = transport.publish("plant/1", "{\"id\":1,\"v\":1}");
+        await().atMost(WAIT).until(() -> pipeline.metrics().retries() >= 3);
+        await().atMost(WAIT).until(() -> pipeline.metrics().writeStalledMillis() >= STALL.toMillis());
+        await().atMost(WAIT).until(() -> events.contains("stalled"));
+        Matcher warn = WARNED.matcher(log());
+        assertThat(warn.find()).as("WARN from the watch thread in:%n%s", log()).isTrue();
+        assertThat(pipeline.metrics().stalledWrites()).isEqualTo(1);
+        assertThat(listenerThreads).containsExactly(WATCH);
+        assertThat(m.acked()).isFalse();
+
+        sink.recover();
+        await().atMost(WAIT).until(m::acked);
+        await().atMost(WAIT).until(() -> events.size() == 2);
+        assertThat(events).containsExactly("stalled", "recovered");
+        assertThat(durations.get(1)).isGreaterThanOrEqualTo(STALL);
+        assertThat(count(log(), "has been writing")).isEqualTo(1);
+        assertThat(log()).containsPattern("\\[" + WATCH + "] INFO \\S+ - Pipeline 'stall': batch 1 written after "
+                + "\\d+\\.\\d s");
+        assertThat(pipeline.metrics().writeStalledMillis()).isZero();
+        assertThat(pipeline.metrics().stalledWrites()).isEqualTo(1);
     }
 
     @Test

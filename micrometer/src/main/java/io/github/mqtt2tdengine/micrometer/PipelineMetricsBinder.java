@@ -130,10 +130,10 @@ public final class PipelineMetricsBinder implements MeterBinder {
         counter(registry, "timestamp.collisions", "receive-time primary keys that collided",
                 PipelineMetrics::timestampCollisions);
         counter(registry, "sink.retries", "retriable sink failures", PipelineMetrics::retries);
-        counter(registry, "sink.stalled.writes", "sink calls that ran longer than stallWarning",
-                PipelineMetrics::stalledWrites);
-        timeGauge(registry, "sink.write.stalled", Tags.empty(), "how long the longest stalled sink call has run",
-                m -> Duration.ofMillis(m.writeStalledMillis()));
+        counter(registry, "sink.stalled.writes", "batches not written within stallWarning of their first attempt, "
+                + "retries included", PipelineMetrics::stalledWrites);
+        timeGauge(registry, "sink.write.stalled", Tags.empty(), "how long the oldest stalled batch has waited in the "
+                + "sink", m -> Duration.ofMillis(m.writeStalledMillis()));
         counter(registry, "transport.reconnects", "connection losses after which the transport reconnects",
                 PipelineMetrics::reconnects);
         gauge(registry, "transport.connected", "1 while connected to the broker",

@@ -1,8 +1,9 @@
 package io.github.mqtt2tdengine.internal.engine;
 
 /**
- * One call of {@code Sink.write} under way, published by its writer thread for the {@link StallWatch}; one per call,
- * so per batch (and per retry), never per message. Not API.
+ * One batch under way in the sink, published by its writer thread for the {@link StallWatch}: from its first call of
+ * {@code Sink.write}, through every retry and back-off, until it is written or given up; one per batch, never per
+ * message. Not API.
  */
 final class SinkCall {
     private static final int RUNNING = 0;
@@ -13,7 +14,7 @@ final class SinkCall {
     final long sequence;
     final int rows;
     final long startedNanos;
-    /** The writer's count of committed calls when this one started: a higher count later means a commit since. */
+    /** The writer's count of committed batches when this one started: a higher count later means a commit since. */
     final long writtenBefore;
     private long endedNanos;
     private volatile int outcome = RUNNING;
@@ -26,7 +27,7 @@ final class SinkCall {
         this.writtenBefore = writtenBefore;
     }
 
-    /** Writer thread, once: the call returned ({@code written}) or threw. */
+    /** Writer thread, once: the batch was written ({@code written}) or given up. */
     void end(boolean written, long now) {
         endedNanos = now;
         outcome = written ? WRITTEN : FAILED;

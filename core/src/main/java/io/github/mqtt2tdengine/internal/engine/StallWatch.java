@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Reports calls of {@code Sink.write} that run longer than the stall threshold, from its own thread
- * {@code mqtt2td-<name>-watch}: a writer blocked inside the sink cannot report itself. Not API.
+ * Reports batches that the sink has not written within the stall threshold of their first attempt, from its own
+ * thread {@code mqtt2td-<name>-watch}: a writer blocked inside the sink cannot report itself, and one whose retries
+ * keep failing at once (a refused connection) is stalled as much. Not API.
  *
  * <p>The watch sleeps while nothing is written. A writer arms it when a call starts and it is idle (per call one
  * volatile read; a compare-and-set and a schedule only when idle; nothing per message). Armed, it wakes at the earliest
@@ -22,8 +23,8 @@ import org.slf4j.MDC;
  * when no call is under way. Its thread is created at the first write and ended by {@link #close()}.
  *
  * <p>Stall state lives on the watch thread alone (and on the thread calling {@link #close()} once that thread has
- * ended), so the WARN, the INFO and the listener calls come in order: WARN per stalled call, INFO when that call
- * returns, {@link PipelineListener#onSinkStalled(Duration)} when the first writer stalls and
+ * ended), so the WARN, the INFO and the listener calls come in order: WARN per stalled batch, INFO when that batch is
+ * written or given up, {@link PipelineListener#onSinkStalled(Duration)} when the first writer stalls and
  * {@link PipelineListener#onSinkRecovered(Duration)} when the last stalled writer commits again.
  */
 final class StallWatch {

@@ -221,35 +221,28 @@ final class Writer implements Runnable {
         limit = rows.size() < limit ? maxRows : queue.size() >= limit ? Math.min(grownRows, limit * 2) : limit;
         sequence++;
         DefaultSinkBatch batch = new DefaultSinkBatch(sequence, new ArrayList<>(rows));
-        int attempt = 0;
         long started = System.nanoTime();
-        while (true) {
-            if (host.failed() || host.aborted()) {
-                return;
+        // the stall watch follows the batch from its first attempt until it is written or given up: a database that
+        // is down may make each call hang (native client) or fail at once (a refused WebSocket connect), and the rows
+        // wait either way
+        long written = writtenCalls;
+        SinkCall c = new SinkCall(index, sequence, rows.size(), started, written);
+        call = c;
+        host.sinkCallStarted();
+        boolean ok = false;
+        try {
+            ok = writeWithRetries(batch);
+        } finally {
+            long now = System.nanoTime();
+            c.end(ok, now);
+            call = null;
+            if (ok) {
+                lastWrittenNanos = now;
+                writtenCalls = written + 1;
             }
-            try {
-                write(batch);
-                break;
-            } catch (RetriableSinkException e) {
-                batch.clearRejections();
-                metrics.retries.increment();
-                metrics.lastError = e.getMessage();
-                if (maxRetries >= 0 && attempt >= maxRetries) {
-                    host.fail(new SinkException("Pipeline '" + name + "': batch " + sequence + " of "
-                            + rows.size() + " rows still failed after " + attempt + " retries", e));
-                    return;
-                }
-                long delay = backoffMillis(attempt++);
-                LOG.warn("Pipeline '{}': batch {} of {} rows failed ({}), retry {} in {} ms", name, sequence,
-                        rows.size(), e.getMessage(), attempt, delay);
-                if (!sleepBackoff(delay)) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                host.fail(e instanceof SinkException ? e : new SinkException("Pipeline '" + name
-                        + "': sink threw " + e.getClass().getName() + " writing batch " + sequence, e));
-                return;
-            }
+        }
+        if (!ok) {
+            return;
         }
         int n = rows.size();
         int rejected = batch.rejectedCount();
@@ -294,23 +287,35 @@ final class Writer implements Runnable {
         }
     }
 
-    /** One sink call, published for the stall watch: per batch (and retry) a small object and a few volatile writes. */
-    private void write(DefaultSinkBatch batch) {
-        long written = writtenCalls;
-        SinkCall c = new SinkCall(index, sequence, rows.size(), System.nanoTime(), written);
-        call = c;
-        host.sinkCallStarted();
-        boolean ok = false;
-        try {
-            sink.write(batch);
-            ok = true;
-        } finally {
-            long now = System.nanoTime();
-            c.end(ok, now);
-            call = null;
-            if (ok) {
-                lastWrittenNanos = now;
-                writtenCalls = written + 1;
+    /** Writes a batch, retrying retriable failures; false when the pipeline failed, aborted or gave up meanwhile. */
+    private boolean writeWithRetries(DefaultSinkBatch batch) throws InterruptedException {
+        int attempt = 0;
+        while (true) {
+            if (host.failed() || host.aborted()) {
+                return false;
+            }
+            try {
+                sink.write(batch);
+                return true;
+            } catch (RetriableSinkException e) {
+                batch.clearRejections();
+                metrics.retries.increment();
+                metrics.lastError = e.getMessage();
+                if (maxRetries >= 0 && attempt >= maxRetries) {
+                    host.fail(new SinkException("Pipeline '" + name + "': batch " + sequence + " of "
+                            + rows.size() + " rows still failed after " + attempt + " retries", e));
+                    return false;
+                }
+                long delay = backoffMillis(attempt++);
+                LOG.warn("Pipeline '{}': batch {} of {} rows failed ({}), retry {} in {} ms", name, sequence,
+                        rows.size(), e.getMessage(), attempt, delay);
+                if (!sleepBackoff(delay)) {
+                    return false;
+                }
+            } catch (RuntimeException e) {
+                host.fail(e instanceof SinkException ? e : new SinkException("Pipeline '" + name
+                        + "': sink threw " + e.getClass().getName() + " writing batch " + sequence, e));
+                return false;
             }
         }
     }

@@ -160,16 +160,22 @@ public final class SinkBenchmark {
         if (baseline) {
             double library = m.rowsWritten() / seconds;
             double libraryCpu = perRowMicros(lib.cpuSeconds(), m.rowsWritten());
-            for (String twinMode : new String[] {"using", "known", "stmt"}) {
-                double[] twin = twinMode.equals("stmt")
-                        ? handWrittenBinding(url, user, password, database + "_hw_stmt", payloads, rows, batch, writers,
-                                devices)
-                        : handWritten(url, user, password, database + "_hw_" + twinMode, payloads, rows, batch,
-                                writers, devices, twinMode.equals("using"));
+            for (String twinMode : twins(url)) {
+                double[] twin = switch (twinMode) {
+                    case "stmt" -> handWrittenBinding(url, user, password, database + "_hw_stmt", payloads, rows, batch,
+                            writers, devices);
+                    case "jdbc", "ew", "ew-example" -> handWrittenRowBinding(url, user, password, database + "_hw_"
+                            + twinMode.replace('-', '_'), payloads, rows, batch, writers, devices, twinMode);
+                    default -> handWritten(url, user, password, database + "_hw_" + twinMode, payloads, rows, batch,
+                            writers, devices, twinMode.equals("using"));
+                };
                 String what = switch (twinMode) {
                     case "using" -> "INSERT ... USING every time";
                     case "known" -> "sub-tables known, no USING";
-                    default -> "parameter binding";
+                    case "stmt" -> "parameter binding, lists per column";
+                    case "jdbc" -> "parameter binding, JDBC rows (tbname, tags, columns)";
+                    case "ew" -> "efficient writing (asyncWrite=stmt), executeUpdate per batch";
+                    default -> "efficient writing as TDengine's example (executeUpdate every 10 batches)";
                 };
                 double twinCpu = perRowMicros(twin[3], (long) twin[0]);
                 out.printf(Locale.ROOT, "| hand-written JDBC, %s | %d | %.1f | %,.0f | %.2f | %d | %.1f | | | library ÷ "
@@ -181,6 +187,20 @@ public final class SinkBenchmark {
         return code;
     }
 
+
+    /**
+     * The hand-written twins that fit the connection: SQL text everywhere; binding where the driver binds (native and
+     * WebSocket); over WebSocket also the JDBC row-wise binding (stmt2) and TDengine's efficient writing.
+     */
+    static java.util.List<String> twins(String url) {
+        if (url.startsWith("jdbc:TAOS-RS:")) {
+            return java.util.List.of("using", "known");
+        }
+        if (url.startsWith("jdbc:TAOS-WS:")) {
+            return java.util.List.of("using", "known", "stmt", "jdbc", "ew", "ew-example");
+        }
+        return java.util.List.of("using", "known", "stmt");
+    }
 
     /** The benchmark's messages, as {@link BenchPayload} makes them (seed 7). */
     private static byte[][] payloads(long rows, int devices) {
@@ -263,7 +283,8 @@ public final class SinkBenchmark {
             java.util.Set<Integer> pending = new java.util.HashSet<>();
             try (Connection c = DriverManager.getConnection(url, user, password);
                     Statement st = c.createStatement()) {
-                st.execute("USE `" + database + "`");
+                // unquoted: the REST driver keeps the name for the URL path (/rest/sql/db), where backquotes break it
+                st.execute("USE " + database);
                 StringBuilder sql = new StringBuilder(1 << 18).append("INSERT INTO ");
                 int inBatch = 0;
                 for (long n = 0; n < rows; n++) {
@@ -386,7 +407,7 @@ public final class SinkBenchmark {
         double seconds = timedWriters(writers, "sink-bench-hand-written-stmt-", writer -> {
             try (Connection c = DriverManager.getConnection(url, user, password)) {
                 try (Statement st = c.createStatement()) {
-                    st.execute("USE `" + database + "`");
+                    st.execute("USE " + database);
                 }
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO ? USING `meters` TAGS (?,?,?) VALUES "
                         + "(?,?,?,?,?,?,?)")) {
@@ -420,6 +441,95 @@ public final class SinkBenchmark {
         });
         dropTwinDatabase(url, user, password, database);
         return new double[] {written.get(), seconds, executes.get(), LAST_TWIN_CPU_SECONDS.get()};
+    }
+
+    /**
+     * The hand-written twins of JDBC's own binding API over WebSocket: one prepared {@code INSERT INTO meters (tbname,
+     * id, location, floor, ts, ...) VALUES (?, ...)} per writer, every row set with the standard setters and
+     * {@code addBatch}. {@code jdbc}: {@code executeBatch} per batch (the driver's stmt2, one request per batch).
+     * {@code ew}: TDengine's efficient writing ({@code asyncWrite=stmt}, background write threads), {@code executeUpdate}
+     * per batch, which waits until the batch is written and throws if any of it failed. {@code ew-example}: as TDengine's
+     * efficient-writing example does, {@code executeBatch} per batch and {@code executeUpdate} every 10 batches.
+     *
+     * @return rows, seconds, executes
+     */
+    static double[] handWrittenRowBinding(String url, String user, String password, String database,
+            byte[][] payloads, long rows, int batch, int writers, int devices, String how) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        createTwinDatabase(url, user, password, database);
+        AtomicLong executes = new AtomicLong();
+        AtomicLong written = new AtomicLong();
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        if (!how.equals("jdbc")) {
+            props.setProperty("asyncWrite", "stmt");
+            props.setProperty("batchSizeByRow", Integer.toString(Math.min(batch, 1_000)));
+            props.setProperty("cacheSizeByRow", Integer.toString(Math.max(10_000, 2 * batch)));
+        }
+        double seconds = timedWriters(writers, "sink-bench-hand-written-" + how + "-", writer -> {
+            try (Connection c = DriverManager.getConnection(url, props)) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("USE " + database);
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO `meters` (tbname, `id`, `location`, "
+                        + "`floor`, `ts`, `current`, `voltage`, `phase`, `temperature`, `power`, `status`) VALUES "
+                        + "(?,?,?,?,?,?,?,?,?,?,?)")) {
+                    int inBatch = 0;
+                    int batches = 0;
+                    for (long n = 0; n < rows; n++) {
+                        int device = (int) (n % devices);
+                        if (device % writers != writer) {
+                            continue;
+                        }
+                        com.fasterxml.jackson.databind.JsonNode m = json.readTree(payloads[(int) n]);
+                        com.fasterxml.jackson.databind.JsonNode site = m.get("site");
+                        ps.setString(1, "d" + device);
+                        ps.setInt(2, device);
+                        ps.setString(3, site.get("location").textValue());
+                        ps.setInt(4, site.get("floor").intValue());
+                        ps.setTimestamp(5, new java.sql.Timestamp(m.get("ts").longValue()));
+                        ps.setFloat(6, m.get("current").floatValue());
+                        ps.setInt(7, m.get("voltage").intValue());
+                        ps.setFloat(8, m.get("phase").floatValue());
+                        ps.setFloat(9, m.get("temperature").floatValue());
+                        ps.setDouble(10, m.get("power").doubleValue());
+                        ps.setString(11, m.get("status").textValue());
+                        ps.addBatch();
+                        if (++inBatch == batch) {
+                            commit(ps, how, ++batches);
+                            executes.incrementAndGet();
+                            written.addAndGet(inBatch);
+                            inBatch = 0;
+                        }
+                    }
+                    if (inBatch > 0) {
+                        commit(ps, how, 10);
+                        executes.incrementAndGet();
+                        written.addAndGet(inBatch);
+                    } else if (!how.equals("jdbc")) {
+                        ps.executeUpdate();
+                    }
+                }
+            } catch (SQLException | java.io.IOException e) {
+                throw new IllegalStateException("hand-written " + how + " baseline failed: " + e, e);
+            }
+        });
+        dropTwinDatabase(url, user, password, database);
+        return new double[] {written.get(), seconds, executes.get(), LAST_TWIN_CPU_SECONDS.get()};
+    }
+
+    private static void commit(PreparedStatement ps, String how, int batches) throws SQLException {
+        switch (how) {
+            case "jdbc" -> ps.executeBatch();
+            case "ew" -> ps.executeUpdate();
+            default -> {
+                ps.executeBatch();
+                if (batches % 10 == 0) {
+                    ps.executeUpdate();
+                }
+            }
+        }
     }
 
     private static void bindAndExecute(TaosPrepareStatement p, java.util.Map<Integer, TwinTable> tables)

@@ -9,6 +9,7 @@ import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.payload.TimestampUnit;
 import io.github.mqtt2tdengine.spi.FakeTransport;
+import io.github.mqtt2tdengine.tdengine.testing.TDenginePeer.Server;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -30,11 +32,12 @@ import org.slf4j.LoggerFactory;
  * of 1,000 devices, a disk-filling hazard. The sink binds its connections to the database and writes unqualified
  * names: no such line, and the log grows only by what the client logs per statement (its query plan warning, about
  * two lines per INSERT of up to 1,000 rows) and once per new sub-table (SQL: two ERROR lines "no tbmeta got" and
- * "Table does not exist" while the client checks before creating it; binding: none). Both write modes. Needs a real
- * server over the native connection ({@code jdbc:TAOS://}); skipped otherwise.
+ * "Table does not exist" while the client checks before creating it; binding: none). Every write mode of every real
+ * connection: over the native connection the client is in this JVM ({@code TAOS_LOG_DIR}); over WebSocket and REST
+ * it is taosAdapter's, and its log is the server's to keep ({@code TAOSADAPTER_LOG_DIR}, set by {@code scripts/test}).
+ * Skipped without the real server.
  */
 class ClientLogIT {
-    private static final String URL = System.getenv("TDENGINE_JDBC_URL");
     /**
      * What 100,000 rows in ~100 statements may add to the client log once the sub-tables exist: under a byte per
      * row, the client's own per-statement lines (measured: ~3 query-plan WARN lines and ~2 INFO lines of ~130 bytes
@@ -43,13 +46,25 @@ class ClientLogIT {
     private static final long MAX_GROWTH_BYTES = 100_000;
     private static final String QUALIFIED_WARNING = "table name is specified in sql";
 
-    private static Path logDir() {
-        String dir = System.getenv("TAOS_LOG_DIR");
+    private Path logDir = Path.of("/var/log/taos");
+
+    static Stream<Arguments> connections() {
+        return Server.reals().flatMap(s -> s.writeModes().stream().filter(m -> m != WriteMode.AUTO)
+                .map(m -> Arguments.of(s, m)));
+    }
+
+    private static Path logDir(Server server) {
+        String variable = server == Server.NATIVE ? "TAOS_LOG_DIR" : "TAOSADAPTER_LOG_DIR";
+        String dir = System.getenv(variable);
+        if (server != Server.NATIVE) {
+            Assumptions.assumeTrue(dir != null && !dir.isBlank(), variable + " is not set: taosAdapter's client log "
+                    + "is where its taos.cfg says (scripts/test starts one with its log in a directory of its own)");
+        }
         return Path.of(dir != null && !dir.isBlank() ? dir : "/var/log/taos");
     }
 
-    private static long warnings() throws IOException {
-        Path dir = logDir();
+    private long warnings() throws IOException {
+        Path dir = logDir;
         if (!Files.isDirectory(dir)) {
             return 0;
         }
@@ -64,8 +79,8 @@ class ClientLogIT {
         return n;
     }
 
-    private static long logBytes() throws IOException {
-        Path dir = logDir();
+    private long logBytes() throws IOException {
+        Path dir = logDir;
         if (!Files.isDirectory(dir)) {
             return 0;
         }
@@ -80,16 +95,16 @@ class ClientLogIT {
         }
     }
 
-    @ParameterizedTest(name = "writeMode {0}")
-    @EnumSource(value = WriteMode.class, names = {"SQL", "STMT"})
-    void write100kRows_nativeConnection_clientLogGrowsByLessThanAFewKb(WriteMode mode) throws Exception {
-        Assumptions.assumeTrue(URL != null && URL.startsWith("jdbc:TAOS://"), "needs TDENGINE_JDBC_URL with a "
-                + "native connection (jdbc:TAOS://): the client log is the native client's (scripts/test starts an "
-                + "installed TDengine)");
+    @ParameterizedTest(name = "{0}, writeMode {1}")
+    @MethodSource("connections")
+    void write100kRows_clientLogGrowsByLessThanAByteARow_noLinePerTable(Server server, WriteMode mode)
+            throws Exception {
+        String url = server.url();
+        logDir = logDir(server);
         String db = "mqtt2td_log_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
         FakeTransport transport = new FakeTransport();
         SyncPipeline p = SyncPipeline.builder().name("log").source(transport)
-                .sink(TDengineSink.builder().jdbcUrl(URL).database(db).createDatabase(TimePrecision.MILLISECONDS)
+                .sink(TDengineSink.builder().jdbcUrl(url).database(db).createDatabase(TimePrecision.MILLISECONDS)
                         .writeMode(mode).build())
                 .payload(PayloadSpec.json().timestamp("ts", "$.ts", TimestampUnit.MILLISECONDS).withoutReceiveTime()
                         .column("v", "$.v", ColumnType.DOUBLE).tag("id", "$.id", ColumnType.INT).build())
@@ -133,15 +148,15 @@ class ClientLogIT {
             });
             assertThat(warnings() - warningsBefore).as("'%s' lines", QUALIFIED_WARNING).isZero();
             LoggerFactory.getLogger(ClientLogIT.class).info("ClientLogIT: client log {} grew by {} bytes for {} rows "
-                    + "(writeMode {})", logDir(), growth[0], rows, mode);
-            try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement();
+                    + "({}, writeMode {})", logDir, growth[0], rows, server, mode);
+            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM `" + db + "`.`meters`")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).isEqualTo(rows + 1000);
             }
         } finally {
             p.close();
-            try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
                 st.execute("DROP DATABASE IF EXISTS `" + db + "`");
             }
         }

@@ -450,7 +450,8 @@ class TDengineSinkSuiteTest {
                             + "`.`d1`")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("\"hall\"");
-                assertThat(rs.getString(2)).isEqualTo("4.000000000"); // TDengine keeps JSON numbers as doubles
+                // TDengine keeps JSON numbers as doubles: "4.000000000" natively and over WebSocket, "4.0" over REST
+                assertThat(Double.parseDouble(rs.getString(2))).isEqualTo(4.0);
                 assertThat(rs.next()).isFalse();
             }
         }
@@ -655,7 +656,8 @@ class TDengineSinkSuiteTest {
                     Connection c = DriverManager.getConnection(url, peer.user(), peer.password());
                     if (useFirst != null) {
                         try (Statement st = c.createStatement()) {
-                            st.execute("USE `" + useFirst + "`");
+                            // unquoted: the REST driver puts the name into its URL path, where backquotes break it
+                            st.execute("USE " + useFirst);
                         }
                     }
                     return inserts == null ? c : countingInserts(c, inserts);

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,9 @@ public final class Connections implements AutoCloseable {
     private final String database;
     private final String pipelineName;
     private final Redaction redaction;
+    /** A database name the REST driver can carry in its URL path unquoted. */
+    private static final Pattern PLAIN_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
+
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
     /** Set once the database is known to exist: from then on new connections are bound to it. */
     private volatile boolean databaseReady;
@@ -206,12 +210,20 @@ public final class Connections implements AutoCloseable {
      * native client logs a warning line for every database-qualified table clause of an INSERT). A connection the
      * sink opened gets {@code USE db}. A connection from the host's {@code DataSource} gets it only when it has no
      * current database; one bound to another database is left as it is, with qualified names. Either way the current
-     * database is checked with {@code SELECT DATABASE()}; on any doubt (REST, which is stateless; a DataSource bound
-     * elsewhere; an error) names stay qualified.
+     * database is checked with {@code SELECT DATABASE()}; on any doubt (a DataSource bound elsewhere; an error) names
+     * stay qualified. REST is stateless: its driver keeps the name of a {@code USE} and sends every later statement to
+     * {@code /rest/sql/<name>}; a backquoted name there breaks every later request of the connection ("Illegal
+     * character in path"), so over REST the name goes unquoted, and only when it is a plain lower-case identifier.
      */
     private void bind(Session s) {
-        if (s.bound || url != null && url.startsWith("jdbc:TAOS-RS:")) {
-            return; // REST is stateless (the driver emulates USE in the URL path, and fails on quoted names)
+        if (s.bound) {
+            return;
+        }
+        boolean rest = isRest(s.connection);
+        if (rest && !PLAIN_NAME.matcher(database).matches()) {
+            LOG.debug("Pipeline '{}': REST connection: database `{}` is not a plain lower-case name, table names stay "
+                    + "qualified", pipelineName, database);
+            return;
         }
         try (Statement st = s.connection.createStatement()) {
             boolean use = dataSource == null;
@@ -225,7 +237,7 @@ public final class Connections implements AutoCloseable {
                 use = current == null;
             }
             if (use) {
-                st.execute("USE " + Sql.appendIdentifier(new StringBuilder(), database));
+                st.execute(rest ? "USE " + database : "USE " + Sql.appendIdentifier(new StringBuilder(), database));
             }
             if (database.equals(currentDatabase(st))) {
                 s.bound = true;
@@ -237,6 +249,18 @@ public final class Connections implements AutoCloseable {
             // RuntimeException: drivers answer statements they emulate with unchecked errors; qualified names work
             LOG.debug("Pipeline '{}': TDengine connection cannot be bound to `{}` ({}): table names stay qualified",
                     pipelineName, database, redaction.text(e.toString()));
+        }
+    }
+
+    private boolean isRest(Connection c) {
+        if (url != null) {
+            return url.startsWith("jdbc:TAOS-RS:");
+        }
+        try {
+            String u = c.getMetaData().getURL();
+            return u != null && u.startsWith("jdbc:TAOS-RS:");
+        } catch (SQLException | RuntimeException e) {
+            return false;
         }
     }
 

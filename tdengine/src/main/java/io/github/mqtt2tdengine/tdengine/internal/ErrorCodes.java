@@ -17,6 +17,13 @@ public final class ErrorCodes {
     private static final java.util.regex.Pattern BIND_STEP = java.util.regex.Pattern.compile(
             "failed to [a-z ]+, reason: ");
 
+    /**
+     * The WebSocket driver's binding (stmt2, taos-jdbcdriver 3.7.9) reports the server's code only in its message, with
+     * vendor code 0: {@code (0x60b):Timestamp data out of range}.
+     */
+    private static final java.util.regex.Pattern CODE_IN_MESSAGE = java.util.regex.Pattern.compile(
+            "\\(0x([0-9a-fA-F]{1,8})\\): ?");
+
     /** The kind of an error. */
     public enum Kind {
         /** A value, timestamp, name or type in the rows is wrong: no retry helps. */
@@ -40,7 +47,7 @@ public final class ErrorCodes {
         if (e instanceof SQLTransientException) {
             return Kind.RETRIABLE;
         }
-        int code = e.getErrorCode() & 0xffff;
+        int code = code(e);
         String message = e.getMessage() == null ? "" : e.getMessage();
         // the drivers fold some server errors into their own codes: REST answers HTTP 401 as 0x231F with the server's
         // body, and the native driver reports a failed connect as 0x2354 with the server's text. These are fatal
@@ -77,11 +84,30 @@ public final class ErrorCodes {
      * Returns whether the error says a table does not exist (an INSERT without USING into a dropped sub-table).
      *
      * @param e the error
-     * @return true for TDengine's "Table does not exist" (0x2603; the REST test server's 0x2662 too)
+     * @return true for TDengine's "Table does not exist" (0x2603; the WebSocket binding's "Table not exists", 0x0618;
+     *     the REST test server's 0x2662 too)
      */
     public static boolean isTableMissing(SQLException e) {
+        int code = code(e);
+        return code == 0x2603 || code == 0x2662 || code == 0x0618;
+    }
+
+    /**
+     * Returns TDengine's error code of an error, its low 16 bits: the driver's vendor code, or where that is 0 the code
+     * the WebSocket binding puts into its message ({@code (0x60b):...}).
+     *
+     * @param e the error
+     * @return the code, 0 when there is none
+     */
+    public static int code(SQLException e) {
         int code = e.getErrorCode() & 0xffff;
-        return code == 0x2603 || code == 0x2662;
+        if (code == 0 && e.getMessage() != null) {
+            java.util.regex.Matcher m = CODE_IN_MESSAGE.matcher(e.getMessage());
+            if (m.find()) {
+                code = (int) (Long.parseLong(m.group(1), 16) & 0xffff);
+            }
+        }
+        return code;
     }
 
     /**
@@ -105,6 +131,11 @@ public final class ErrorCodes {
         if (step.lookingAt()) {
             text = text.substring(step.end());
         }
+        // the WebSocket binding's "(0x60b):Timestamp data out of range"
+        java.util.regex.Matcher inMessage = CODE_IN_MESSAGE.matcher(text);
+        if (inMessage.lookingAt()) {
+            text = text.substring(inMessage.end());
+        }
         int sql = text.indexOf("sql: ");
         if (sql >= 0) {
             text = text.substring(0, sql).trim();
@@ -112,6 +143,6 @@ public final class ErrorCodes {
         if (text.length() > 300) {
             text = text.substring(0, 300) + "...";
         }
-        return String.format("TDengine error 0x%04X: %s", e.getErrorCode() & 0xffff, text.trim());
+        return String.format("TDengine error 0x%04X: %s", code(e), text.trim());
     }
 }

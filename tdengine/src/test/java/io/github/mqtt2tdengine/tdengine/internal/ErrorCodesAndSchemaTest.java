@@ -27,6 +27,20 @@ class ErrorCodesAndSchemaTest {
     }
 
     @Test
+    void webSocketBinding_codeOnlyInTheMessage_classifiedAndDescribedByIt() {
+        // taos-jdbcdriver 3.7.9's stmt2 over WebSocket: vendor code 0, the server's code in the text
+        SQLException range = new SQLException("(0x60b):Timestamp data out of range");
+        assertThat(ErrorCodes.code(range)).isEqualTo(0x060B);
+        assertThat(ErrorCodes.classify(range)).isEqualTo(ErrorCodes.Kind.DATA);
+        assertThat(ErrorCodes.describe(range)).isEqualTo("TDengine error 0x060B: Timestamp data out of range");
+        SQLException gone = new SQLException("(0x388):Database not exist");
+        assertThat(ErrorCodes.classify(gone)).isEqualTo(ErrorCodes.Kind.FATAL);
+        assertThat(ErrorCodes.describe(gone)).isEqualTo("TDengine error 0x0388: Database not exist");
+        assertThat(ErrorCodes.isTableMissing(new SQLException("(0x618):Table not exists"))).isTrue();
+        assertThat(ErrorCodes.code(new SQLException("connection lost (0x2a)", "", 0x2354))).isEqualTo(0x2354);
+    }
+
+    @Test
     void describe_dropsTheSqlText() {
         SQLException e = new SQLException("ERROR (0x2653): sql: INSERT INTO `db`.`d1` ... secret payload, desc: Value "
                 + "too long for column/tag: s", "", 0x2653);

@@ -7,10 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.github.mqtt2tdengine.payload.ColumnType;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.spi.FakeSink;
+import io.github.mqtt2tdengine.spi.CapturedLog;
 import io.github.mqtt2tdengine.spi.FakeTransport;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -62,9 +60,7 @@ class EarlyErrorsTest {
                 .column("voltage", "$.voltage", ColumnType.INT).tag("device", "$.id", ColumnType.varchar(16))
                 .build();
         SyncPipeline p = pipeline(transport, spec).build();
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        CapturedLog captured = CapturedLog.start(false);
         try {
             p.start();
             for (int i = 0; i < 250; i++) {
@@ -74,10 +70,10 @@ class EarlyErrorsTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> p.metrics().acked() == 250);
         } finally {
             p.close();
-            System.setErr(err);
+            captured.close();
         }
         assertThat(p.metrics().fieldsNotFound()).containsExactly(java.util.Map.entry("current", 250L));
-        String log = captured.toString(StandardCharsets.UTF_8);
+        String log = captured.text();
         assertThat(log).contains("Pipeline 'early': field 'current' (JSONPath '$.metrics.current') matched nothing "
                 + "in the last 100 messages, so every value is NULL; check the path against a real payload with "
                 + "SyncPipeline.preview(topic, payload)");

@@ -5,12 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.mqtt2tdengine.payload.ColumnType;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
+import io.github.mqtt2tdengine.spi.CapturedLog;
 import io.github.mqtt2tdengine.spi.FakeSink;
 import io.github.mqtt2tdengine.spi.FakeTransport;
 import io.github.mqtt2tdengine.spi.FakeTransport.FakeMessage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,14 +37,12 @@ class SinkStallTest {
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final List<Duration> durations = new CopyOnWriteArrayList<>();
     private final List<String> listenerThreads = new CopyOnWriteArrayList<>();
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private PrintStream err;
+    private CapturedLog captured;
     private SyncPipeline pipeline;
 
     @BeforeEach
     void captureLog() {
-        err = System.err;
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        captured = CapturedLog.start(false);
     }
 
     @AfterEach
@@ -57,12 +53,12 @@ class SinkStallTest {
                 pipeline.close();
             }
         } finally {
-            System.setErr(err);
+            captured.close();
         }
     }
 
     private String log() {
-        return captured.toString(StandardCharsets.UTF_8);
+        return captured.text();
     }
 
     private SyncPipeline started(SyncPipeline.Builder b) {

@@ -11,6 +11,7 @@ import io.github.mqtt2tdengine.spi.TableSchema;
 import io.github.mqtt2tdengine.tdengine.internal.BatchWriter;
 import io.github.mqtt2tdengine.tdengine.internal.Connections;
 import io.github.mqtt2tdengine.tdengine.internal.DryRun;
+import io.github.mqtt2tdengine.tdengine.internal.ErrorCodes;
 import io.github.mqtt2tdengine.tdengine.internal.SchemaSetup;
 import io.github.mqtt2tdengine.tdengine.internal.Sql;
 import io.github.mqtt2tdengine.tdengine.internal.StmtWriter;
@@ -118,13 +119,9 @@ public final class TDengineSink implements Sink {
             return;
         }
         Connections connections = new Connections(url, dataSource, user, password, database, pipelineName);
-        Connections.Session session = connections.current();
-        try (Statement st = session.connection().createStatement()) {
-            precision = setup.prepare(st, context.tables());
-        } catch (SQLException e) {
-            RuntimeException failure = connections.failure("cannot prepare database `" + database + "`", e);
-            connections.close();
-            throw failure;
+        Connections.Session session;
+        try {
+            session = prepare(connections, setup, context.tables(), pipelineName);
         } catch (RuntimeException e) {
             connections.close();
             throw e;
@@ -146,6 +143,34 @@ public final class TDengineSink implements Sink {
                         .map(TableSchema::superTable).toList(), writeMode, writeMode == WriteMode.AUTO
                         ? " (parameter binding for " + bindable.stream().map(TableSchema::superTable).toList() + ")"
                         : "");
+    }
+
+    /**
+     * Connects and prepares the database (precision, super tables); once more when the server answered with a failure
+     * whose code is 0 and whose text is "success": taosAdapter 3.3.7.5 now and then reports a connect of its native
+     * client that way (seen on the real server: "connect to taos failed: [0x0] success"), which would fail a start
+     * that a second attempt makes.
+     */
+    private Connections.Session prepare(Connections connections, SchemaSetup setup, List<TableSchema> tables,
+            String pipelineName) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Connections.Session session = connections.current();
+                try (Statement st = session.connection().createStatement()) {
+                    precision = setup.prepare(st, tables);
+                    return session;
+                } catch (SQLException e) {
+                    throw connections.failure("cannot prepare database `" + database + "`", e);
+                }
+            } catch (RuntimeException e) {
+                if (attempt > 1 || !ErrorCodes.spuriousSuccess(e)) {
+                    throw e;
+                }
+                LOG.info("Pipeline '{}': TDengine answered with a failure that says 'success' ({}); trying once more",
+                        pipelineName, e.getMessage());
+                connections.discardCurrent();
+            }
+        }
     }
 
     /**

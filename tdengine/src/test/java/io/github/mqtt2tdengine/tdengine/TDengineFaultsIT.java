@@ -11,19 +11,16 @@ import io.github.mqtt2tdengine.payload.ColumnType;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.payload.TimestampUnit;
+import io.github.mqtt2tdengine.spi.CapturedLog;
 import io.github.mqtt2tdengine.spi.FakeTransport;
 import io.github.mqtt2tdengine.spi.FakeTransport.FakeMessage;
 import io.github.mqtt2tdengine.tdengine.testing.TDenginePeer;
 import io.github.mqtt2tdengine.tdengine.testing.TDenginePeer.Server;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,10 +52,9 @@ class TDengineFaultsIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final long T0 = System.currentTimeMillis() / 60_000 * 60_000 - 3_600_000;
 
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    private CapturedLog captured;
     private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
     private final List<String> events = new CopyOnWriteArrayList<>();
-    private PrintStream err;
     private TDenginePeer peer;
     private SyncPipeline pipeline;
     private Thread publisher;
@@ -70,9 +66,8 @@ class TDengineFaultsIT {
 
     @BeforeEach
     void captureLog() {
-        err = System.err;
         // the test's own output stays visible, and is searched afterwards
-        System.setErr(new PrintStream(new TeeStream(err, captured), true, StandardCharsets.UTF_8));
+        captured = CapturedLog.start(true);
     }
 
     @AfterEach
@@ -89,7 +84,7 @@ class TDengineFaultsIT {
                 peer.close();
             }
         } finally {
-            System.setErr(err);
+            captured.close();
         }
     }
 
@@ -158,7 +153,7 @@ class TDengineFaultsIT {
         Map<Long, Map<String, Object>> d7 = peer.rows(db, "d7");
         assertThat(d7).hasSize(MESSAGES / DEVICES);
         d7.forEach((ts, row) -> assertThat(row.get("v")).isEqualTo(ts - T0));
-        String log = captured.toString(StandardCharsets.UTF_8);
+        String log = captured.text();
         assertThat(log).contains("Pipeline 'faults': the sink has been writing batch");
         // the password is the server's default: not as a word (logger names such as com.taosdata.jdbc hold it)
         assertThat(log).doesNotContainPattern("(?<![.\\w])" + peer.password() + "(?![.\\w])");
@@ -168,7 +163,7 @@ class TDengineFaultsIT {
     }
 
     /** Runs {@code scripts/tdengine-server COMMAND PROCESS DIR} and waits for it (a restart waits until ready). */
-    private static void script(String command, String process, String dir) throws IOException, InterruptedException {
+    static void script(String command, String process, String dir) throws IOException, InterruptedException {
         Path script = Path.of("").toAbsolutePath();
         while (script != null && !Files.isExecutable(script.resolve("scripts/tdengine-server"))) {
             script = script.getParent();
@@ -180,34 +175,4 @@ class TDengineFaultsIT {
         assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("scripts/tdengine-server %s %s: %s", command, process, out).isZero();
     }
-
-    /** Writes to two streams. */
-    private static final class TeeStream extends OutputStream {
-        private final OutputStream a;
-        private final OutputStream b;
-
-        TeeStream(OutputStream a, OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public synchronized void write(int c) throws IOException {
-            a.write(c);
-            b.write(c);
-        }
-
-        @Override
-        public synchronized void write(byte[] buf, int off, int len) throws IOException {
-            a.write(buf, off, len);
-            b.write(buf, off, len);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            a.flush();
-            b.flush();
-        }
-    }
-
 }

@@ -827,6 +827,24 @@ class TDengineSinkSuiteTest {
     }
 
     @Test
+    void start_serverAnswersAFailureThatSaysSuccess_triedOnceMore_started() {
+        // taosAdapter 3.3.7.5 answered a connect so once in the real-server suite: {"code":0,"desc":"success"}
+        TDengineRestServer server = restServer();
+        peer.createDatabase(db, "ms");
+        server.failNextRequestsWithSpuriousSuccess(1);
+        SyncPipeline p = pipeline(meters().build(), sink().build());
+        p.start();
+        FakeMessage m = transport.publish("plant/meters", msg(1, T0, ""));
+        await().atMost(WAIT).until(m::acked);
+        assertThat(peer.rowCount(db, "meters")).isEqualTo(1);
+
+        server.failNextRequestsWithSpuriousSuccess(2);
+        SyncPipeline twice = pipeline(meters().build(), sink().build(), new FakeTransport());
+        assertThatThrownBy(twice::start).isInstanceOf(RetriableSinkException.class)
+                .hasMessageContaining("TDengine error 0x0000: success");
+    }
+
+    @Test
     void write_http503AndRefusedConnections_retried_nothingLost() {
         TDengineRestServer server = restServer();
         peer.createDatabase(db, "ms");

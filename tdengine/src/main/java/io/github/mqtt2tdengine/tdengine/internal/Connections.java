@@ -167,9 +167,11 @@ public final class Connections implements AutoCloseable {
             return DriverManager.getConnection(withoutDatabase(url), props);
         } catch (SQLException e) {
             // the driver does not always chain the cause (WebSocket: "can't create connection with any server"):
-            // a plain TCP connect tells whether the address is wrong, refused or unreachable
-            String probe = hasCause(e) ? "cause: " + redaction.text(rootCause(e)) : dataSource == null ? ConnectProbe.describe(url)
-                    : "";
+            // a plain TCP connect tells whether the address is wrong, refused or unreachable; the server's own refusal
+            // (credentials, database) says it all
+            String probe = ErrorCodes.classify(e) == ErrorCodes.Kind.FATAL ? ""
+                    : hasCause(e) ? "cause: " + redaction.text(rootCause(e))
+                    : dataSource == null ? ConnectProbe.describe(url) : "";
             throw failure(probe.isEmpty() ? "cannot connect" : "cannot connect (" + probe + ")", e);
         }
     }

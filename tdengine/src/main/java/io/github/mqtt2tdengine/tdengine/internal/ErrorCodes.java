@@ -24,6 +24,16 @@ public final class ErrorCodes {
     private static final java.util.regex.Pattern CODE_IN_MESSAGE = java.util.regex.Pattern.compile(
             "\\(0x([0-9a-fA-F]{1,8})\\): ?");
 
+    /**
+     * The REST driver answers an HTTP error (401 and the like) with its own code 0x231F and taosAdapter's body, which
+     * holds the server's code: {@code {"code":855,"desc":"Authentication failure"}}.
+     */
+    private static final java.util.regex.Pattern CODE_IN_BODY = java.util.regex.Pattern.compile(
+            "\\{\"code\":(\\d+),");
+    private static final int REST_HTTP_ERROR = 0x231F;
+    private static final java.util.regex.Pattern DESC_IN_BODY = java.util.regex.Pattern.compile(
+            "\"desc\":\"((?:[^\"\\\\]|\\\\.)*)\"");
+
     /** The kind of an error. */
     public enum Kind {
         /** A value, timestamp, name or type in the rows is wrong: no retry helps. */
@@ -68,6 +78,13 @@ public final class ErrorCodes {
             case 0x2613: // value out of range
             case 0x2616: // invalid value for a type
                 return Kind.DATA;
+            case 0x0003: // RPC authentication failure
+            case 0x1105: // taosAdapter: no auth info input (a REST request without user and password, or a token)
+            case 0x110E: // taosAdapter: login failed
+            case 0x1122: // taosAdapter: invalid auth type
+            case 0x1123: // taosAdapter: invalid auth format
+            case 0x1124: // taosAdapter: invalid basic auth
+            case 0x1125: // taosAdapter: invalid taosd auth
             case 0x0357: // authentication failure
             case 0x0353: // invalid user / password
             case 0x0388: // database not exist
@@ -93,18 +110,42 @@ public final class ErrorCodes {
     }
 
     /**
-     * Returns TDengine's error code of an error, its low 16 bits: the driver's vendor code, or where that is 0 the code
-     * the WebSocket binding puts into its message ({@code (0x60b):...}).
+     * Returns whether a failure is one that says "success" with code 0 (taosAdapter 3.3.7.5 reports a failed connect
+     * of its native client that way now and then): nothing is known to be wrong, and the same request may pass.
+     *
+     * @param failure the failure, or a pipeline exception caused by one
+     * @return true for a driver error with code 0 whose text says "success"
+     */
+    public static boolean spuriousSuccess(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e) {
+                return code(e) == 0 && e.getMessage() != null
+                        && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("success");
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Returns TDengine's error code of an error, its low 16 bits: the driver's vendor code; where that is 0 the code
+     * the WebSocket binding puts into its message ({@code (0x60b):...}); where it is the REST driver's HTTP error
+     * (0x231F) the code of taosAdapter's body ({@code {"code":855,...}}).
      *
      * @param e the error
      * @return the code, 0 when there is none
      */
     public static int code(SQLException e) {
         int code = e.getErrorCode() & 0xffff;
-        if (code == 0 && e.getMessage() != null) {
-            java.util.regex.Matcher m = CODE_IN_MESSAGE.matcher(e.getMessage());
+        String message = e.getMessage();
+        if (code == 0 && message != null) {
+            java.util.regex.Matcher m = CODE_IN_MESSAGE.matcher(message);
             if (m.find()) {
                 code = (int) (Long.parseLong(m.group(1), 16) & 0xffff);
+            }
+        } else if (code == REST_HTTP_ERROR && message != null) {
+            java.util.regex.Matcher m = CODE_IN_BODY.matcher(message);
+            if (m.find() && m.group(1).length() < 10) {
+                code = (int) (Long.parseLong(m.group(1)) & 0xffff);
             }
         }
         return code;
@@ -135,6 +176,11 @@ public final class ErrorCodes {
         java.util.regex.Matcher inMessage = CODE_IN_MESSAGE.matcher(text);
         if (inMessage.lookingAt()) {
             text = text.substring(inMessage.end());
+        }
+        // taosAdapter's body of an HTTP error through the REST driver: {"code":4357,"desc":"no auth info input",...}
+        java.util.regex.Matcher body = DESC_IN_BODY.matcher(text);
+        if (text.startsWith("{\"code\":") && body.find()) {
+            text = body.group(1);
         }
         int sql = text.indexOf("sql: ");
         if (sql >= 0) {

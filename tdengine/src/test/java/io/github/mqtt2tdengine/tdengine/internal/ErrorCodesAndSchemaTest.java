@@ -41,6 +41,28 @@ class ErrorCodesAndSchemaTest {
     }
 
     @Test
+    void restHttpError_codeAndTextFromTaosAdaptersBody() {
+        // taosAdapter answers a request without credentials with HTTP 401; the REST driver wraps the body as 0x231F
+        SQLException noAuth = new SQLException("{\"code\":4357,\"desc\":\"no auth info input\",\"timing\":11792}", "",
+                0x231F);
+        assertThat(ErrorCodes.code(noAuth)).isEqualTo(0x1105);
+        assertThat(ErrorCodes.classify(noAuth)).isEqualTo(ErrorCodes.Kind.FATAL);
+        assertThat(ErrorCodes.describe(noAuth)).isEqualTo("TDengine error 0x1105: no auth info input");
+        SQLException io = new SQLException("Connect to 127.0.0.1:1 failed: Connection refused", "", 0x2318);
+        assertThat(ErrorCodes.classify(io)).isEqualTo(ErrorCodes.Kind.RETRIABLE);
+    }
+
+    @Test
+    void spuriousSuccess_onlyCodeZeroSayingSuccess_foundInTheCauseChain() {
+        SQLException success = new SQLException("TDengine ERROR (0x0): sql: SELECT 1, desc: success, head meta is null.",
+                "", 0);
+        assertThat(ErrorCodes.spuriousSuccess(new RuntimeException("Pipeline 'p': ...", success))).isTrue();
+        assertThat(ErrorCodes.spuriousSuccess(new SQLException("(0x388):Database not exist"))).isFalse();
+        assertThat(ErrorCodes.spuriousSuccess(new SQLException("connection lost", "", 0))).isFalse();
+        assertThat(ErrorCodes.spuriousSuccess(new RuntimeException("success"))).isFalse();
+    }
+
+    @Test
     void describe_dropsTheSqlText() {
         SQLException e = new SQLException("ERROR (0x2653): sql: INSERT INTO `db`.`d1` ... secret payload, desc: Value "
                 + "too long for column/tag: s", "", 0x2653);

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Assumptions;
  * ({@code TDENGINE_WS_URL}) or REST ({@code TDENGINE_RS_URL}), the last two through a real taosAdapter. All answer
  * the same questions the same way, with values normalized in one place: integers as Long (BIGINT UNSIGNED as
  * BigInteger), FLOAT and DOUBLE as Double, timestamps as Long in the database's precision, VARCHAR/NCHAR as String,
- * VARBINARY as byte[], a missing value as null. Each test takes fresh database names from {@link #database(String)}; {@link #close()} drops them.
+ * VARBINARY as byte[], a missing value as null. Each test takes fresh database names from
+ * {@link #database(String)}; {@link #close()} drops them.
  */
 public interface TDenginePeer extends AutoCloseable {
     /** Which server, and over which connection. */

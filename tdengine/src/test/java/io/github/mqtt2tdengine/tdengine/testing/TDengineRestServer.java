@@ -57,6 +57,7 @@ public final class TDengineRestServer implements AutoCloseable {
     private final List<String> statements = new CopyOnWriteArrayList<>();
     private final Map<String, Db> databases = new HashMap<>();
     private final AtomicInteger http5xx = new AtomicInteger();
+    private final AtomicInteger spuriousSuccess = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong rowsInserted = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong tagUpdates = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicInteger failNext = new AtomicInteger();
@@ -151,6 +152,14 @@ public final class TDengineRestServer implements AutoCloseable {
     /** Listens again on the same port. */
     public synchronized void acceptConnections() {
         start(port);
+    }
+
+    /**
+     * The next n requests with valid credentials are answered as taosAdapter 3.3.7.5 answers one now and then when its
+     * native client's connect fails with error code 0: {@code {"code":0,"desc":"success"}} without a result.
+     */
+    public void failNextRequestsWithSpuriousSuccess(int n) {
+        spuriousSuccess.set(n);
     }
 
     /** The next n requests get HTTP 503 with a non-JSON body. */
@@ -288,8 +297,18 @@ public final class TDengineRestServer implements AutoCloseable {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             String expected = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
                     .getBytes(StandardCharsets.UTF_8));
+            if (auth == null) {
+                // as taosAdapter 3.3.7.5: a request without credentials (or with a token, which it does not know) is
+                // refused with HTTP 401; wrong credentials are answered with HTTP 200 and the error code
+                send(ex, 401, error(0x1105, "no auth info input"));
+                return;
+            }
             if (!expected.equals(auth)) {
-                send(ex, 401, error(0x0357, "Authentication failure"));
+                send(ex, 200, error(0x0357, "Authentication failure"));
+                return;
+            }
+            if (spuriousSuccess.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                send(ex, 200, error(0, "success"));
                 return;
             }
             String path = ex.getRequestURI().getPath();
@@ -358,7 +377,8 @@ public final class TDengineRestServer implements AutoCloseable {
                     v = timestampFormat(precision).format(java.time.Instant.ofEpochSecond(Math.floorDiv(ts, perSecond),
                             Math.floorMod(ts, perSecond) * (1_000_000_000L / perSecond)));
                 }
-                r.add(JSON.valueToTree(v instanceof byte[] ? "\\x" + hex((byte[]) v) : v));
+                // taosAdapter 3.3.7.5 sends VARBINARY as bare hex digits ("6162"), not as the \x literal SQL takes
+                r.add(JSON.valueToTree(v instanceof byte[] ? hex((byte[]) v) : v));
             }
         }
         o.put("rows", rows.size());
@@ -464,9 +484,10 @@ public final class TDengineRestServer implements AutoCloseable {
             for (Col c : st.tags) {
                 rows.add(List.of(c.name(), c.type(), c.length(), "TAG", "disabled", "disabled", "disabled"));
             }
-            return result(List.of(new Col("field", "VARCHAR", 64), new Col("type", "VARCHAR", 32),
-                    new Col("length", "INT", 4), new Col("note", "VARCHAR", 8), new Col("encode", "VARCHAR", 16),
-                    new Col("compress", "VARCHAR", 16), new Col("level", "VARCHAR", 8)), rows, "ms");
+            // the column_meta taosAdapter 3.3.7.5 sends for DESCRIBE
+            return result(List.of(new Col("field", "VARCHAR", 325), new Col("type", "VARCHAR", 20),
+                    new Col("length", "INT", 4), new Col("note", "VARCHAR", 16), new Col("encode", "VARCHAR", 12),
+                    new Col("compress", "VARCHAR", 12), new Col("level", "VARCHAR", 12)), rows, "ms");
         }
         if (t.accept("SELECT")) {
             return select(sql, t, defaultDb);
@@ -641,6 +662,11 @@ public final class TDengineRestServer implements AutoCloseable {
 
     private JsonNode select(String sql, SqlTokens t, String defaultDb) {
         String lower = sql.toLowerCase(Locale.ROOT);
+        if (lower.replace(" ", "").equals("selectdatabase()")) {
+            // REST is stateless: the current database is the one in the URL path (/rest/sql/db), or none
+            return result(List.of(new Col("database()", "VARCHAR", 63)),
+                    List.of(java.util.Collections.singletonList(defaultDb)), "ms");
+        }
         if (lower.contains("information_schema.ins_tables")) {
             // SELECT table_name FROM information_schema.ins_tables WHERE db_name = 'db' AND stable_name = 'st' LIMIT n
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("db_name = '([^']*)' AND stable_name = "

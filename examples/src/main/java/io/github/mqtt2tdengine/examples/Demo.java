@@ -64,6 +64,12 @@ public final class Demo {
         PROCESS.runAndExit("mqtt2td-demo-shutdown", () -> run(messages, System.out, System.err));
     }
 
+    /** Which connection a URL names, for the demo's first lines (never the URL's query: it may hold a password). */
+    private static String connection(String url) {
+        return url.startsWith("jdbc:TAOS-WS:") ? "WebSocket" : url.startsWith("jdbc:TAOS-RS:") ? "REST" : "the native "
+                + "connection";
+    }
+
     /** The demo: embedded broker, simulated fleet, pipeline into TDengine or a dry run. */
     static int run(long maxMessages, PrintStream out, PrintStream err) {
         String url = System.getenv("TDENGINE_JDBC_URL");
@@ -83,8 +89,9 @@ public final class Demo {
                                     + sql.length() + " chars)" : sql));
                         }
                     }).build();
-            out.println(url != null && !url.isBlank() ? "demo: writing to TDengine database mqtt2td_demo"
-                    : "demo: TDENGINE_JDBC_URL is not set, so statements are printed (dry run), not written");
+            out.println(url != null && !url.isBlank() ? "demo: writing to TDengine database mqtt2td_demo over "
+                    + connection(url) : "demo: TDENGINE_JDBC_URL is not set, so statements are printed (dry run), not "
+                    + "written");
             // the TDengine Cloud MQTT data source form, row by row
             SyncPipeline pipeline = SyncPipeline.builder()
                     .name("demo")

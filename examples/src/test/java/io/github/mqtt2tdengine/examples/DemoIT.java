@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The packaged demo jar ({@code java -jar mqtt2tdengine-demo.jar}), run as its own process. */
 class DemoIT {
@@ -66,14 +68,18 @@ class DemoIT {
         assertThat(run.stdout()).contains("CREATE STABLE IF NOT EXISTS `mqtt2td_demo`.`meters`");
     }
 
-    @Test
-    void demo_withARealTdengine_writesEveryGoodMessage() throws Exception {
-        String url = System.getenv("TDENGINE_JDBC_URL");
-        Assumptions.assumeTrue(url != null && !url.isBlank(), "TDENGINE_JDBC_URL is not set: no real TDengine "
-                + "(scripts/test starts an installed one)");
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"TDENGINE_JDBC_URL, the native connection", "TDENGINE_WS_URL, WebSocket"})
+    void demo_withARealTdengine_writesEveryGoodMessage(String variable, String connection) throws Exception {
+        String url = System.getenv(variable);
+        Assumptions.assumeTrue(url != null && !url.isBlank(), variable + " is not set: no real TDengine "
+                + "(scripts/test starts an installed one, and taosadapter beside it when installed)");
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS `mqtt2td_demo`");
+        }
         Run run = demo(url);
         long written = summary(run)[1];
-        assertThat(run.stdout()).contains("demo: writing to TDengine database mqtt2td_demo");
+        assertThat(run.stdout()).contains("demo: writing to TDengine database mqtt2td_demo over " + connection);
         // every good message has its own (device, timestamp): the database holds exactly what was written
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM `mqtt2td_demo`.`meters`")) {

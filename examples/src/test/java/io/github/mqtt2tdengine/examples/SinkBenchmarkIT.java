@@ -25,7 +25,7 @@ class SinkBenchmarkIT {
             System.out.print(out);
             assertThat(code).as(out).isZero();
             assertThat(server.rowCount("mqtt2td_bench", "meters")).isEqualTo(20_000);
-            assertThat(out).containsPattern("\\| sql \\(multi-table INSERT\\) \\| 20000 \\| [0-9.]+ \\| [0-9,]+ \\| "
+            assertThat(out).containsPattern("\\| library, sql \\(multi-table INSERT\\) \\| 20000 \\| [0-9.]+ \\| [0-9,]+ \\| "
                     + "[0-9.]+ \\| \\d+ \\| [0-9.]+ \\| [0-9,]+ \\| 0 \\| ");
         }
     }
@@ -36,6 +36,7 @@ class SinkBenchmarkIT {
         int code = SinkBenchmark.run(new String[] {"--jdbc-url", "jdbc:TAOS-RS://127.0.0.1:1", "--mode", "fast"},
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         assertThat(code).isEqualTo(2);
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--mode must be sql, stmt or auto, but was 'fast'");
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .contains("--mode must be sql, stmt or auto (or several, comma-separated), but was 'fast'");
     }
 }

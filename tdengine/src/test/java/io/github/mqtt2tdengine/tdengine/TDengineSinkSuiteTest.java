@@ -705,13 +705,19 @@ class TDengineSinkSuiteTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("restServers")
-    void build_stmtOverRest_failsNamingTheConnectionsThatBind_autoWritesSql(Target target) {
+    void stmtOverRest_refusedAtBuildForAUrl_atStartForADataSource_autoWritesSql(Target target) {
         open(target);
         assertThatThrownBy(() -> TDengineSink.builder().jdbcUrl(peer.url(db)).writeMode(WriteMode.STMT).build())
                 .isInstanceOf(IllegalStateException.class).hasMessage("writeMode STMT needs parameter binding, which "
                         + "the REST connection (jdbc:TAOS-RS://) does not have; use jdbc:TAOS-WS:// or jdbc:TAOS://, "
                         + "or writeMode SQL or AUTO");
         peer.createDatabase(db, "ms");
+        // a host's REST DataSource cannot be told from its URL at build(): the start says it
+        SyncPipeline stmt = pipeline(meters().build(), TDengineSink.builder().dataSource(dataSource(null))
+                .database(db).writeMode(WriteMode.STMT).build(), new FakeTransport());
+        assertThatThrownBy(stmt::start).isInstanceOf(SinkException.class).hasMessageContaining("writeMode STMT needs "
+                + "a driver with parameter binding (native jdbc:TAOS:// or WebSocket jdbc:TAOS-WS://), but this "
+                + "connection's prepared statements cannot bind; use writeMode SQL or AUTO");
         java.util.concurrent.atomic.AtomicInteger sqlInserts = new java.util.concurrent.atomic.AtomicInteger();
         SyncPipeline p = pipeline(meters().build(), TDengineSink.builder().dataSource(dataSource(null, sqlInserts))
                 .database(db).writeMode(WriteMode.AUTO).build(), transport, 8);

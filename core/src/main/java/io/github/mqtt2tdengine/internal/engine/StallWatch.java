@@ -154,7 +154,7 @@ final class StallWatch {
                 }
             }
             if (stalled[i] && w.writtenCalls() > writtenBeforeStall[i]) {
-                // a later call committed (the stalled one failed, a quick retry made it)
+                // the writer committed a batch since the stall began (its end was not seen by this watch)
                 recovered(i, w.lastWrittenNanos());
             }
             if (reported[i] != null || stalled[i]) {

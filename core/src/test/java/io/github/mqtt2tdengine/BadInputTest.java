@@ -131,7 +131,7 @@ class BadInputTest {
                 .column("div", "$.div", ColumnType.DOUBLE).column("status", "$.status", ColumnType.varchar(8))
                 .field(Field.builder("power").expression("voltage * current").type(ColumnType.INT).build())
                 .field(Field.builder("ratio").expression("raw / div").type(ColumnType.DOUBLE).build())
-                .filter("status != 'test'").superTable("st_gz").build();
+                .filterExpression("status != 'test'").superTable("st_gz").build();
         PayloadSpec gbk = PayloadSpec.json().charset(Charset.forName("GBK")).tag("id", "$.id", ColumnType.INT)
                 .column("name", "$.name", ColumnType.nchar(8)).superTable("st_gbk").build();
         PayloadSpec re = PayloadSpec.regex("id=(?<id>\\d+) temp=(?<temp>\\S+)").tag("id", "$.id", ColumnType.INT)

@@ -695,34 +695,56 @@ public final class PayloadSpec {
          * {@code status != 'test' && current > 0}; the others are filtered (counted, acknowledged, not
          * dead-lettered), and a NULL result is false. Replaces a {@link #filter(Predicate)}. An expression that fails
          * on a row (division by zero, text compared with a number) dead-letters the message with reason
-         * {@code EXPRESSION_FAILED}.
+         * {@code EXPRESSION_FAILED}. To filter on the payload itself, before mapping, see {@link #payloadFilter}.
          *
-         * <p>A text starting with {@code $} is instead a JSONPath filter predicate on the payload, e.g.
-         * {@code $[?(@.status != 'test' && @.current > 0)]}: read on each payload (with a {@link #split}, on each
-         * element) before any value is mapped, it keeps those it selects something in; the others are filtered, so
-         * their values are not checked. It can read what no field maps. It is kept apart from the row filter (both
-         * apply when both are set) and replaces an earlier JSONPath filter.
-         *
-         * @param expression the condition, or a JSONPath filter predicate
+         * @param expression the condition over the row's columns and tags
          * @return this builder
-         * @throws IllegalArgumentException naming the position when the text is not an expression, or the JSONPath
-         *     is invalid or has no filter predicate {@code [?(...)]}
+         * @throws IllegalArgumentException naming the position when the text is not an expression
          */
-        public Builder filter(String expression) {
-            Objects.requireNonNull(expression, "expression must not be null");
-            String path = expression.strip();
-            if (path.startsWith("$")) {
-                JsonPaths.check("filter", path);
-                if (!path.contains("[?(")) {
-                    throw new IllegalArgumentException("filter '" + path + "' is a JSONPath without a filter "
-                            + "predicate; write one such as $[?(@.status != 'test')] (a message is kept when it "
-                            + "selects something), or $[?(@.field)] to keep messages that have a field");
-                }
-                this.payloadFilter = path;
-                return this;
-            }
+        public Builder filterExpression(String expression) {
+            Objects.requireNonNull(expression, "filter expression must not be null");
             this.filter = new ExpressionFilter(Expression.parse(expression));
             return this;
+        }
+
+        /**
+         * Keeps only the payloads a JSONPath filter predicate selects something in, e.g.
+         * {@code $[?(@.status != 'test' && @.current > 0)]}: read on each payload (with a {@link #split}, on each
+         * element) before any value is mapped; the others are filtered (counted, acknowledged, not dead-lettered), so
+         * their values are not checked. It can read what no field maps. It is kept apart from the row filter of
+         * {@link #filterExpression} or {@link #filter(Predicate)} (both apply when both are set) and replaces an
+         * earlier payload filter.
+         *
+         * @param jsonPath a JSONPath with a filter predicate {@code [?(...)]}
+         * @return this builder
+         * @throws IllegalArgumentException when the JSONPath is invalid or has no filter predicate
+         */
+        public Builder payloadFilter(String jsonPath) {
+            Objects.requireNonNull(jsonPath, "payload filter must not be null");
+            String path = jsonPath.strip();
+            JsonPaths.check("payloadFilter", path);
+            if (!path.startsWith("$") || !path.contains("[?(")) {
+                throw new IllegalArgumentException("payloadFilter '" + path + "' is a JSONPath without a filter "
+                        + "predicate; write one such as $[?(@.status != 'test')] (a message is kept when it "
+                        + "selects something), or $[?(@.field)] to keep messages that have a field");
+            }
+            this.payloadFilter = path;
+            return this;
+        }
+
+        /**
+         * Sets a row filter expression, or a payload filter when the text starts with {@code $}.
+         *
+         * @param expression an expression as {@link #filterExpression} takes, or a JSONPath as {@link #payloadFilter}
+         *     takes
+         * @return this builder
+         * @deprecated ambiguous: use {@link #filterExpression(String)} for a condition over the row, or
+         *     {@link #payloadFilter(String)} for a JSONPath predicate on the payload; kept for one release
+         */
+        @Deprecated(since = "0.2.0", forRemoval = true)
+        public Builder filter(String expression) {
+            Objects.requireNonNull(expression, "expression must not be null");
+            return expression.strip().startsWith("$") ? payloadFilter(expression) : filterExpression(expression);
         }
 
         /**

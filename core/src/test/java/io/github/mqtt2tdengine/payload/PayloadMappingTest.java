@@ -291,7 +291,7 @@ class PayloadMappingTest {
     void jsonPathFilter_readsThePayload_beforeAnyValueIsChecked() {
         // status is mapped by no field; the filtered message's bad value is never converted
         PayloadSpec spec = base().column("v", "$.v", ColumnType.DOUBLE)
-                .filter("$[?(@.status != 'test' && @.v > 0)]").build();
+                .payloadFilter("$[?(@.status != 'test' && @.v > 0)]").build();
         assertThat(spec.payloadFilter()).contains("$[?(@.status != 'test' && @.v > 0)]");
         SyncPipeline p = pipeline(spec);
         assertThat(p.preview("t", "{\"id\":1,\"v\":2.5,\"status\":\"ok\"}").rows()).singleElement()
@@ -314,7 +314,7 @@ class PayloadMappingTest {
         PayloadSpec spec = PayloadSpec.json().split("$.readings[*]").field(Field.builder("id").path("$.id")
                         .type(ColumnType.INT).target(FieldTarget.TAG).scope(FieldScope.MESSAGE).build())
                 .column("v", "$.v", ColumnType.DOUBLE)
-                .filter("$[?(@.quality == 'good')]").filter("v < 100").build();
+                .payloadFilter("$[?(@.quality == 'good')]").filterExpression("v < 100").build();
         Preview p = pipeline(spec).preview("t", "{\"id\":1,\"readings\":[{\"v\":1,\"quality\":\"good\"},"
                 + "{\"v\":\"x\",\"quality\":\"bad\"},{\"v\":500,\"quality\":\"good\"},{\"v\":3,\"quality\":\"good\"}]}");
         assertThat(p.error()).isEmpty();
@@ -323,12 +323,22 @@ class PayloadMappingTest {
     }
 
     @Test
+    @SuppressWarnings("removal")
+    void deprecatedFilterText_isAPayloadFilterWhenItStartsWithDollar_andAnExpressionOtherwise() {
+        PayloadSpec spec = base().column("v", "$.v", ColumnType.DOUBLE).filter(" $[?(@.ok)]").filter("v > 1").build();
+        assertThat(spec.payloadFilter()).contains("$[?(@.ok)]");
+        assertThat(pipeline(spec).preview("t", "{\"id\":1,\"v\":2,\"ok\":true}").rows()).hasSize(1);
+        assertThat(pipeline(spec).preview("t", "{\"id\":1,\"v\":0.5,\"ok\":true}").filtered()).isEqualTo(1);
+        assertThat(pipeline(spec).preview("t", "{\"id\":1,\"v\":2}").filtered()).isEqualTo(1);
+    }
+
+    @Test
     void jsonPathFilter_badPaths_failAtBuild() {
-        assertThat(catchThrowable(() -> base().filter("$[?(@.status !=")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("filter '$[?(@.status !=' is not "
+        assertThat(catchThrowable(() -> base().payloadFilter("$[?(@.status !=")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("payloadFilter '$[?(@.status !=' is not "
                         + "a valid JSONPath: ");
-        assertThat(catchThrowable(() -> base().filter("$.status")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("filter '$.status' is a JSONPath without a "
+        assertThat(catchThrowable(() -> base().payloadFilter("$.status")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("payloadFilter '$.status' is a JSONPath without a "
                         + "filter predicate; write one such as $[?(@.status != 'test')] (a message is kept when it "
                         + "selects something), or $[?(@.field)] to keep messages that have a field");
     }

@@ -117,7 +117,7 @@ class PayloadSpecTest {
         assertThatThrownBy(() -> a.fields().add(Field.column("x", "$.x", ColumnType.INT)))
                 .isInstanceOf(UnsupportedOperationException.class);
         assertThat(a.toString()).contains("superTable=meters");
-        PayloadSpec filtered = a.toBuilder().filter("$[?(@.ok)]").build();
+        PayloadSpec filtered = a.toBuilder().payloadFilter("$[?(@.ok)]").build();
         assertThat(filtered).isNotEqualTo(a).isEqualTo(filtered.toBuilder().build());
         assertThat(filtered.toBuilder().build().payloadFilter()).contains("$[?(@.ok)]");
         assertThat(filtered.filter()).isEmpty();

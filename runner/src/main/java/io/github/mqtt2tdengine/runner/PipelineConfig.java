@@ -40,6 +40,8 @@ import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A pipeline described by a JSON config file, the file the runner takes with {@code --config}: the TDengine Cloud
@@ -73,6 +75,7 @@ public final class PipelineConfig {
     /** The log level when the file has no {@code logLevel}. */
     static final String DEFAULT_LOG_LEVEL = "info";
 
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineConfig.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
@@ -582,9 +585,21 @@ public final class PipelineConfig {
             }
             b.charset(cs);
         }
+        String filterExpression = p.string("filterExpression", null);
+        if (filterExpression != null) {
+            apply(p.key("filterExpression"), () -> b.filterExpression(filterExpression));
+        }
+        String payloadFilter = p.string("payloadFilter", null);
+        if (payloadFilter != null) {
+            apply(p.key("payloadFilter"), () -> b.payloadFilter(payloadFilter));
+        }
         String filter = p.string("filter", null);
-        if (filter != null) {
-            apply(p.key("filter"), () -> b.filter(filter));
+        if (filter != null) { // the old, ambiguous key: accepted for one release
+            boolean payload = filter.strip().startsWith("$");
+            String newKey = payload ? "payloadFilter" : "filterExpression";
+            LOG.warn("Config key {} is deprecated and will be removed in the next release; use {} instead",
+                    p.key("filter"), p.key(newKey));
+            apply(p.key("filter"), () -> payload ? b.payloadFilter(filter) : b.filterExpression(filter));
         }
         if (p.has("ts")) {
             String ts = p.string("ts", null);

@@ -345,6 +345,32 @@ class PipelineConfigTest {
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("topic filter '#'");
     }
 
+    @Test
+    void oldFilterKey_isStillAccepted_forOneRelease_withAWarningNamingTheNewKey() {
+        String config = """
+                { "mqtt": { "endpoint": "127.0.0.1:1883", "topics": "#" },
+                  "parser": { "fields": [ { "path": "$.v", "name": "v", "type": "DOUBLE" },
+                                          { "path": "$.id", "name": "id", "type": "INT", "as": "tag" } ],
+                              "filter": "%s", "subTable": "d{id}", "superTable": "m" } }
+                """;
+        String warning;
+        PipelineConfig expr;
+        PipelineConfig path;
+        try (io.github.mqtt2tdengine.spi.CapturedLog log = io.github.mqtt2tdengine.spi.CapturedLog.start(true)) {
+            expr = PipelineConfig.parse(config.formatted("v > 1"));
+            path = PipelineConfig.parse(config.formatted("$[?(@.ok)]"));
+            warning = log.text();
+        }
+        assertThat(warning).contains("Config key parser.filter is deprecated and will be removed in the next release; "
+                + "use parser.filterExpression instead").contains("use parser.payloadFilter instead");
+        SyncPipeline e = expr.pipeline().source(expr.mqtt().build()).sink(new FakeSink()).build();
+        assertThat(e.preview("t", "{\"id\":1,\"v\":0.5}").filtered()).isEqualTo(1);
+        assertThat(e.preview("t", "{\"id\":1,\"v\":2}").rows()).hasSize(1);
+        SyncPipeline j = path.pipeline().source(path.mqtt().build()).sink(new FakeSink()).build();
+        assertThat(j.preview("t", "{\"id\":1,\"v\":2}").filtered()).isEqualTo(1);
+        assertThat(j.preview("t", "{\"id\":1,\"v\":2,\"ok\":true}").rows()).hasSize(1);
+    }
+
     private static String formats() {
         return """
                 {
@@ -354,7 +380,7 @@ class PipelineConfigTest {
                       "fields": [ { "path": "$.id", "name": "id", "type": "INT", "as": "tag" },
                                   { "path": "$.t", "name": "t", "type": "DOUBLE" },
                                   { "expr": "t * 10", "name": "t10", "type": "INT" } ],
-                      "filter": "t > -50", "subTable": "r{id}", "superTable": "re" } },
+                      "filterExpression": "t > -50", "subTable": "r{id}", "superTable": "re" } },
                     { "topicFilter": "csv/#", "parser": { "format": "csv", "columns": ["id", "t"], "delimiter": ";",
                       "compression": "gzip",
                       "fields": [ { "path": "$.id", "name": "id", "type": "INT", "as": "tag" },
@@ -366,7 +392,7 @@ class PipelineConfigTest {
                       "subTable": "g{id}", "superTable": "gbk" } },
                     { "topicFilter": "jl/#", "parser": { "format": "jsonl",
                       "fields": [ { "path": "$.id", "name": "id", "type": "INT", "as": "tag" } ],
-                      "filter": "$[?(@.source != 'test')]", "subTable": "j{id}", "superTable": "jl" } }
+                      "payloadFilter": "$[?(@.source != 'test')]", "subTable": "j{id}", "superTable": "jl" } }
                   ],
                   "parser": { "format": "plain", "valueName": "v",
                     "fields": [ { "topicLevel": 0, "name": "dev", "type": "VARCHAR(16)", "as": "tag" },
@@ -416,7 +442,7 @@ class PipelineConfigTest {
         assertThatThrownBy(() -> PipelineConfig.parse(f.replace("\"t > -50\"", "\"temp > -50\"")))
                 .hasMessageContaining("filter 't > -50'".replace("t >", "temp >")).hasMessageContaining("reads 'temp'");
         assertThatThrownBy(() -> PipelineConfig.parse(f.replace("$[?(@.source != 'test')]", "$.source")))
-                .hasMessageStartingWith("routes[3].parser.filter: filter '$.source' is a JSONPath without a filter "
+                .hasMessageStartingWith("routes[3].parser.payloadFilter: payloadFilter '$.source' is a JSONPath without a filter "
                         + "predicate; write one such as $[?(@.status != 'test')]");
         assertThatThrownBy(() -> PipelineConfig.parse(f.replace("\"delimiter\": \";\"", "\"delimiter\": \";;\"")))
                 .hasMessage("routes[1].parser.delimiter must be one character, but was ';;'");

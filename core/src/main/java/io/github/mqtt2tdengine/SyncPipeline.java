@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine;
 
+import io.github.mqtt2tdengine.annotations.DoNotImplement;
 import io.github.mqtt2tdengine.internal.engine.DefaultSyncPipeline;
 import io.github.mqtt2tdengine.internal.engine.PipelineSettings;
 import io.github.mqtt2tdengine.internal.payload.Mapping;
@@ -26,8 +27,12 @@ import java.util.Objects;
  *
  * <p>Thread-safe. Build with {@link #builder()}; {@link #start()} once; {@link #close()} to drain and stop.
  *
+ * <p>Not for implementation by host code ({@link DoNotImplement}): the library implements it: build one with {@link
+ * #builder()}. Methods may be added in a minor release.
+ *
  * @since 0.1.0
  */
+@DoNotImplement
 public interface SyncPipeline extends AutoCloseable {
 
     /**

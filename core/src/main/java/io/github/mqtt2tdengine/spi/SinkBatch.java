@@ -1,12 +1,17 @@
 package io.github.mqtt2tdengine.spi;
 
+import io.github.mqtt2tdengine.annotations.DoNotImplement;
 import java.util.List;
 
 /**
  * Rows handed to {@link Sink#write(SinkBatch)} in one call. Rows of one sub-table appear in receive order.
  *
+ * <p>Not for implementation by host code ({@link DoNotImplement}): the engine implements it and passes it to {@link
+ * Sink#write(SinkBatch)}; sinks only call it. Methods may be added in a minor release.
+ *
  * @since 0.1.0
  */
+@DoNotImplement
 public interface SinkBatch {
 
     /**

@@ -1,12 +1,17 @@
 package io.github.mqtt2tdengine.spi;
 
+import io.github.mqtt2tdengine.annotations.DoNotImplement;
 import java.util.List;
 
 /**
  * What a {@link Sink} learns about the pipeline when it is opened.
  *
+ * <p>Not for implementation by host code ({@link DoNotImplement}): the engine implements it and passes it to {@link
+ * Sink#open(SinkContext)}; sinks only call it. Methods may be added in a minor release.
+ *
  * @since 0.1.0
  */
+@DoNotImplement
 public interface SinkContext {
 
     /**

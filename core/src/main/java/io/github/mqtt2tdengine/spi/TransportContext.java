@@ -1,5 +1,7 @@
 package io.github.mqtt2tdengine.spi;
 
+import io.github.mqtt2tdengine.annotations.DoNotImplement;
+
 /**
  * What the engine gives a {@link Transport} when it starts it (Kafka Connect calls its counterpart
  * {@code SinkTaskContext}): where messages and connection events go, and the in-flight bound to size the client's
@@ -7,9 +9,14 @@ package io.github.mqtt2tdengine.spi;
  *
  * <p>All methods are called on transport threads and never block.
  *
+ * <p>Not for implementation by host code ({@link DoNotImplement}): the engine implements it and passes it to {@link
+ * Transport#start(TransportContext)}; transports only call it (a transport's own tests may stand in for it). Methods
+ * may be added in a minor release.
+ *
  * @since 0.1.0
  */
 @FunctionalInterface
+@DoNotImplement
 public interface TransportContext {
 
     /**

@@ -7,7 +7,7 @@ import io.github.mqtt2tdengine.runner.PipelineConfig;
 import java.nio.file.Path;
 
 /**
- * The README's "The config file from Java": a host application loads the runner's config file
+ * docs/configuration.md's "The config file from Java": a host application loads the runner's config file
  * ({@code meters.json} in the working directory) and adds its own sink and listener. Run by
  * {@code ConfigFileQuickStartIT} against a real broker.
  */

@@ -14,7 +14,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * A custom {@link Sink}: appends rows to a CSV file ({@code superTable,subTable,timestamp,columns...,tags...}) and
  * forces them to disk before returning, so a returned {@code write} means committed. An I/O error is retriable: the
- * engine retries the batch and acknowledges nothing meanwhile.
+ * engine retries the batch and acknowledges nothing meanwhile. docs/custom-sinks.md shows its {@code write}, word for
+ * word.
  */
 public final class CsvFileSink implements Sink {
     private final Path file;

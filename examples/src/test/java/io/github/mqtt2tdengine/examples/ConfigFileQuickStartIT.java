@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the README's "The config file from Java" ({@link ConfigFileQuickStart}, from the packaged demo jar) as its own
+ * Runs docs/configuration.md's "The config file from Java" ({@link ConfigFileQuickStart}, from the packaged demo jar)
+ * as its own
  * process in a working directory holding {@code meters.json}, against a real mosquitto: the rows arrive in the host's
  * own sink (a CSV file) and the host's listener sees the pipeline start and close.
  */

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's Quick start, run as a user would (ReadmeExamplesTest checks the README's block is {@link QuickStart}): it runs in
+ * The README's Quick start, run as a user would (DocsCodeBlocksTest checks the README's block is {@link QuickStart}):
+ * it runs in
  * its own JVM (the packaged jar) against a real mosquitto (user and password) and the TDengine REST test server
  * through the real JDBC driver, pointed there by the environment variables the block reads.
  */

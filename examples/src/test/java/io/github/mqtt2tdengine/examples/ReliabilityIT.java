@@ -30,11 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Faults survived end to end (real mosquitto → pipeline → REST test server through the real JDBC driver, or a
  * recording sink where the driver is not the point), with nothing lost. Each test prints one "RELIABILITY" line with
- * its figures; the README's reliability section quotes them.
+ * its figures; docs/delivery-guarantees.md ("Reliability, in figures") quotes them.
  */
 class ReliabilityIT {
     private static final int DEVICES = 20;
-    /** Most messages two 64 KiB socket reads hold, which the client still delivers after a pause (see README). */
+    /** Most messages two 64 KiB socket reads hold, which the client still delivers after a pause (docs/delivery-guarantees.md). */
     private static final int READS_UNDER_WAY = 2 * 64 * 1024 / (Publisher.payload(0, DEVICES).length() + 5 + 4);
 
     @TempDir

@@ -100,7 +100,7 @@ class HostProjectIT {
 
     @Test
     void hostProject_withoutBom_isReported() throws Exception {
-        // not asserted either way: the figure for the README (before this module existed: 11 convergence errors)
+        // not asserted either way: the figure for ARCHITECTURE.md (before this module existed: 11 convergence errors)
         Path project = project("no-bom", false, false, "core", "mqtt", "tdengine");
         Build b = maven(project, "validate");
         long errors = b.output().lines().filter(l -> l.startsWith("Dependency convergence error")).count();
@@ -219,7 +219,7 @@ class HostProjectIT {
                       <artifactId>spring-boot-starter-actuator</artifactId></dependency>
                 """;
         Classpath plain = bootHost("boot-plain", boot, web);
-        // the README's order: the mqtt2tdengine BOM before Spring Boot's, so the library's versions win where they differ
+        // docs/spring-boot.md's order: the mqtt2tdengine BOM before Spring Boot's, so the library's versions win where they differ
         Classpath with = bootHost("boot-starter", ours + boot, web + """
                     <dependency><groupId>io.github.mqtt2tdengine</groupId>
                       <artifactId>mqtt2tdengine-spring-boot-starter</artifactId></dependency>

@@ -130,9 +130,9 @@ class PipelineMetricsBinderTest {
 
     @Test
     void readmeAlertRules_nameOnlyMetersTheBinderPublishes() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
+        String readme = Files.readString(Path.of("..", "docs", "monitoring.md"));
         int start = readme.indexOf("```yaml\ngroups:\n  - name: mqtt2tdengine");
-        assertThat(start).as("the README's alert rules").isNotNegative();
+        assertThat(start).as("the alert rules of docs/monitoring.md").isNotNegative();
         String rules = readme.substring(start, readme.indexOf("```", start + 7));
         pipeline = SyncPipeline.builder().name("p").source(transport).sink(sink)
                 .payload(PayloadSpec.json().tag("id", "$.id", ColumnType.INT).build()).superTable("m")

@@ -74,11 +74,11 @@ class PipelineConfigTest {
                 + "current FLOAT]) TAGS ([topic VARCHAR(256), id INT])");
     }
 
-    /** The config example of the README's "The runner" section. */
+    /** The config example of docs/configuration.md ("The config file"). */
     static String readmeExample() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
+        String readme = Files.readString(Path.of("..", "docs", "configuration.md"));
         int start = readme.indexOf("```json\n{\n  \"name\": \"meters-sync\"");
-        assertThat(start).as("the README's config example").isNotNegative();
+        assertThat(start).as("the config example of docs/configuration.md").isNotNegative();
         return readme.substring(start + 8, readme.indexOf("```", start + 8));
     }
 

@@ -66,11 +66,11 @@ class SpringBootStarterIT {
         }
     }
 
-    /** The README's application.yml, as Spring Boot reads such a file. */
+    /** The application.yml of docs/spring-boot.md, as Spring Boot reads such a file. */
     static List<PropertySource<?>> readmeYaml() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
+        String readme = Files.readString(Path.of("..", "docs", "spring-boot.md"));
         int start = readme.indexOf("```yaml\nmqtt2tdengine:\n");
-        assertThat(start).as("the README's application.yml").isNotNegative();
+        assertThat(start).as("the application.yml of docs/spring-boot.md").isNotNegative();
         String yaml = readme.substring(start + 8, readme.indexOf("```", start + 8));
         return new YamlPropertySourceLoader().load("README application.yml",
                 new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));

@@ -48,7 +48,7 @@ public final class TDengineSink implements Sink {
     private static final Logger LOG = LoggerFactory.getLogger(TDengineSink.class);
     /**
      * {@link WriteMode#AUTO} binds a super table's rows when a batch brings at least this many per sub-table:
-     * {@value}, from the sink benchmark against a real TDengine (README, sink figures).
+     * {@value}, from the sink benchmark against a real TDengine (docs/performance.md, "Sink alone").
      */
     public static final int AUTO_ROWS_PER_SUB_TABLE = 20;
 

@@ -21,7 +21,7 @@ public enum WriteMode {
     STMT,
     /**
      * Picks per batch: {@link #STMT} when the batch brings enough rows per sub-table for binding to pay (see the
-     * README's sink figures), the connection binds and the super table has no UNSIGNED type; otherwise {@link #SQL}.
+     * sink figures of docs/performance.md), the connection binds and the super table has no UNSIGNED type; otherwise {@link #SQL}.
      */
     AUTO
 }

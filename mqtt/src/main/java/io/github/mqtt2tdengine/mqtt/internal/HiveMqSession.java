@@ -61,7 +61,7 @@ public final class HiveMqSession extends SessionBase {
                 .applyAutomaticReconnect()
                 .addConnectedListener(ctx -> onConnected())
                 .addDisconnectedListener(this::onDisconnected);
-        // the receive maximum does not bound in flight (the pipeline stops reading at its bound): see the README
+        // the receive maximum does not bound in flight (the pipeline stops reading at its bound): see docs/delivery-guarantees.md
         int receiveMaximum = settings.receiveMaximum() > 0 ? settings.receiveMaximum()
                 : Math.max(1, Math.min(h.maxInFlight(), 65_535));
         client = VersionedClient.create(settings, builder, receiveMaximum, this::deliver);

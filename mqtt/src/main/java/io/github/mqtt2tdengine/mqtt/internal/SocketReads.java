@@ -9,7 +9,7 @@ import io.netty.channel.Channel;
  * connection config is implemented by {@code com.hivemq.client.internal.mqtt.MqttClientConnectionConfig}, which
  * holds the channel. {@link #supported()} tells whether the client on the class path still has it (a unit test pins
  * it, so an upgrade that removes it fails the build); where it does not, the transport cannot stop reading and falls
- * back as the README says: QoS 0 messages arriving at the bound are dropped and counted, QoS 1/2 are bounded by the
+ * back as docs/delivery-guarantees.md says: QoS 0 messages arriving at the bound are dropped and counted, QoS 1/2 are bounded by the
  * broker only. Not API; may change in any release.
  */
 final class SocketReads {

@@ -66,7 +66,7 @@ final class Completion {
             fail.accept(e);
             return;
         }
-        metrics.lastError = e.getMessage();
+        metrics.lastError(e.getMessage());
         InboundMessage msg = m.message;
         DeadLetter d = new DeadLetter(name, msg.topic(), msg.payload(), msg.qos(), msg.receivedAt(), e.reason(),
                 e.getMessage(), e.getCause());

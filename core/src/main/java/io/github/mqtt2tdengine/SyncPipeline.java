@@ -503,9 +503,12 @@ public interface SyncPipeline extends AutoCloseable {
                 checkTopicLevels(subscribed, DEFAULT_ROUTE, payload);
             }
             Router router = new Router(name, mappings);
-            return new DefaultSyncPipeline(new PipelineSettings(name, transport, sink, router, batchMaxRows,
-                    batchGrowth, batchMaxAge, batchIdle, maxInFlight, writers, retryInitialBackoff, retryMaxBackoff, maxRetries,
-                    shutdownTimeout, stallWarning, deadLetterHandler, badMessagePolicy, List.copyOf(listeners)));
+            return new DefaultSyncPipeline(PipelineSettings.builder().name(name).transport(transport).sink(sink)
+                    .router(router).batchMaxRows(batchMaxRows).batchGrowth(batchGrowth).batchMaxAge(batchMaxAge)
+                    .batchIdle(batchIdle).maxInFlight(maxInFlight).writers(writers)
+                    .retryInitialBackoff(retryInitialBackoff).retryMaxBackoff(retryMaxBackoff).maxRetries(maxRetries)
+                    .shutdownTimeout(shutdownTimeout).stallWarning(stallWarning).deadLetterHandler(deadLetterHandler)
+                    .badMessagePolicy(badMessagePolicy).listeners(listeners).build());
         }
 
         /** Fails when a field reads a topic level that no topic the transport subscribes to (and the route takes) has. */

@@ -48,7 +48,7 @@ public interface SyncPipeline extends AutoCloseable {
 
     /**
      * Opens the sink (on writer thread 0), then starts the transport (connect, subscribe), then returns; work runs on
-     * library threads. Called once.
+     * library threads, and these steps on the pipeline's lifecycle thread while the caller waits. Called once.
      *
      * @throws IllegalStateException if already started or closed
      * @throws SinkException if the sink cannot be opened
@@ -58,7 +58,9 @@ public interface SyncPipeline extends AutoCloseable {
 
     /**
      * Stops intake, writes and acknowledges what is in flight, then closes the transport and the sink; blocks until
-     * done or until the shutdown timeout runs out (what is left stays unacknowledged at the broker). Idempotent.
+     * done and every library thread has ended, or until the shutdown timeout runs out (what is left stays
+     * unacknowledged at the broker). Idempotent; any thread. Called on a library thread or from inside a callback (a
+     * listener, the dead-letter handler, the transport's own close), it asks for the close and returns at once.
      */
     @Override
     void close();

@@ -84,18 +84,6 @@ final class Lifecycle {
     }
 
     /**
-     * Like {@link #move} but throws when the phase was not {@code expected}.
-     *
-     * @throws IllegalStateException naming the expected and the current phase
-     */
-    void moveOrThrow(Phase expected, Phase next) {
-        if (!move(expected, next)) {
-            throw new IllegalStateException("Pipeline '" + name + "': expected state " + expected + " to move to "
-                    + next + ", but the state is " + state.get());
-        }
-    }
-
-    /**
      * Moves to FAILED from any phase but the final ones (through {@link #move}) and tells the listeners: the change,
      * then the cause.
      *

@@ -6,20 +6,21 @@ import java.time.Duration;
 /**
  * Receives a pipeline's lifecycle events; every method has an empty default.
  *
- * <p>Methods are called on library threads (the thread that changed the state: the caller of {@code start()} or
- * {@code close()}, a writer thread, a transport thread, the watch thread {@code mqtt2td-<name>-watch}) and must not
- * block. If one throws, the exception is logged
- * at WARN and ignored.
+ * <p>Methods are called on library threads (the pipeline's lifecycle thread {@code mqtt2td-<name>-lifecycle}, which
+ * runs the steps of start and close, a writer thread, a transport thread, the watch thread
+ * {@code mqtt2td-<name>-watch}) and must not block. A listener may call {@code close()}: from inside a listener it asks
+ * for the close and returns at once (waiting there could mean waiting for itself). If one throws, the exception is
+ * logged at WARN and ignored.
  *
  * @since 0.1.0
  */
 public interface PipelineListener {
 
     /**
-     * Called when the pipeline's state changes, on the thread that changed it. Two changes made at the same moment by
-     * two threads (the pipeline fails on a transport thread just as {@code start()} returns it RUNNING) can reach a
-     * listener in either order: each call's {@code previous} and {@code current} are exact, and
-     * {@code SyncPipeline.state()} is the state now (FAILED and CLOSED are final).
+     * Called when the pipeline's state changes, in the order of the changes: each call's {@code previous} is the
+     * {@code current} of the call before, even when two threads change the state at the same moment (the pipeline
+     * fails on a transport thread just as the lifecycle thread makes it RUNNING). Called on the thread that changed
+     * the state, or on a thread delivering an earlier change at that moment. FAILED and CLOSED are final.
      *
      * @param previous the state before
      * @param current the state now
@@ -68,7 +69,7 @@ public interface PipelineListener {
 
     /**
      * Called once after {@link #onSinkStalled(Duration)}, when every writer that stalled has committed a batch again.
-     * Called on the watch thread, or on the thread calling {@code close()} for a stall that ends while it drains. Not
+     * Called on the watch thread, or on the lifecycle thread for a stall that ends while {@code close()} drains. Not
      * called when the pipeline fails, or closes while a writer is still stalled.
      *
      * @param stalledFor from the first attempt of the first batch that stalled to the commit that ended the stall

@@ -53,7 +53,7 @@ public interface SyncPipeline extends AutoCloseable {
 
     /**
      * Opens the sink (on writer thread 0), then starts the transport (connect, subscribe), then returns; work runs on
-     * library threads. Called once.
+     * library threads, and these steps on the pipeline's lifecycle thread while the caller waits. Called once.
      *
      * @throws IllegalStateException if already started or closed
      * @throws SinkException if the sink cannot be opened
@@ -63,7 +63,9 @@ public interface SyncPipeline extends AutoCloseable {
 
     /**
      * Stops intake, writes and acknowledges what is in flight, then closes the transport and the sink; blocks until
-     * done or until the shutdown timeout runs out (what is left stays unacknowledged at the broker). Idempotent.
+     * done and every library thread has ended, or until the shutdown timeout runs out (what is left stays
+     * unacknowledged at the broker). Idempotent; any thread. Called on a library thread or from inside a callback (a
+     * listener, the dead-letter handler, the transport's own close), it asks for the close and returns at once.
      */
     @Override
     void close();
@@ -508,9 +510,12 @@ public interface SyncPipeline extends AutoCloseable {
                 checkTopicLevels(subscribed, DEFAULT_ROUTE, payload);
             }
             Router router = new Router(name, mappings);
-            return new DefaultSyncPipeline(new PipelineSettings(name, transport, sink, router, batchMaxRows,
-                    batchGrowth, batchMaxAge, batchIdle, maxInFlight, writers, retryInitialBackoff, retryMaxBackoff, maxRetries,
-                    shutdownTimeout, stallWarning, deadLetterHandler, badMessagePolicy, List.copyOf(listeners)));
+            return new DefaultSyncPipeline(PipelineSettings.builder().name(name).transport(transport).sink(sink)
+                    .router(router).batchMaxRows(batchMaxRows).batchGrowth(batchGrowth).batchMaxAge(batchMaxAge)
+                    .batchIdle(batchIdle).maxInFlight(maxInFlight).writers(writers)
+                    .retryInitialBackoff(retryInitialBackoff).retryMaxBackoff(retryMaxBackoff).maxRetries(maxRetries)
+                    .shutdownTimeout(shutdownTimeout).stallWarning(stallWarning).deadLetterHandler(deadLetterHandler)
+                    .badMessagePolicy(badMessagePolicy).listeners(listeners).build());
         }
 
         /** Fails when a field reads a topic level that no topic the transport subscribes to (and the route takes) has. */

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -30,6 +31,7 @@ public final class FakeSink implements Sink {
     private volatile SinkContext context;
     private volatile Thread writerThread;
     private volatile boolean swallowInterrupts;
+    private volatile Consumer<List<Row>> onCommit;
 
     public FakeSink precision(TimePrecision p) {
         this.precision = p;
@@ -80,6 +82,12 @@ public final class FakeSink implements Sink {
     /** An interrupted blocked write throws RetriableSinkException without restoring the interrupt, as some drivers do. */
     public FakeSink swallowInterrupts() {
         swallowInterrupts = true;
+        return this;
+    }
+
+    /** Calls this with a batch's committed rows on the writer thread, before write() returns (the commit). */
+    public FakeSink onCommit(Consumer<List<Row>> hook) {
+        this.onCommit = hook;
         return this;
     }
 
@@ -150,6 +158,10 @@ public final class FakeSink implements Sink {
             if (r == null || !r.test(row)) {
                 kept.add(row);
             }
+        }
+        Consumer<List<Row>> hook = onCommit;
+        if (hook != null) {
+            hook.accept(kept);
         }
         committed.add(kept);
     }

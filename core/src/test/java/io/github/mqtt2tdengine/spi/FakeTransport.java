@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A transport for engine tests: messages are published by the test on its own thread (standing in for the transport
@@ -24,6 +25,7 @@ public final class FakeTransport implements Transport {
     private volatile boolean paused;
     private volatile RuntimeException startFailure;
     private volatile List<String> topicFilters = List.of();
+    private volatile Consumer<FakeMessage> onAcknowledge;
 
     /** Makes {@link #topicFilters()} return these filters. */
     public FakeTransport topicFilters(String... filters) {
@@ -53,6 +55,12 @@ public final class FakeTransport implements Transport {
         this.handler = handler;
     }
 
+    /** Calls this on the acknowledging thread, before the acknowledgement is counted. */
+    public FakeTransport onAcknowledge(Consumer<FakeMessage> hook) {
+        this.onAcknowledge = hook;
+        return this;
+    }
+
     public TransportContext handler() {
         return handler;
     }
@@ -66,7 +74,7 @@ public final class FakeTransport implements Transport {
     }
 
     public FakeMessage publish(String topic, byte[] payload, int qos, Instant receivedAt) {
-        FakeMessage m = new FakeMessage(topic, payload, qos, receivedAt);
+        FakeMessage m = new FakeMessage(topic, payload, qos, receivedAt, onAcknowledge);
         delivered.add(m);
         handler.onMessage(m);
         return m;
@@ -159,8 +167,10 @@ public final class FakeTransport implements Transport {
         private final int qos;
         private final Instant receivedAt;
         private final AtomicInteger acks = new AtomicInteger();
+        private final Consumer<FakeMessage> onAcknowledge;
 
-        FakeMessage(String topic, byte[] payload, int qos, Instant receivedAt) {
+        FakeMessage(String topic, byte[] payload, int qos, Instant receivedAt, Consumer<FakeMessage> onAcknowledge) {
+            this.onAcknowledge = onAcknowledge;
             this.topic = topic;
             this.payload = payload;
             this.qos = qos;
@@ -189,6 +199,10 @@ public final class FakeTransport implements Transport {
 
         @Override
         public void acknowledge() {
+            Consumer<FakeMessage> hook = onAcknowledge;
+            if (hook != null) {
+                hook.accept(this);
+            }
             acks.incrementAndGet();
         }
 

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * Completion: what happens to a message once its rows are done. A message whose rows were all committed is
  * acknowledged; one the sink rejected rows of, or that could not be mapped, goes to the dead-letter handler (and is
  * then acknowledged) or, under {@link BadMessagePolicy#FAIL}, fails the pipeline. Nothing is acknowledged once the
- * pipeline failed. Called on writer threads, and on transport threads for messages without rows. Not API.
+ * pipeline failed. Called on writer threads, and on transport threads for messages without rows (and for bad ones
+ * under policy FAIL). It reads the phase (no acknowledgement once FAILED) and counts messages out of flight through
+ * {@link FlowControl#leave()}. Not API.
  */
 final class Completion {
     private static final Logger LOG = LoggerFactory.getLogger(Completion.class);
@@ -66,7 +68,7 @@ final class Completion {
             fail.accept(e);
             return;
         }
-        metrics.lastError = e.getMessage();
+        metrics.lastError(e.getMessage());
         InboundMessage msg = m.message;
         DeadLetter d = new DeadLetter(name, msg.topic(), msg.payload(), msg.qos(), msg.receivedAt(), e.reason(),
                 e.getMessage(), e.getCause());

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The engine's live counters. Not API.
+ * The engine's live counters. Any thread: the counters are adders and atomics, the two values are volatile and set
+ * only through this class's methods. Not API.
  */
 final class EngineMetrics {
     /** The window of the latency and lag percentiles (a snapshot covers its last half to all of it). */
@@ -32,9 +33,9 @@ final class EngineMetrics {
     final LongAdder ignoredWhileClosing = new LongAdder();
     final AtomicLong peakInFlight = new AtomicLong();
     final LongAdder droppedByTransport = new LongAdder();
-    volatile ConnectionState connectionState = ConnectionState.DISCONNECTED;
+    private volatile ConnectionState connectionState = ConnectionState.DISCONNECTED;
     private final Map<DeadLetterReason, LongAdder> deadLetters = new EnumMap<>(DeadLetterReason.class);
-    volatile String lastError;
+    private volatile String lastError;
     final LongAdder reconnects = new LongAdder();
     /** Receipt to acknowledgement of each message whose rows were all committed, in microseconds. */
     final WindowedHistogram commitLatency;
@@ -65,6 +66,19 @@ final class EngineMetrics {
                 return;
             }
         }
+    }
+
+    /** Any thread: the last error's message (never a secret: messages name settings, not their values). */
+    void lastError(String message) {
+        lastError = message;
+    }
+
+    /** Transport thread: the connection's state; a move into RECONNECTING counts a reconnect. */
+    void connectionChanged(ConnectionState state) {
+        if (state == ConnectionState.RECONNECTING && connectionState != ConnectionState.RECONNECTING) {
+            reconnects.increment();
+        }
+        connectionState = state;
     }
 
     void deadLetter(DeadLetterReason reason) {

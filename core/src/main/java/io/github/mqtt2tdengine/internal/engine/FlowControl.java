@@ -10,6 +10,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Flow control: counts the messages in flight (received, not yet acknowledged), pauses the transport at the bound and
  * resumes it at half, and lets {@code close()} wait for the count to drain. Not API.
+ *
+ * <p>Threads: transport threads call {@link #enter()}, writer threads (and transport threads, for messages without
+ * rows) {@link #leave()}; the lifecycle thread {@link #startDraining()} and {@link #awaitDrained}; any thread
+ * {@link #wakeDrain()} (a failure) and the readers. Pause and resume are decided under one lock, so the transport's
+ * pause and resume calls alternate; the count itself is never locked.
  */
 final class FlowControl {
     private static final Logger LOG = LoggerFactory.getLogger(FlowControl.class);

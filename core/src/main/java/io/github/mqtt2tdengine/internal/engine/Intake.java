@@ -23,6 +23,10 @@ import org.slf4j.MDC;
  * partitioned by sub-table (a message's rows may go to several writers; each sub-table's rows keep their order). A
  * message without rows is acknowledged here; one that cannot be mapped goes to a writer as a dead letter. Never blocks.
  * Not API.
+ *
+ * <p>Threads: every method is called by the transport (its callback threads, or the lifecycle thread inside
+ * {@code Transport.start}). Whether a message is taken is read from the phase (STARTING, RUNNING, DRAINING): once a
+ * close stops intake or the pipeline fails, messages are left unacknowledged for the broker.
  */
 final class Intake implements TransportContext {
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
@@ -38,7 +42,6 @@ final class Intake implements TransportContext {
     private final Completion completion;
     private final Lifecycle lifecycle;
     private final Consumer<Throwable> fail;
-    private volatile boolean accepting = true;
 
     Intake(PipelineSettings settings, TimePrecision precision, Writer[] writers, EngineMetrics metrics,
             FlowControl flow, Completion completion, Lifecycle lifecycle, Consumer<Throwable> fail) {
@@ -53,11 +56,6 @@ final class Intake implements TransportContext {
         this.completion = completion;
         this.lifecycle = lifecycle;
         this.fail = fail;
-    }
-
-    /** Stops taking messages: later ones are left unacknowledged for the broker. */
-    void stop() {
-        accepting = false;
     }
 
     @Override
@@ -76,7 +74,7 @@ final class Intake implements TransportContext {
     }
 
     private void take(InboundMessage message) {
-        if (!accepting) {
+        if (!lifecycle.phase().accepting()) {
             metrics.ignoredWhileClosing.increment();
             LOG.debug("Pipeline '{}': message on '{}' arrived after intake stopped; left for the broker", name,
                     message.topic());
@@ -163,11 +161,7 @@ final class Intake implements TransportContext {
 
     @Override
     public void onConnectionStateChanged(ConnectionState connectionState, String detail) {
-        if (connectionState == ConnectionState.RECONNECTING
-                && metrics.connectionState != ConnectionState.RECONNECTING) {
-            metrics.reconnects.increment();
-        }
-        metrics.connectionState = connectionState;
+        metrics.connectionChanged(connectionState);
         lifecycle.notifyListeners(l -> l.onConnectionStateChanged(connectionState, detail));
     }
 

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Reports batches that the sink has not written within the stall threshold of their first attempt, from its own
@@ -22,8 +21,9 @@ import org.slf4j.MDC;
  * deadline of the calls under way, then once per poll interval while a reported call or a stall is open, and disarms
  * when no call is under way. Its thread is created at the first write and ended by {@link #close()}.
  *
- * <p>Stall state lives on the watch thread alone (and on the thread calling {@link #close()} once that thread has
- * ended), so the WARN, the INFO and the listener calls come in order: WARN per stalled batch, INFO when that batch is
+ * <p>Threads: writers call {@link #callStarted()}; any thread {@link #longestStallMillis()}; the lifecycle thread
+ * {@link #close()}. Stall state lives on the watch thread alone (and on the lifecycle thread in {@link #close()} once
+ * the watch thread has ended), so the WARN, the INFO and the listener calls come in order: WARN per stalled batch, INFO when that batch is
  * written or given up, {@link PipelineListener#onSinkStalled(Duration)} when the first writer stalls and
  * {@link PipelineListener#onSinkRecovered(Duration)} when the last stalled writer commits again.
  */
@@ -48,7 +48,7 @@ final class StallWatch {
     private long stallStartedNanos;
 
     StallWatch(String name, Writer[] writers, Duration threshold, EngineMetrics metrics,
-            Consumer<Consumer<PipelineListener>> listeners) {
+            Consumer<Consumer<PipelineListener>> listeners, EngineThreads threads) {
         this.name = name;
         this.writers = writers;
         this.thresholdNanos = threshold.toNanos();
@@ -58,18 +58,7 @@ final class StallWatch {
         this.reported = new SinkCall[writers.length];
         this.stalled = new boolean[writers.length];
         this.writtenBeforeStall = new long[writers.length];
-        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(() -> {
-                MDC.put(DefaultSyncPipeline.MDC_KEY, name);
-                try {
-                    r.run();
-                } finally {
-                    MDC.remove(DefaultSyncPipeline.MDC_KEY);
-                }
-            }, "mqtt2td-" + name + "-watch");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = new ScheduledThreadPoolExecutor(1, threads.factory("watch", true));
     }
 
     /** Writer thread, after it published its call: arms the watch when it is idle. */
@@ -99,7 +88,10 @@ final class StallWatch {
         return TimeUnit.NANOSECONDS.toMillis(longest);
     }
 
-    /** Ends the watch thread, then reports what ended since its last look (a stalled batch written while draining). */
+    /**
+     * Lifecycle thread: ends the watch thread, then reports what ended since its last look (a stalled batch written
+     * while draining).
+     */
     void close() {
         if (!closed.compareAndSet(false, true)) {
             return;

@@ -15,8 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One writer thread: takes work items from its queue, cuts batches by size and age, writes them with retries, and
- * acknowledges messages whose rows are all committed. Not API.
+ * One writer: takes work items from its queue, cuts batches by size and age, writes them with retries, and hands
+ * messages whose rows are all committed to completion. Not API.
+ *
+ * <p>Threads: {@link #run()} is the body of writer thread {@code mqtt2td-<name>-writer-<index>}, and every field but
+ * the queue and the published call is that thread's alone; transport threads call {@link #offer}; the watch thread and
+ * {@code metrics()} read {@link #call()}, {@link #writtenCalls()}, {@link #lastWrittenNanos()} and
+ * {@link #oldestIntakeNanos(long)}. It sees the pipeline only through {@link WriterCallbacks}, and decides when to
+ * end from the phase: at once when FAILED or when a close gave up (ABANDONING), once its queue and batch are empty
+ * when intake has stopped (STOPPING); while closing it writes what it holds without waiting for a full batch.
  */
 final class Writer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
@@ -55,7 +62,6 @@ final class Writer implements Runnable {
             return size() > MAX_TRACKED_TABLES;
         }
     };
-    volatile boolean stop;
     /** The sink call under way, null between calls; read by the stall watch and by metrics(). */
     private volatile SinkCall call;
     /** Sink calls that returned normally; only this writer's thread writes it. */
@@ -128,10 +134,11 @@ final class Writer implements Runnable {
 
     private void loop() throws InterruptedException {
         while (true) {
-            if (host.failed()) {
+            Phase phase = host.phase();
+            if (phase == Phase.FAILED) {
                 return;
             }
-            if (host.aborted()) {
+            if (phase.writersMustEnd()) {
                 // the close gave up: flush() writes nothing any more, so the rows would keep this loop going (a sink
                 // that swallowed the close's interrupt leaves nothing else to end it)
                 LOG.debug("Pipeline '{}': writer {} stops after the close timed out, {} rows left unacknowledged", name,
@@ -142,7 +149,7 @@ final class Writer implements Runnable {
             long wait = rows.isEmpty() ? IDLE_POLL_NANOS
                     : Math.min(IDLE_POLL_NANOS, Math.max(0, Math.min(batchStart + maxAgeNanos,
                             lastArrival + idleNanos) - now));
-            if (host.draining() && !rows.isEmpty()) {
+            if (phase.closing() && !rows.isEmpty()) {
                 wait = 0;
             }
             // woken early only for the first item of a batch or for as many items as fill it: under load once per
@@ -153,7 +160,7 @@ final class Writer implements Runnable {
             }
             while (item != null) {
                 handle(item);
-                if (host.failed()) {
+                if (host.phase() == Phase.FAILED) {
                     return;
                 }
                 item = rows.size() < limit ? queue.poll() : null;
@@ -161,10 +168,11 @@ final class Writer implements Runnable {
             long after = System.nanoTime();
             if (!rows.isEmpty() && (rows.size() >= limit || after - batchStart >= maxAgeNanos
                     || (after - lastArrival >= idleNanos && queue.isEmpty())
-                    || (host.draining() && queue.isEmpty()))) {
+                    || (host.phase().closing() && queue.isEmpty()))) {
                 flush();
             }
-            if (stop && queue.isEmpty() && rows.isEmpty()) {
+            // read after the queue: intake stops taking messages before the phase says so
+            if (rows.isEmpty() && host.phase().intakeStopped() && queue.isEmpty()) {
                 return;
             }
         }
@@ -186,7 +194,7 @@ final class Writer implements Runnable {
             owners.add(item.message());
             if (rows.size() >= limit) {
                 flush();
-                if (host.failed()) {
+                if (host.phase() == Phase.FAILED) {
                     return;
                 }
             }
@@ -291,7 +299,7 @@ final class Writer implements Runnable {
     private boolean writeWithRetries(DefaultSinkBatch batch) throws InterruptedException {
         int attempt = 0;
         while (true) {
-            if (host.failed() || host.aborted()) {
+            if (host.phase().writersMustEnd()) {
                 return false;
             }
             try {
@@ -300,7 +308,7 @@ final class Writer implements Runnable {
             } catch (RetriableSinkException e) {
                 batch.clearRejections();
                 metrics.retries.increment();
-                metrics.lastError = e.getMessage();
+                metrics.lastError(e.getMessage());
                 if (maxRetries >= 0 && attempt >= maxRetries) {
                     host.fail(new SinkException("Pipeline '" + name + "': batch " + sequence + " of "
                             + rows.size() + " rows still failed after " + attempt + " retries", e));
@@ -332,7 +340,7 @@ final class Writer implements Runnable {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         long left;
         while ((left = end - System.nanoTime()) > 0) {
-            if (host.failed() || host.aborted()) {
+            if (host.phase().writersMustEnd()) {
                 return false;
             }
             TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));

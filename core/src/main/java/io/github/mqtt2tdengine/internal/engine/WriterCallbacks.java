@@ -5,14 +5,8 @@ import io.github.mqtt2tdengine.payload.TimePrecision;
 
 /** What a writer tells and asks its pipeline, and nothing more. Called on the writer's thread. Not API. */
 interface WriterCallbacks {
-    /** Whether the pipeline failed: the writer stops, acknowledging nothing more. */
-    boolean failed();
-
-    /** Whether {@code close()} gave up waiting: the writer abandons its batch (left for the broker). */
-    boolean aborted();
-
-    /** Whether {@code close()} is draining: batches are cut at once. */
-    boolean draining();
+    /** The pipeline's phase, read (never written) by the writer: when to cut batches at once, when to end. */
+    Phase phase();
 
     /** Fails the pipeline. */
     void fail(Throwable cause);

@@ -6,6 +6,7 @@ import io.github.mqtt2tdengine.internal.engine.PipelineSettings;
 import io.github.mqtt2tdengine.internal.payload.Mapping;
 import io.github.mqtt2tdengine.payload.Identifiers;
 import io.github.mqtt2tdengine.internal.payload.Router;
+import io.github.mqtt2tdengine.internal.payload.TableNaming;
 import io.github.mqtt2tdengine.payload.SubTableTemplate;
 import io.github.mqtt2tdengine.payload.TopicFilter;
 import io.github.mqtt2tdengine.payload.Field;
@@ -246,8 +247,10 @@ public interface SyncPipeline extends AutoCloseable {
         }
 
         /**
-         * Sets the super table for mappings that do not name one ("Super Table Name" in the TDengine Cloud MQTT data
-         * source form).
+         * Sets the super table of the mappings whose {@link PayloadSpec} names none ("Super Table Name" in the
+         * TDengine Cloud MQTT data source form): a shortcut for the common case of one spec. A spec that names one
+         * ({@link PayloadSpec.Builder#superTable}) keeps its own, which is how {@link #route routes} write different
+         * super tables. {@link #build()} fails when no mapping takes this value because every spec names another.
          *
          * @param name at most 192 bytes, no '.', backquote or control characters
          * @return this builder
@@ -258,8 +261,10 @@ public interface SyncPipeline extends AutoCloseable {
         }
 
         /**
-         * Sets the sub-table name template for mappings that do not name one, for example {@code d{id}} ("STable
-         * Name" in the TDengine Cloud MQTT data source form).
+         * Sets the sub-table name template of the mappings whose {@link PayloadSpec} names none, for example
+         * {@code d{id}} ("STable Name" in the TDengine Cloud MQTT data source form); the same rule as
+         * {@link #superTable}: a spec's own ({@link PayloadSpec.Builder#subTableTemplate}) wins, and {@link #build()}
+         * fails when no mapping takes this one.
          *
          * @param template literal text and {@code {field}} placeholders
          * @return this builder
@@ -495,12 +500,13 @@ public interface SyncPipeline extends AutoCloseable {
             if (payload == null && routes.isEmpty()) {
                 throw new IllegalStateException("payload must be set (or at least one route)");
             }
-            List<Mapping> mappings = new ArrayList<>();
-            for (Map.Entry<String, PayloadSpec> route : routes) {
-                mappings.add(mapping(route.getKey(), route.getValue()));
-            }
+            List<Map.Entry<String, PayloadSpec>> specs = new ArrayList<>(routes);
             if (payload != null) {
-                mappings.add(mapping(DEFAULT_ROUTE, payload));
+                specs.add(Map.entry(DEFAULT_ROUTE, payload));
+            }
+            List<Mapping> mappings = new ArrayList<>();
+            for (Map.Entry<String, PayloadSpec> m : TableNaming.resolve(superTable, subTableTemplate, specs)) {
+                mappings.add(new Mapping(name, m.getKey(), m.getValue()));
             }
             List<String> subscribed = transport.topicFilters();
             for (Map.Entry<String, PayloadSpec> route : routes) {
@@ -544,34 +550,7 @@ public interface SyncPipeline extends AutoCloseable {
 
         /** The deepest 0-based level a topic matching the filter can have; MAX_VALUE when it ends in '#'. */
         private static int deepestLevel(String filter) {
-            String f = filter;
-            if (f.startsWith("$share/")) {
-                int slash = f.indexOf('/', "$share/".length());
-                f = slash < 0 ? f : f.substring(slash + 1);
-            }
-            if (f.equals("#") || f.endsWith("/#")) {
-                return Integer.MAX_VALUE;
-            }
-            return f.split("/", -1).length - 1;
-        }
-
-        private Mapping mapping(String filter, PayloadSpec spec) {
-            PayloadSpec.Builder b = spec.toBuilder();
-            if (spec.superTable().isEmpty()) {
-                if (superTable == null) {
-                    throw new IllegalStateException("superTable must be set (on the pipeline or the mapping of '"
-                            + filter + "')");
-                }
-                b.superTable(superTable);
-            }
-            if (spec.subTableTemplate().isEmpty()) {
-                if (subTableTemplate == null) {
-                    throw new IllegalStateException("subTableTemplate must be set (on the pipeline or the mapping of '"
-                            + filter + "')");
-                }
-                b.subTableTemplate(subTableTemplate);
-            }
-            return new Mapping(name, filter, b.build());
+            return TopicFilter.parse(filter).deepestLevel().orElse(Integer.MAX_VALUE);
         }
 
         @Override

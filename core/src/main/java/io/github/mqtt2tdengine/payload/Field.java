@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine.payload;
 
+import io.github.mqtt2tdengine.internal.expression.Expression;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,7 +16,8 @@ public final class Field {
     private final String name;
     private final String path;
     private final int topicLevel;
-    private final Expression expression;
+    /** A computed field's expression text, checked when set; null for other fields. */
+    private final String expression;
     private final ColumnType type;
     private final FieldTarget target;
     private final boolean required;
@@ -99,11 +101,12 @@ public final class Field {
     }
 
     /**
-     * Returns the expression a computed field's value comes from.
+     * Returns the expression a computed field's value comes from, as given to {@link Builder#expression(String)}.
      *
-     * @return the expression, absent for a field read from the payload or the topic
+     * @return the expression text, absent for a field read from the payload or the topic
+     * @since 0.2.0
      */
-    public Optional<Expression> expression() {
+    public Optional<String> expression() {
         return Optional.ofNullable(expression);
     }
 
@@ -187,21 +190,20 @@ public final class Field {
         }
         Field f = (Field) o;
         return name.equals(f.name) && Objects.equals(path, f.path) && topicLevel == f.topicLevel
-                && Objects.equals(expression == null ? null : expression.text(),
-                        f.expression == null ? null : f.expression.text())
+                && Objects.equals(expression, f.expression)
                 && type.equals(f.type) && target == f.target && required == f.required
                 && primaryKey == f.primaryKey && unit == f.unit && scope == f.scope;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, path, topicLevel, expression == null ? null : expression.text(), type, target,
+        return Objects.hash(name, path, topicLevel, expression, type, target,
                 required, primaryKey, unit, scope);
     }
 
     @Override
     public String toString() {
-        String source = path != null ? path : expression != null ? "= " + expression.text()
+        String source = path != null ? path : expression != null ? "= " + expression
                 : "topic[" + topicLevel + "]";
         return "Field{" + name + ' ' + type + ' ' + target + " <- " + source
                 + (required ? ", required" : "") + (primaryKey ? ", primaryKey " + unit : "")
@@ -216,7 +218,7 @@ public final class Field {
         private final String name;
         private String path;
         private int topicLevel = -1;
-        private Expression expression;
+        private String expression;
         private ColumnType type;
         private FieldTarget target = FieldTarget.COLUMN;
         private boolean required;
@@ -265,7 +267,7 @@ public final class Field {
         }
 
         /**
-         * Computes the value from other fields: an {@link Expression} over their names (after their conversion),
+         * Computes the value from other fields: an expression over their names (after their conversion),
          * e.g. {@code voltage * current} or {@code raw / 10.0}; the result is converted and range-checked like any
          * value of the field's type. A failure (division by zero, overflow) dead-letters the message with reason
          * {@code EXPRESSION_FAILED}, naming the field and the values.
@@ -277,10 +279,11 @@ public final class Field {
         public Builder expression(String expression) {
             Objects.requireNonNull(expression, "expression must not be null");
             try {
-                this.expression = Expression.parse(expression);
+                Expression.parse(expression);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("field '" + name + "': " + e.getMessage(), e);
             }
+            this.expression = expression;
             this.path = null;
             this.topicLevel = -1;
             return this;

@@ -1,11 +1,18 @@
 package io.github.mqtt2tdengine.payload;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.github.mqtt2tdengine.DeadLetterReason;
 import io.github.mqtt2tdengine.PayloadException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -89,7 +96,8 @@ public final class PayloadFormats {
 
     /**
      * Delimited text (RFC 4180: fields separated by the delimiter, quoted with {@code "} where they hold it, a quote, or
-     * a line break; {@code ""} is a quote in a quoted field): each non-empty line is a record, and the tree is an array
+     * a line break; {@code ""} is a quote in a quoted field), read by Jackson's CSV parser
+     * (jackson-dataformat-csv): each line that is not empty (or only spaces) is a record, and the tree is an array
      * of records. With column names, a record is an object ({@code $.temp}); without, an array ({@code $[1]}). A record
      * with another number of fields than the names, or an unclosed quote, is an {@code INVALID_PAYLOAD} naming the line.
      *
@@ -105,34 +113,12 @@ public final class PayloadFormats {
         if (new LinkedHashSet<>(names).size() != names.size()) {
             throw new IllegalArgumentException("csv column names must be unique, but were " + names);
         }
+        CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(delimiter).withQuoteChar('"')
+                .withoutEscapeChar();
         return new PayloadParser() {
             @Override
             public Object parse(String topic, byte[] payload) {
-                String text = new String(payload, StandardCharsets.UTF_8);
-                ArrayNode records = NODES.arrayNode();
-                int line = 1;
-                for (List<String> fields : records(text, delimiter)) {
-                    int at = line++;
-                    if (fields == null) {
-                        continue; // an empty line
-                    }
-                    if (names.isEmpty()) {
-                        ArrayNode a = records.addArray();
-                        fields.forEach(a::add);
-                        continue;
-                    }
-                    if (fields.size() != names.size()) {
-                        throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "csv line " + at + " has "
-                                + fields.size() + " field" + (fields.size() == 1 ? "" : "s") + ", but the columns are "
-                                + names.size() + " " + names + ": " + preview(String.join(String.valueOf(delimiter),
-                                fields)));
-                    }
-                    ObjectNode o = records.addObject();
-                    for (int i = 0; i < names.size(); i++) {
-                        o.put(names.get(i), fields.get(i));
-                    }
-                }
-                return records;
+                return Csv.parse(new String(payload, StandardCharsets.UTF_8), schema, delimiter, names);
             }
 
             @Override
@@ -140,75 +126,6 @@ public final class PayloadFormats {
                 return "csv '" + delimiter + "' " + names;
             }
         };
-    }
-
-    /** The records of delimited text; null stands for an empty line. */
-    static List<List<String>> records(String text, char delimiter) {
-        List<List<String>> out = new ArrayList<>();
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        boolean wasQuoted = false;
-        boolean any = false;
-        int line = 1;
-        int quoteLine = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quoted) {
-                if (c == '"') {
-                    if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                        field.append('"');
-                        i++;
-                    } else {
-                        quoted = false;
-                    }
-                } else {
-                    if (c == '\n') {
-                        line++;
-                    }
-                    field.append(c);
-                }
-                continue;
-            }
-            if (c == '"' && field.length() == 0 && !wasQuoted) {
-                quoted = true;
-                wasQuoted = true;
-                quoteLine = line;
-                any = true;
-            } else if (c == delimiter) {
-                fields.add(field.toString());
-                field.setLength(0);
-                wasQuoted = false;
-                any = true;
-            } else if (c == '\n' || c == '\r') {
-                if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-                    i++;
-                }
-                fields.add(field.toString());
-                out.add(any || field.length() > 0 ? fields : null);
-                fields = new ArrayList<>();
-                field.setLength(0);
-                wasQuoted = false;
-                any = false;
-                line++;
-            } else {
-                if (wasQuoted) {
-                    throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "csv line " + line + ": text after a "
-                            + "closing quote (a quote inside a quoted field is written \"\")");
-                }
-                field.append(c);
-                any = true;
-            }
-        }
-        if (quoted) {
-            throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "csv line " + quoteLine + ": a quoted field "
-                    + "is not closed");
-        }
-        if (any || field.length() > 0) {
-            fields.add(field.toString());
-            out.add(fields);
-        }
-        return out;
     }
 
     /**
@@ -260,6 +177,66 @@ public final class PayloadFormats {
     static String preview(String text) {
         String t = text.strip();
         return "'" + (t.length() > 64 ? t.substring(0, 64) + "...'" : t + "'");
+    }
+
+    /**
+     * Delimited text read by Jackson's CSV parser (jackson-dataformat-csv, RFC 4180 with the given delimiter, no
+     * escape character), record by record; errors name the line a record starts on.
+     */
+    private static final class Csv {
+        /** Records as arrays; lines that are empty or hold only spaces are skipped. */
+        private static final CsvFactory FACTORY = CsvFactory.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY)
+                .enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
+
+        static ArrayNode parse(String text, CsvSchema schema, char delimiter, List<String> names) {
+            ArrayNode records = NODES.arrayNode();
+            int line = 1; // where the current record starts
+            try (CsvParser p = FACTORY.createParser(text)) {
+                p.setSchema(schema);
+                if (p.nextToken() != JsonToken.START_ARRAY) { // the whole text, wrapped as an array of records
+                    return records;
+                }
+                List<String> fields = new ArrayList<>();
+                for (JsonToken t = p.nextToken(); t == JsonToken.START_ARRAY; t = p.nextToken()) {
+                    line = p.currentLocation().getLineNr();
+                    fields.clear();
+                    for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
+                        if (fields.isEmpty()) {
+                            line = p.currentTokenLocation().getLineNr();
+                        }
+                        fields.add(p.getText());
+                    }
+                    add(records, fields, line, delimiter, names);
+                }
+            } catch (JsonProcessingException e) {
+                String m = e.getOriginalMessage();
+                String why = m.startsWith("Missing closing quote") ? "a quoted field is not closed"
+                        : m.contains("Expected column separator") ? "text after a closing quote (a quote inside a "
+                        + "quoted field is written \"\")" : m;
+                int at = m.startsWith("Missing closing quote") ? line : e.getLocation().getLineNr();
+                throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "csv line " + at + ": " + why, e);
+            } catch (IOException e) { // a String has no I/O; kept apart so that it is not mistaken for bad input
+                throw new UncheckedIOException(e);
+            }
+            return records;
+        }
+
+        private static void add(ArrayNode records, List<String> fields, int line, char delimiter, List<String> names) {
+            if (names.isEmpty()) {
+                ArrayNode a = records.addArray();
+                fields.forEach(a::add);
+                return;
+            }
+            if (fields.size() != names.size()) {
+                throw new PayloadException(DeadLetterReason.INVALID_PAYLOAD, "csv line " + line + " has "
+                        + fields.size() + " field" + (fields.size() == 1 ? "" : "s") + ", but the columns are "
+                        + names.size() + " " + names + ": " + preview(String.join(String.valueOf(delimiter), fields)));
+            }
+            ObjectNode o = records.addObject();
+            for (int i = 0; i < names.size(); i++) {
+                o.put(names.get(i), fields.get(i));
+            }
+        }
     }
 
     /**

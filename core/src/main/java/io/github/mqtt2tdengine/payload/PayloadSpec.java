@@ -1,18 +1,13 @@
 package io.github.mqtt2tdengine.payload;
 
+import io.github.mqtt2tdengine.internal.expression.Expression;
 import io.github.mqtt2tdengine.spi.Row;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -607,7 +602,8 @@ public final class PayloadSpec {
         }
 
         /**
-         * Sets the super table; otherwise the pipeline's {@code superTable} applies.
+         * Sets the super table of this mapping; without it, the pipeline's {@code SyncPipeline.Builder.superTable}
+         * applies (set one or the other; a pipeline value that no mapping takes fails the pipeline's build).
          *
          * @param name the super table name: at most 192 bytes, no '.', backquote or control characters
          * @return this builder
@@ -619,8 +615,8 @@ public final class PayloadSpec {
 
         /**
          * Sets the sub-table name template, for example {@code d{id}} or {@code meter_{site}_{device_id}}; each
-         * {@code {name}} is the value of a field, tag, topic-level field, {@code topic} or {@code qos}. Otherwise the
-         * pipeline's {@code subTableTemplate} applies.
+         * {@code {name}} is the value of a field, tag, topic-level field, {@code topic} or {@code qos}. Without it,
+         * the pipeline's {@code SyncPipeline.Builder.subTableTemplate} applies (the same rule as {@link #superTable}).
          *
          * @param template the template
          * @return this builder
@@ -691,7 +687,7 @@ public final class PayloadSpec {
         }
 
         /**
-         * Keeps only the rows for which an {@link Expression} over the row's columns and tags is true, e.g.
+         * Keeps only the rows for which an expression over the row's columns and tags is true, e.g.
          * {@code status != 'test' && current > 0}; the others are filtered (counted, acknowledged, not
          * dead-lettered), and a NULL result is false. Replaces a {@link #filter(Predicate)}. An expression that fails
          * on a row (division by zero, text compared with a number) dead-letters the message with reason
@@ -777,140 +773,9 @@ public final class PayloadSpec {
          * @throws IllegalStateException naming the field when a rule is broken
          */
         public PayloadSpec build() {
-            Map<String, String> seen = new HashMap<>();
-            Set<String> tags = new LinkedHashSet<>();
-            Set<String> known = new LinkedHashSet<>();
-            int primaryKeys = 0;
-            boolean jsonTag = false;
-            if (receiveTimeColumn != null) {
-                claim(seen, receiveTimeColumn, "receive-time column");
-            }
-            if (topicTarget != FieldTarget.IGNORE) {
-                claim(seen, topicName, "topic");
-                known.add(topicName);
-                if (topicTarget == FieldTarget.TAG) {
-                    tags.add(topicName);
-                }
-            }
-            if (qosTarget != FieldTarget.IGNORE) {
-                claim(seen, qosName, "qos");
-                known.add(qosName);
-                if (qosTarget == FieldTarget.TAG) {
-                    tags.add(qosName);
-                }
-            }
-            for (Field f : fields) {
-                claim(seen, f.name(), "field");
-                known.add(f.name());
-                if (f.path() != null) {
-                    JsonPaths.check("JSONPath of field '" + f.name() + "'", f.path());
-                }
-                if (f.primaryKey()) {
-                    primaryKeys++;
-                }
-                if (f.target() == FieldTarget.TAG) {
-                    tags.add(f.name());
-                    jsonTag |= f.type().kind() == ColumnType.Kind.JSON;
-                }
-            }
-            Set<String> readable = new LinkedHashSet<>(known);
-            readable.add(topicName);
-            readable.add(qosName);
-            if (receiveTimeColumn != null) {
-                readable.add(receiveTimeColumn);
-            }
-            Set<String> computedLater = new HashSet<>();
-            for (Field f : fields) {
-                if (f.expression().isPresent()) {
-                    computedLater.add(f.name());
-                }
-            }
-            for (Field f : fields) {
-                if (f.expression().isPresent()) {
-                    computedLater.remove(f.name());
-                    for (String n : f.expression().get().names()) {
-                        if (!readable.contains(n) || computedLater.contains(n) || n.equals(f.name())) {
-                            throw new IllegalStateException("field '" + f.name() + "': expression '"
-                                    + f.expression().get().text() + "' reads '" + n + "', which is "
-                                    + (readable.contains(n) ? "computed after it (or is itself)" : "no field")
-                                    + "; it can read " + readable);
-                        }
-                    }
-                }
-            }
-            if (filter instanceof ExpressionFilter ef) {
-                Set<String> stored = new LinkedHashSet<>(known);
-                if (receiveTimeColumn != null) {
-                    stored.add(receiveTimeColumn);
-                }
-                for (Field f : fields) {
-                    if (f.target() == FieldTarget.IGNORE) {
-                        stored.remove(f.name());
-                    }
-                }
-                for (String n : ef.expression.names()) {
-                    if (!stored.contains(n)) {
-                        throw new IllegalStateException("filter '" + ef.expression.text() + "' reads '" + n
-                                + "', which is not a column or tag of the row; it can read " + stored);
-                    }
-                }
-            }
-            if (primaryKeys > 1) {
-                throw new IllegalStateException("only one field can be the primary key, but " + primaryKeys
-                        + " are marked");
-            }
-            if (primaryKeys == 0 && receiveTimeColumn == null) {
-                throw new IllegalStateException("withoutReceiveTime() needs a field marked as primary key");
-            }
-            if (tags.isEmpty()) {
-                throw new IllegalStateException("a super table needs at least one tag; map one with tag(...), "
-                        + "tagFromTopicLevel(...), topic(FieldTarget.TAG) or qos(FieldTarget.TAG)");
-            }
-            if (jsonTag && tags.size() > 1) {
-                throw new IllegalStateException("a JSON tag must be the only tag, but tags are " + tags);
-            }
-            if (subTableTemplate != null) {
-                for (String placeholder : SubTableTemplate.parse(subTableTemplate).placeholders()) {
-                    if (!known.contains(placeholder)) {
-                        throw new IllegalStateException("subTableTemplate references unknown field '" + placeholder
-                                + "'; known fields: " + known);
-                    }
-                }
-            }
-            return new PayloadSpec(this);
-        }
-
-        private static void claim(Map<String, String> seen, String name, String what) {
-            String previous = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), what);
-            if (previous != null) {
-                String way = previous.equals("receive-time column") ? "; rename the receive-time column with "
-                        + "receiveTimeColumn(\"received_at\"), or drop it with withoutReceiveTime() when a message "
-                        + "timestamp is the primary key" : "; names must differ in more than letter case";
-                throw new IllegalStateException("name '" + name + "' is used twice (" + previous + " and " + what
-                        + ")" + way);
-            }
-        }
-    }
-
-    /** A filter given as an expression: reads the row's columns and tags by name. */
-    private static final class ExpressionFilter implements Predicate<Row> {
-        final Expression expression;
-
-        ExpressionFilter(Expression expression) {
-            this.expression = expression;
-        }
-
-        @Override
-        public boolean test(Row row) {
-            return expression.test(name -> {
-                int c = row.schema().columnIndex(name);
-                return c >= 0 ? row.column(c) : row.tag(name);
-            });
-        }
-
-        @Override
-        public String toString() {
-            return expression.text();
+            PayloadSpec spec = new PayloadSpec(this);
+            SpecRules.check(spec);
+            return spec;
         }
     }
 }

@@ -1,10 +1,12 @@
 package io.github.mqtt2tdengine.payload;
 
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * An MQTT topic filter ({@code +}, {@code #}, and {@code $share/group/} prefixes) matched against topics.
- * Routes and subscriptions are checked with it. Immutable.
+ * Routes, subscriptions and the topic levels fields read are checked with it, and nothing else in the library parses a
+ * topic filter. Immutable.
  *
  * @since 0.1.0
  */
@@ -97,6 +99,17 @@ public final class TopicFilter {
             }
         }
         return false;
+    }
+
+    /**
+     * Returns the deepest 0-based level a topic matching this filter can have: 2 for {@code plant/+/meters} and for
+     * {@code $share/g/plant/+/meters}.
+     *
+     * @return the level, or empty when the filter ends in {@code #} (topics of any depth match)
+     * @since 0.2.0
+     */
+    public OptionalInt deepestLevel() {
+        return levels[levels.length - 1].equals("#") ? OptionalInt.empty() : OptionalInt.of(levels.length - 1);
     }
 
     /**

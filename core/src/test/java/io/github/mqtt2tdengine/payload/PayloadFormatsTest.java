@@ -47,6 +47,21 @@ class PayloadFormatsTest {
     }
 
     @Test
+    void csv_errorsNameThePhysicalLineOfTheRecord_andBlankLinesAreSkipped() {
+        PayloadParser p = PayloadFormats.csv(',', List.of("id", "name"));
+        // a quoted line break: record 3 starts on line 4
+        assertThatThrownBy(() -> parse(p, "1,a\n2,\"x\ny\"\n3")).isInstanceOf(PayloadException.class)
+                .hasMessage("csv line 4 has 1 field, but the columns are 2 [id, name]: '3'");
+        assertThat(parse(p, "1,a\n   \n\n2,b\n").size()).isEqualTo(2);
+        assertThatThrownBy(() -> parse(p, "1,a\n\n2,\"b\"c")).hasMessage("csv line 3: text after a closing quote "
+                + "(a quote inside a quoted field is written \"\")");
+        assertThatThrownBy(() -> parse(p, "1,a\n2,\"open\nmore\n")).hasMessage("csv line 2: a quoted field is not "
+                + "closed");
+        assertThat(parse(p, "").size()).isZero();
+        assertThat(parse(p, "1,\"\"").get(0).get("name").asText()).isEmpty();
+    }
+
+    @Test
     void plain_andJsonLines() {
         assertThat(parse(PayloadFormats.plain("value"), " 23.5\n").toString()).isEqualTo("{\"value\":\"23.5\"}");
         assertThatThrownBy(() -> parse(PayloadFormats.plain("value"), "  ")).hasMessage("payload is empty");

@@ -188,7 +188,11 @@ class PayloadMappingTest {
                 .column("v", "$.v", ColumnType.DOUBLE)
                 .subTableTemplate("m_{site}_{device}")
                 .build();
-        Row r = one(spec, "plant/m7/meters", "{\"site\":\"north\",\"v\":1}");
+        // the spec names its template, so the pipeline names none (a pipeline template no mapping takes fails)
+        Preview p = SyncPipeline.builder().name("p").source(new FakeTransport()).sink(new FakeSink()).payload(spec)
+                .superTable("meters").build().preview("plant/m7/meters", "{\"site\":\"north\",\"v\":1}");
+        assertThat(p.error()).as("error").isEmpty();
+        Row r = p.rows().get(0);
         assertThat(r.subTable()).isEqualTo("m_north_m7");
         assertThat(r.tag("device")).isEqualTo("m7");
         assertThat(r.schema().columnIndex("site")).isEqualTo(-1);

@@ -3,6 +3,7 @@ package io.github.mqtt2tdengine.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -43,5 +44,15 @@ class TopicFilterTest {
     void parse_badFilter_namesIt(String filter, String message) {
         assertThatThrownBy(() -> TopicFilter.parse(filter)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(message);
+    }
+
+    @Test
+    void deepestLevel_countsLevelsFromZero_emptyWhenItEndsInHash_afterAShareGroup() {
+        assertThat(TopicFilter.parse("plant/+/meters").deepestLevel()).hasValue(2);
+        assertThat(TopicFilter.parse("$share/g/plant/+/meters").deepestLevel()).hasValue(2);
+        assertThat(TopicFilter.parse("a").deepestLevel()).hasValue(0);
+        assertThat(TopicFilter.parse("plant/#").deepestLevel()).isEmpty();
+        assertThat(TopicFilter.parse("#").deepestLevel()).isEmpty();
+        assertThat(TopicFilter.parse("$share/g/#").deepestLevel()).isEmpty();
     }
 }

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * <ul>
  * <li>a module's {@code internal} packages are used by that module only (core's by core's root package and its own
  * internals; {@code spi} and {@code payload} never), except by {@code examples.bench}, whose benchmarks measure
- * internals and which is never deployed;</li>
+ * internals and which is never deployed; the one exception is the leaf {@code internal.expression}, which
+ * {@code payload}'s builders use to check expression text at once, and which uses nothing of core but the root
+ * package's exception types, so it closes no cycle;</li>
  * <li>core uses no MQTT client, no JDBC and no Netty; {@code mqtt} and {@code tdengine} never use each other;</li>
  * <li>library code holds no static mutable state: every static field is final and of an immutable kind.</li>
  * </ul>
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final String BASE = "io.github.mqtt2tdengine";
     private static final String CORE_INTERNAL = BASE + ".internal..";
+    /** The expression language: internal, used by payload's builders, itself a leaf. */
+    private static final String EXPRESSION = BASE + ".internal.expression..";
     /** Core's packages: the root (the pipeline and its builder), payload, spi and internal. */
     private static final String[] CORE = {BASE, BASE + ".payload..", BASE + ".spi..", CORE_INTERNAL};
     private static final String BENCHMARKS = BASE + ".examples.bench..";
@@ -48,9 +52,24 @@ class ArchitectureTest {
 
     @Test
     void coreInternals_areUsedByCoreAlone_notBySpiOrPayload() {
-        noClasses().that().resideOutsideOfPackages(BASE, CORE_INTERNAL, BENCHMARKS)
+        noClasses().that().resideOutsideOfPackages(BASE, CORE_INTERNAL, BENCHMARKS, BASE + ".payload..")
                 .should().dependOnClassesThat().resideInAPackage(CORE_INTERNAL)
                 .because("hosts and the other modules use core through its API; internal may change in any release")
+                .check(classes);
+        noClasses().that().resideInAPackage(BASE + ".payload..")
+                .should().dependOnClassesThat(DescribedPredicate.describe("core internals but the expression language",
+                        c -> c.getPackageName().startsWith(BASE + ".internal")
+                                && !c.getPackageName().startsWith(BASE + ".internal.expression")))
+                .because("payload is API; it reaches the expression language alone, to check expression text")
+                .check(classes);
+    }
+
+    @Test
+    void expressionLanguage_isALeaf() {
+        noClasses().that().resideInAPackage(EXPRESSION)
+                .should().dependOnClassesThat().resideInAnyPackage(BASE + ".payload..", BASE + ".spi..",
+                        BASE + ".internal.payload..", BASE + ".internal.engine..")
+                .because("payload uses it, so it must not use payload (no cycle)")
                 .check(classes);
     }
 

@@ -1,7 +1,8 @@
-package io.github.mqtt2tdengine.payload;
+package io.github.mqtt2tdengine.internal.expression;
 
 import io.github.mqtt2tdengine.DeadLetterReason;
 import io.github.mqtt2tdengine.PayloadException;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Objects;
@@ -30,10 +31,8 @@ import java.util.function.Supplier;
  * Comparisons take two numbers, two texts or two booleans; {@code ==} and {@code !=} also take {@code null}. A name
  * whose value is NULL makes arithmetic and ordering comparisons NULL, and a NULL condition is false. Errors at run time
  * are {@link PayloadException}s with reason {@link DeadLetterReason#EXPRESSION_FAILED} naming the expression and the
- * values. Filters ({@link PayloadSpec.Builder#filter(String)}) and computed fields
- * ({@link Field.Builder#expression(String)}) use it; immutable and thread-safe.
- *
- * @since 0.1.0
+ * values. Row filters ({@code PayloadSpec.Builder.filterExpression(String)}) and computed fields
+ * ({@code Field.Builder.expression(String)}) use it; immutable and thread-safe. Not API; may change in any release.
  */
 public final class Expression {
     private final String text;
@@ -61,7 +60,7 @@ public final class Expression {
         if (p.pos < text.length()) {
             throw p.error("unexpected '" + text.charAt(p.pos) + "'");
         }
-        return new Expression(text, root, java.util.Collections.unmodifiableSet(new LinkedHashSet<>(p.names)));
+        return new Expression(text, root, Collections.unmodifiableSet(new LinkedHashSet<>(p.names)));
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.github.mqtt2tdengine.payload;
+package io.github.mqtt2tdengine.internal.expression;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -5,7 +5,7 @@ import static org.mockito.Mockito.mock;
 
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.SyncPipeline;
-import io.github.mqtt2tdengine.runner.PipelineConfig;
+import io.github.mqtt2tdengine.settings.PipelineConfig;
 import io.github.mqtt2tdengine.spi.FakeSink;
 import io.github.mqtt2tdengine.spi.Sink;
 import io.micrometer.core.instrument.binder.MeterBinder;

@@ -30,7 +30,8 @@ import org.springframework.core.env.Environment;
  * ...), bound onto the same settings records ({@code io.github.mqtt2tdengine.settings}) in any of Spring's relaxed
  * forms and from any property source (secrets from the environment: {@code MQTT2TDENGINE_TDENGINE_PASSWORD}); the
  * starter's jar holds their configuration metadata, so an IDE completes and describes every key. The pipeline starts
- * with the application context and drains and closes with it ({@link PipelineLifecycle}, before any bean is destroyed, so before a {@code DataSource} closes).
+ * with the application context and drains and closes with it ({@link PipelineLifecycle}, before any bean is
+ * destroyed, so before a {@code DataSource} closes).
  *
  * <p>Beans of the application are picked up: a {@link Sink} (instead of the TDengine sink of
  * {@code mqtt2tdengine.tdengine}); a {@link DataSource} for the TDengine sink when {@code mqtt2tdengine.tdengine.url}

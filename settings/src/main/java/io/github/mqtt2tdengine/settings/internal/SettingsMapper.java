@@ -58,8 +58,6 @@ public final class SettingsMapper {
     /** The address the runner's metrics endpoint binds to when the settings name none. */
     public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
 
-    private static final Logger LOG = LoggerFactory.getLogger(SettingsMapper.class);
-
     private final Mqtt2TdengineSettings settings;
     private final String logLevel;
     private final TlsConfig tls;
@@ -376,7 +374,10 @@ public final class SettingsMapper {
         if (filter != null) { // the old, ambiguous key: accepted for one release
             boolean payload = filter.strip().startsWith("$");
             String newKey = where + (payload ? ".payloadFilter" : ".filterExpression");
-            LOG.warn("Config key {} is deprecated and will be removed in the next release; use {} instead",
+            // the logger is created here, not in a static field: a launcher (the runner) reads the log level through
+            // PipelineConfig before the first logger exists, so loading this class must not start the logging backend
+            Logger log = LoggerFactory.getLogger(SettingsMapper.class);
+            log.warn("Config key {} is deprecated and will be removed in the next release; use {} instead",
                     where + ".filter", newKey);
             apply(where + ".filter", () -> {
                 if (payload) {

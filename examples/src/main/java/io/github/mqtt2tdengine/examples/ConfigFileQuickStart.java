@@ -3,7 +3,7 @@ package io.github.mqtt2tdengine.examples;
 import io.github.mqtt2tdengine.PipelineListener;
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.SyncPipeline;
-import io.github.mqtt2tdengine.runner.PipelineConfig;
+import io.github.mqtt2tdengine.settings.PipelineConfig;
 import java.nio.file.Path;
 
 /**

@@ -78,6 +78,7 @@ class ArchitectureTest {
         for (Map.Entry<String, List<String>> e : Map.of(
                 "mqtt", List.of(BASE + ".mqtt.."),
                 "tdengine", List.of(BASE + ".tdengine.."),
+                "settings", List.of(BASE + ".settings.."),
                 // the demo main ends its process as the runner does (examples is the runner's demo, never deployed)
                 "runner", List.of(BASE + ".runner..", EXAMPLES)).entrySet()) {
             noClasses().that().resideOutsideOfPackages(e.getValue().toArray(String[]::new))

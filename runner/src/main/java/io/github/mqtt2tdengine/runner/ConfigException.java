@@ -11,8 +11,14 @@ package io.github.mqtt2tdengine.runner;
  * failures of a pipeline at work, where the type says whether a retry can help (section 5); a bad config never
  * gets better by retrying.
  *
+ * <p>Thrown only by the deprecated {@link PipelineConfig} facade; the runner and the settings module throw
+ * {@link io.github.mqtt2tdengine.settings.ConfigException}, which this one wraps as its cause.
+ *
  * @since 0.1.0
+ * @deprecated since 0.2.0, for removal in the release after: catch
+ *     {@link io.github.mqtt2tdengine.settings.ConfigException}
  */
+@Deprecated(since = "0.2.0", forRemoval = true)
 public final class ConfigException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 

@@ -7,6 +7,8 @@ import io.github.mqtt2tdengine.mqtt.MqttTransport;
 import io.github.mqtt2tdengine.runner.internal.CpuMeter;
 import io.github.mqtt2tdengine.runner.internal.MetricsServer;
 import io.github.mqtt2tdengine.runner.internal.ProcessExit;
+import io.github.mqtt2tdengine.settings.ConfigException;
+import io.github.mqtt2tdengine.settings.PipelineConfig;
 import io.github.mqtt2tdengine.spi.InboundMessage;
 import io.github.mqtt2tdengine.spi.TransportContext;
 import io.github.mqtt2tdengine.tdengine.TDengineSink;

@@ -1,8 +1,8 @@
 /**
- * The JSON config file as a library API and the command-line runner: {@link
- * io.github.mqtt2tdengine.runner.PipelineConfig}
- * loads a config file (or its text) into the library's builders, so a host can still add its own sink, listener and
- * hooks; {@link io.github.mqtt2tdengine.runner.Runner} is the command line ({@code mqtt2tdengine-runner.jar}).
+ * The command-line runner: {@link io.github.mqtt2tdengine.runner.Runner} ({@code mqtt2tdengine-runner.jar}) runs the
+ * pipeline a config file describes ({@link io.github.mqtt2tdengine.settings.PipelineConfig}), with its metrics
+ * endpoint. {@code PipelineConfig} and {@code ConfigException} of this package are deprecated facades of the settings
+ * module's, kept for one release.
  *
  * @since 0.1.0
  */

@@ -5,14 +5,12 @@ import io.github.mqtt2tdengine.PipelineListener;
 import io.github.mqtt2tdengine.SyncPipeline;
 import io.github.mqtt2tdengine.micrometer.PipelineMetricsBinder;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
-import io.github.mqtt2tdengine.runner.ConfigException;
-import io.github.mqtt2tdengine.runner.PipelineConfig;
+import io.github.mqtt2tdengine.settings.ConfigException;
+import io.github.mqtt2tdengine.settings.PipelineConfig;
 import io.github.mqtt2tdengine.spi.Sink;
 import io.github.mqtt2tdengine.tdengine.TDengineSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.util.Map;
-import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,7 +19,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -29,9 +27,11 @@ import org.springframework.core.env.Environment;
 /**
  * Auto-configures one pipeline from the {@code mqtt2tdengine.*} properties: the keys of the JSON config file
  * ({@code mqtt2tdengine.mqtt.endpoint}, {@code mqtt2tdengine.tdengine.url}, {@code mqtt2tdengine.parser.fields[0].path},
- * ...), in any of Spring's relaxed forms and from any property source (secrets from the environment:
- * {@code MQTT2TDENGINE_TDENGINE_PASSWORD}). The pipeline starts with the application context and drains and closes with
- * it ({@link PipelineLifecycle}, before any bean is destroyed, so before a {@code DataSource} closes).
+ * ...), bound onto the same settings records ({@code io.github.mqtt2tdengine.settings}) in any of Spring's relaxed
+ * forms and from any property source (secrets from the environment: {@code MQTT2TDENGINE_TDENGINE_PASSWORD}); the
+ * starter's jar holds their configuration metadata, so an IDE completes and describes every key. The pipeline starts
+ * with the application context and drains and closes with it ({@link PipelineLifecycle}, before any bean is
+ * destroyed, so before a {@code DataSource} closes).
  *
  * <p>Beans of the application are picked up: a {@link Sink} (instead of the TDengine sink of
  * {@code mqtt2tdengine.tdengine}); a {@link DataSource} for the TDengine sink when {@code mqtt2tdengine.tdengine.url}
@@ -48,14 +48,12 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration")
 @ConditionalOnProperty(prefix = Mqtt2TdengineAutoConfiguration.PREFIX, name = "enabled", havingValue = "true",
         matchIfMissing = true)
+@EnableConfigurationProperties(StarterProperties.class)
 public class Mqtt2TdengineAutoConfiguration {
     /** The properties' prefix. */
     public static final String PREFIX = "mqtt2tdengine";
     /** The name of a {@code DataSource} bean meant for the TDengine sink, when the application has several. */
     public static final String DATA_SOURCE_BEAN = "mqtt2tdengineDataSource";
-    /** Keys right under the prefix that are the starter's switches, not the config's. */
-    static final Set<String> OWN_KEYS = Set.of("enabled", "lifecycle");
-
     /** Creates the configuration; Spring calls it. */
     public Mqtt2TdengineAutoConfiguration() {
     }
@@ -69,9 +67,8 @@ public class Mqtt2TdengineAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public PipelineConfig mqtt2tdenginePipelineConfig(Environment environment) {
-        Map<String, Object> tree = PropertiesTree.of(environment, PREFIX, OWN_KEYS);
         try {
-            return PipelineConfig.fromTree(tree);
+            return PipelineConfig.of(SettingsBinder.bind(environment, PREFIX));
         } catch (ConfigException e) {
             throw new ConfigException("mqtt2tdengine: " + e.getMessage() + " (properties " + PREFIX + ".* take the keys "
                     + "of the config file, see the README; " + PREFIX + ".enabled=false turns the starter off)", e);
@@ -82,7 +79,6 @@ public class Mqtt2TdengineAutoConfiguration {
      * The pipeline, built (not started) from the config and the application's beans.
      *
      * @param config the config
-     * @param environment the environment, to see whether {@code mqtt2tdengine.tdengine.url} is set
      * @param beans the bean factory, for a data source named {@value #DATA_SOURCE_BEAN}
      * @param sinks a sink of the application's
      * @param dataSources the application's data sources
@@ -94,7 +90,7 @@ public class Mqtt2TdengineAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public SyncPipeline mqtt2tdenginePipeline(PipelineConfig config, Environment environment, BeanFactory beans,
+    public SyncPipeline mqtt2tdenginePipeline(PipelineConfig config, BeanFactory beans,
             ObjectProvider<Sink> sinks, ObjectProvider<DataSource> dataSources,
             ObjectProvider<PayloadSpecCustomizer> specCustomizers, ObjectProvider<PipelineCustomizer> customizers,
             ObjectProvider<PipelineListener> listeners, ObjectProvider<DeadLetterHandler> deadLetterHandlers) {
@@ -106,7 +102,7 @@ public class Mqtt2TdengineAutoConfiguration {
             return s;
         });
         b.source(config.mqtt().build());
-        b.sink(sink(config, environment, beans, sinks, dataSources));
+        b.sink(sink(config, beans, sinks, dataSources));
         listeners.orderedStream().forEach(b::listener);
         DeadLetterHandler deadLetters = deadLetterHandlers.getIfUnique();
         if (deadLetters != null) {
@@ -116,8 +112,8 @@ public class Mqtt2TdengineAutoConfiguration {
         return b.build();
     }
 
-    private static Sink sink(PipelineConfig config, Environment environment, BeanFactory beans,
-            ObjectProvider<Sink> sinks, ObjectProvider<DataSource> dataSources) {
+    private static Sink sink(PipelineConfig config, BeanFactory beans, ObjectProvider<Sink> sinks,
+            ObjectProvider<DataSource> dataSources) {
         Sink own = sinks.getIfUnique();
         if (own != null) {
             return own;
@@ -125,7 +121,7 @@ public class Mqtt2TdengineAutoConfiguration {
         TDengineSink.Builder td = config.tdengine().orElseThrow(() -> new IllegalStateException(
                 "mqtt2tdengine: no sink: set " + PREFIX + ".tdengine.url and " + PREFIX + ".tdengine.database, or "
                         + "define a bean of type io.github.mqtt2tdengine.spi.Sink"));
-        boolean hasUrl = Binder.get(environment).bind(PREFIX + ".tdengine.url", String.class).isBound();
+        boolean hasUrl = config.settings().tdengine().url() != null;
         if (!hasUrl) {
             DataSource ds = beans.containsBean(DATA_SOURCE_BEAN) ? beans.getBean(DATA_SOURCE_BEAN, DataSource.class)
                     : dataSources.getIfUnique();
@@ -143,16 +139,14 @@ public class Mqtt2TdengineAutoConfiguration {
      * Starts the pipeline with the context and drains it first when the context closes.
      *
      * @param pipeline the pipeline
-     * @param environment the environment, for {@code mqtt2tdengine.lifecycle.*}
+     * @param properties the starter's switches, for {@code mqtt2tdengine.lifecycle.*}
      * @return the lifecycle
      */
     @Bean
     @ConditionalOnMissingBean
-    public PipelineLifecycle mqtt2tdenginePipelineLifecycle(SyncPipeline pipeline, Environment environment) {
-        Binder binder = Binder.get(environment);
-        boolean autoStartup = binder.bind(PREFIX + ".lifecycle.auto-startup", Boolean.class).orElse(true);
-        int phase = binder.bind(PREFIX + ".lifecycle.phase", Integer.class).orElse(PipelineLifecycle.DEFAULT_PHASE);
-        return new PipelineLifecycle(pipeline, autoStartup, phase);
+    PipelineLifecycle mqtt2tdenginePipelineLifecycle(SyncPipeline pipeline, StarterProperties properties) {
+        StarterProperties.Lifecycle lifecycle = properties.getLifecycle();
+        return new PipelineLifecycle(pipeline, lifecycle.isAutoStartup(), lifecycle.getPhase());
     }
 
     /** The health indicator, with Actuator. */

@@ -5,7 +5,7 @@ import static org.mockito.Mockito.mock;
 
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.SyncPipeline;
-import io.github.mqtt2tdengine.runner.PipelineConfig;
+import io.github.mqtt2tdengine.settings.PipelineConfig;
 import io.github.mqtt2tdengine.spi.FakeSink;
 import io.github.mqtt2tdengine.spi.Sink;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -142,5 +142,52 @@ class Mqtt2TdengineAutoConfigurationTest {
                     assertThat(ctx.getBean(PipelineConfig.class).mqtt().build().toString()).contains("clientId=from-env");
                     assertThat(ctx.getBean(SyncPipeline.class).tables().toString()).contains("current DOUBLE");
                 });
+    }
+
+    @Test
+    void kebabAndCamelCaseKeys_bindAlike_routesAndTheOldFilterKeyToo() {
+        runner.withPropertyValues(CONFIG).withPropertyValues(TDENGINE, "mqtt2tdengine.mqtt.keepAliveSeconds=30",
+                "mqtt2tdengine.mqtt.clean-session=false", "mqtt2tdengine.mqtt.client-id=plant-a",
+                "mqtt2tdengine.pipeline.badMessagePolicy=fail", "mqtt2tdengine.pipeline.batch-max-rows=50",
+                "mqtt2tdengine.parser.filter=current > 0",
+                "mqtt2tdengine.routes[0].topic-filter=plant/alarms/#",
+                "mqtt2tdengine.routes[0].parser.fields[0].path=$.id",
+                "mqtt2tdengine.routes[0].parser.fields[0].name=id",
+                "mqtt2tdengine.routes[0].parser.fields[0].type=INT",
+                "mqtt2tdengine.routes[0].parser.fields[0].as=tag",
+                "mqtt2tdengine.routes[0].parser.subTable=a{id}",
+                "mqtt2tdengine.routes[0].parser.superTable=alarms").run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    PipelineConfig config = ctx.getBean(PipelineConfig.class);
+                    assertThat(config.settings().mqtt().keepAliveSeconds()).isEqualTo(30);
+                    assertThat(config.settings().pipeline().badMessagePolicy())
+                            .isEqualTo(io.github.mqtt2tdengine.BadMessagePolicy.FAIL);
+                    assertThat(config.mqtt().build().toString()).contains("cleanSession=false");
+                    SyncPipeline p = ctx.getBean(SyncPipeline.class);
+                    assertThat(p.tables().toString()).contains("alarms").contains("meters");
+                    assertThat(p.preview("plant/alarms/x", "{\"id\":3}".getBytes()).rows().get(0).subTable())
+                            .isEqualTo("a3");
+                    assertThat(p.preview("plant/m1/meters", "{\"id\":1,\"current\":-2}".getBytes()).rows())
+                            .isEmpty(); // parser.filter, the old key: an expression
+                });
+    }
+
+    @Test
+    void wrongTypes_nameTheKeyInTheFilesForm_andNeverShowASecret() {
+        runner.withPropertyValues(CONFIG).withPropertyValues(TDENGINE, "mqtt2tdengine.parser.fields[1].as=tga")
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining(
+                        "mqtt2tdengine: parser.fields[1].as must be one of [ignore, column, tag], but was \"tga\""));
+        runner.withPropertyValues(CONFIG).withPropertyValues(TDENGINE, "mqtt2tdengine.mqtt.pasword=top-secret")
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+                        .hasStackTraceContaining("unknown key mqtt.pasword")
+                        .satisfies(e -> assertThat(messages(e)).doesNotContain("top-secret")));
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t).append('\n');
+        }
+        return all.toString();
     }
 }

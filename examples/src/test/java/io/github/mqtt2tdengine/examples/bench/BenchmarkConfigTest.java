@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mqtt2tdengine.Preview;
 import io.github.mqtt2tdengine.SyncPipeline;
-import io.github.mqtt2tdengine.runner.PipelineConfig;
+import io.github.mqtt2tdengine.settings.PipelineConfig;
 import io.github.mqtt2tdengine.spi.FakeSink;
 import io.github.mqtt2tdengine.spi.FakeTransport;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine;
 
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;

@@ -1,19 +1,20 @@
 package io.github.mqtt2tdengine;
 
-import java.util.Objects;
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
 
 /**
- * Thrown when a message cannot be mapped to rows: bad JSON, a wrong type, a value out of range, a missing timestamp,
- * a bad table name. The engine dead-letters such messages and goes on.
+ * The 0.1 name of {@link io.github.mqtt2tdengine.errors.PayloadException}, a message that cannot be mapped, kept for
+ * one release so that a custom parser written against 0.1 that throws it still compiles and behaves as before (it is
+ * one).
  *
- * <p>Created once per bad message, so it carries no stack trace unless it has a cause.
- *
+ * @deprecated the exceptions moved to the leaf package {@code io.github.mqtt2tdengine.errors}, so that the API's
+ *     packages form no cycle; throw and catch {@link io.github.mqtt2tdengine.errors.PayloadException}. The library
+ *     itself throws the new type, so a {@code catch} of this name catches nothing the library throws.
  * @since 0.1.0
  */
-public class PayloadException extends PipelineException {
-    private static final long serialVersionUID = 1L;
-
-    private final DeadLetterReason reason;
+@Deprecated(since = "0.2.0", forRemoval = true)
+public class PayloadException extends io.github.mqtt2tdengine.errors.PayloadException {
+    private static final long serialVersionUID = 2L;
 
     /**
      * Creates the exception.
@@ -22,8 +23,7 @@ public class PayloadException extends PipelineException {
      * @param message one sentence naming the field, the path and the bad value
      */
     public PayloadException(DeadLetterReason reason, String message) {
-        super(message, null, false);
-        this.reason = Objects.requireNonNull(reason, "reason must not be null");
+        super(reason, message);
     }
 
     /**
@@ -34,16 +34,6 @@ public class PayloadException extends PipelineException {
      * @param cause the cause, may be null
      */
     public PayloadException(DeadLetterReason reason, String message, Throwable cause) {
-        super(message, cause, false);
-        this.reason = Objects.requireNonNull(reason, "reason must not be null");
-    }
-
-    /**
-     * Returns the category this error is counted and dead-lettered under.
-     *
-     * @return the reason, never null
-     */
-    public DeadLetterReason reason() {
-        return reason;
+        super(reason, message, cause);
     }
 }

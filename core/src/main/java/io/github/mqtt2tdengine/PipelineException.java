@@ -1,40 +1,34 @@
 package io.github.mqtt2tdengine;
 
 /**
- * Root of every exception the library throws; unchecked, and its subtype says whether a retry can help.
+ * The 0.1 name of {@link io.github.mqtt2tdengine.errors.PipelineException}, the base of the library's exceptions, kept
+ * for one release so that code written against 0.1 that throws it still compiles and behaves as before (it is one).
  *
+ * @deprecated the exceptions moved to the leaf package {@code io.github.mqtt2tdengine.errors}, so that the API's
+ *     packages form no cycle; throw and catch {@link io.github.mqtt2tdengine.errors.PipelineException}. The library
+ *     itself throws the new type, so a {@code catch} of this name catches nothing the library throws.
  * @since 0.1.0
  */
-public class PipelineException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
+@Deprecated(since = "0.2.0", forRemoval = true)
+public class PipelineException extends io.github.mqtt2tdengine.errors.PipelineException {
+    private static final long serialVersionUID = 2L;
 
     /**
-     * Creates an exception with a one-sentence message.
+     * Creates the exception.
      *
-     * @param message the message, never containing secrets or payload bytes
+     * @param message one sentence naming what failed
      */
     public PipelineException(String message) {
         super(message);
     }
 
     /**
-     * Creates an exception with a one-sentence message and its cause.
+     * Creates the exception with its cause.
      *
-     * @param message the message, never containing secrets or payload bytes
+     * @param message one sentence naming what failed
      * @param cause the cause, may be null
      */
     public PipelineException(String message, Throwable cause) {
         super(message, cause);
-    }
-
-    /**
-     * Creates an exception that may skip its stack trace, for errors raised per message on hot paths.
-     *
-     * @param message the message
-     * @param cause the cause, may be null
-     * @param writableStackTrace whether to fill in the stack trace
-     */
-    protected PipelineException(String message, Throwable cause, boolean writableStackTrace) {
-        super(message, cause, true, writableStackTrace);
     }
 }

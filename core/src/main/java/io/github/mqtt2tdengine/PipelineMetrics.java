@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine;
 
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
 import io.github.mqtt2tdengine.spi.ConnectionState;
 import java.time.Duration;
 import java.util.Collections;

@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine;
 
+import io.github.mqtt2tdengine.errors.PayloadException;
 import io.github.mqtt2tdengine.spi.Row;
 import java.util.List;
 import java.util.Objects;

@@ -1,13 +1,18 @@
 package io.github.mqtt2tdengine;
 
 /**
- * Thrown by a {@link io.github.mqtt2tdengine.spi.Sink} when a batch could not be written for a passing reason
- * (connection lost, timeout, server busy); the engine retries the same batch with backoff and acknowledges nothing.
+ * The 0.1 name of {@link io.github.mqtt2tdengine.errors.RetriableSinkException}, a sink's failure that a retry may
+ * help, kept for one release so that code written against 0.1 that throws it still compiles and behaves as before (it
+ * is one).
  *
+ * @deprecated the exceptions moved to the leaf package {@code io.github.mqtt2tdengine.errors}, so that the API's
+ *     packages form no cycle; throw and catch {@link io.github.mqtt2tdengine.errors.RetriableSinkException}. The
+ *     library itself throws the new type, so a {@code catch} of this name catches nothing the library throws.
  * @since 0.1.0
  */
-public class RetriableSinkException extends SinkException {
-    private static final long serialVersionUID = 1L;
+@Deprecated(since = "0.2.0", forRemoval = true)
+public class RetriableSinkException extends io.github.mqtt2tdengine.errors.RetriableSinkException {
+    private static final long serialVersionUID = 2L;
 
     /**
      * Creates the exception.

@@ -1,17 +1,19 @@
 package io.github.mqtt2tdengine;
 
 import io.github.mqtt2tdengine.annotations.DoNotImplement;
+import io.github.mqtt2tdengine.errors.SinkException;
+import io.github.mqtt2tdengine.errors.TransportException;
 import io.github.mqtt2tdengine.internal.engine.DefaultSyncPipeline;
 import io.github.mqtt2tdengine.internal.engine.PipelineSettings;
 import io.github.mqtt2tdengine.internal.payload.Mapping;
-import io.github.mqtt2tdengine.payload.Identifiers;
 import io.github.mqtt2tdengine.internal.payload.Router;
 import io.github.mqtt2tdengine.internal.payload.TableNaming;
-import io.github.mqtt2tdengine.payload.SubTableTemplate;
-import io.github.mqtt2tdengine.payload.TopicFilter;
 import io.github.mqtt2tdengine.payload.Field;
+import io.github.mqtt2tdengine.payload.Identifiers;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
+import io.github.mqtt2tdengine.payload.SubTableTemplate;
 import io.github.mqtt2tdengine.payload.TimePrecision;
+import io.github.mqtt2tdengine.payload.TopicFilter;
 import io.github.mqtt2tdengine.spi.Sink;
 import io.github.mqtt2tdengine.spi.TableSchema;
 import io.github.mqtt2tdengine.spi.Transport;

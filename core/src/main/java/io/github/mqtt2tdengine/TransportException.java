@@ -1,17 +1,22 @@
 package io.github.mqtt2tdengine;
 
 /**
- * Thrown when a {@link io.github.mqtt2tdengine.spi.Transport} cannot connect, subscribe or deliver.
+ * The 0.1 name of {@link io.github.mqtt2tdengine.errors.TransportException}, a transport's failure, kept for one
+ * release so that code written against 0.1 that throws it still compiles and behaves as before (it is one).
  *
+ * @deprecated the exceptions moved to the leaf package {@code io.github.mqtt2tdengine.errors}, so that the API's
+ *     packages form no cycle; throw and catch {@link io.github.mqtt2tdengine.errors.TransportException}. The library
+ *     itself throws the new type, so a {@code catch} of this name catches nothing the library throws.
  * @since 0.1.0
  */
-public class TransportException extends PipelineException {
-    private static final long serialVersionUID = 1L;
+@Deprecated(since = "0.2.0", forRemoval = true)
+public class TransportException extends io.github.mqtt2tdengine.errors.TransportException {
+    private static final long serialVersionUID = 2L;
 
     /**
      * Creates the exception.
      *
-     * @param message one sentence naming what failed and where
+     * @param message one sentence naming what failed
      */
     public TransportException(String message) {
         super(message);
@@ -20,7 +25,7 @@ public class TransportException extends PipelineException {
     /**
      * Creates the exception with its cause.
      *
-     * @param message one sentence naming what failed and where
+     * @param message one sentence naming what failed
      * @param cause the cause, may be null
      */
     public TransportException(String message, Throwable cause) {

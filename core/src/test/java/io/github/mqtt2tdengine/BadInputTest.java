@@ -1,23 +1,24 @@
 package io.github.mqtt2tdengine;
 
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.mqtt2tdengine.payload.ColumnType;
+import io.github.mqtt2tdengine.payload.Compression;
+import io.github.mqtt2tdengine.payload.Field;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.payload.TimestampUnit;
 import io.github.mqtt2tdengine.spi.FakeSink;
-import io.github.mqtt2tdengine.spi.FakeTransport;
 import io.github.mqtt2tdengine.spi.FakeTransport.FakeMessage;
+import io.github.mqtt2tdengine.spi.FakeTransport;
 import io.github.mqtt2tdengine.spi.Row;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.nio.charset.Charset;
-import io.github.mqtt2tdengine.payload.Field;
-import io.github.mqtt2tdengine.payload.Compression;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

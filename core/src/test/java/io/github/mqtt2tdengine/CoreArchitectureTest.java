@@ -7,7 +7,11 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 import io.github.mqtt2tdengine.annotations.DoNotImplement;
+import io.github.mqtt2tdengine.spi.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +46,45 @@ class CoreArchitectureTest {
                 .check(core);
     }
 
+    /**
+     * The API's packages form a tree: the root (the pipeline and its builder) uses {@code spi}, {@code payload},
+     * {@code errors} and {@code annotations}; {@code spi} uses {@code payload} (column types, precision) and
+     * {@code errors}; {@code payload} uses {@code errors}; {@code errors} and {@code annotations} use none of them.
+     */
+    @Test
+    void theApiPackages_formNoCycle() {
+        SlicesRuleDefinition.slices().assignedFrom(new SliceAssignment() {
+            @Override
+            public SliceIdentifier getIdentifierOf(JavaClass c) {
+                String p = c.getPackageName();
+                if (p.equals(BASE)) {
+                    return SliceIdentifier.of("(root)");
+                }
+                if (p.startsWith(BASE + ".internal") || !p.startsWith(BASE + ".")) {
+                    return SliceIdentifier.ignore();
+                }
+                return SliceIdentifier.of(p.substring(BASE.length() + 1));
+            }
+
+            @Override
+            public String getDescription() {
+                return "core's API packages";
+            }
+        }).should().beFreeOfCycles().check(core);
+    }
+
+    @Test
+    void theLeaves_useNoOtherApiPackage() {
+        noClasses().that().resideInAnyPackage(BASE + ".errors..")
+                .should().dependOnClassesThat().resideInAnyPackage(BASE, BASE + ".payload..", BASE + ".spi..",
+                        INTERNAL)
+                .check(core);
+        noClasses().that().resideInAnyPackage(BASE + ".payload..")
+                .should().dependOnClassesThat().resideInAnyPackage(BASE, BASE + ".spi..")
+                .because("the row hooks see a MappedRow, and the exceptions are in errors")
+                .check(core);
+    }
+
     @Test
     void annotations_isALeaf() {
         noClasses().that().resideInAPackage(BASE + ".annotations..")
@@ -52,11 +95,11 @@ class CoreArchitectureTest {
     @Test
     void interfacesTheEngineImplements_areImplementedInsideCoreInternalAlone() {
         classes().that().areAnnotatedWith(DoNotImplement.class).should().beInterfaces().check(core);
-        noClasses().that().resideOutsideOfPackage(INTERNAL)
+        noClasses().that().resideOutsideOfPackage(INTERNAL).and().doNotHaveFullyQualifiedName(Row.class.getName())
                 .should().implement(com.tngtech.archunit.base.DescribedPredicate.describe("an interface marked "
                         + "@DoNotImplement", c -> c.isAnnotatedWith(DoNotImplement.class)))
-                .because("SyncPipeline, SinkContext, SinkBatch and TransportContext are the engine's; methods may be "
-                        + "added to them in a minor release")
+                .because("SyncPipeline, SinkContext, SinkBatch and TransportContext are the engine's, and MappedRow is "
+                        + "what the library's Row shows the row hooks; methods may be added to them in a minor release")
                 .check(core);
     }
 }

@@ -1,13 +1,15 @@
 package io.github.mqtt2tdengine;
 
+import io.github.mqtt2tdengine.errors.SinkException;
+import io.github.mqtt2tdengine.errors.TransportException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mqtt2tdengine.payload.ColumnType;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.spi.ConnectionState;
 import io.github.mqtt2tdengine.spi.FakeSink;
-import io.github.mqtt2tdengine.spi.FakeTransport;
 import io.github.mqtt2tdengine.spi.FakeTransport.FakeMessage;
+import io.github.mqtt2tdengine.spi.FakeTransport;
 import io.github.mqtt2tdengine.spi.Row;
 import io.github.mqtt2tdengine.spi.TransportContext;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine;
 
+import io.github.mqtt2tdengine.errors.SinkException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mqtt2tdengine.payload.ColumnType;

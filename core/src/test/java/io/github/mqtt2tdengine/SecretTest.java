@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine;
 
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,9 @@
 package io.github.mqtt2tdengine;
 
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
+import io.github.mqtt2tdengine.errors.PayloadException;
+import io.github.mqtt2tdengine.errors.SinkException;
+import io.github.mqtt2tdengine.errors.TransportException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -8,8 +12,8 @@ import io.github.mqtt2tdengine.payload.ColumnType;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.payload.TimestampCollisionPolicy;
 import io.github.mqtt2tdengine.spi.FakeSink;
-import io.github.mqtt2tdengine.spi.FakeTransport;
 import io.github.mqtt2tdengine.spi.FakeTransport.FakeMessage;
+import io.github.mqtt2tdengine.spi.FakeTransport;
 import io.github.mqtt2tdengine.spi.Row;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,11 +1,10 @@
 package io.github.mqtt2tdengine.payload;
 
 import io.github.mqtt2tdengine.internal.expression.Expression;
-import io.github.mqtt2tdengine.spi.Row;
 import java.util.function.Predicate;
 
 /** A row filter given as an expression ({@link PayloadSpec.Builder#filterExpression}): reads the row's columns and tags. */
-final class ExpressionFilter implements Predicate<Row> {
+final class ExpressionFilter implements Predicate<MappedRow> {
     private final Expression expression;
 
     ExpressionFilter(Expression expression) {
@@ -18,11 +17,8 @@ final class ExpressionFilter implements Predicate<Row> {
     }
 
     @Override
-    public boolean test(Row row) {
-        return expression.test(name -> {
-            int c = row.schema().columnIndex(name);
-            return c >= 0 ? row.column(c) : row.tag(name);
-        });
+    public boolean test(MappedRow row) {
+        return expression.test(row::value);
     }
 
     @Override

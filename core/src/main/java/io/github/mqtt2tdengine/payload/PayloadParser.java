@@ -1,6 +1,6 @@
 package io.github.mqtt2tdengine.payload;
 
-import io.github.mqtt2tdengine.PayloadException;
+import io.github.mqtt2tdengine.errors.PayloadException;
 
 /**
  * Turns a payload into the tree that field paths read: {@code Map<String, ?>} for objects, {@code List<?>} for

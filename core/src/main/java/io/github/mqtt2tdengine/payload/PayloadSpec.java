@@ -1,7 +1,6 @@
 package io.github.mqtt2tdengine.payload;
 
 import io.github.mqtt2tdengine.internal.expression.Expression;
-import io.github.mqtt2tdengine.spi.Row;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,9 +46,9 @@ public final class PayloadSpec {
     private final String splitPath;
     private final String superTable;
     private final String subTableTemplate;
-    private final Predicate<Row> filter;
+    private final Predicate<MappedRow> filter;
     private final String payloadFilter;
-    private final UnaryOperator<Row> transform;
+    private final UnaryOperator<MappedRow> transform;
     private final PayloadPolicies policies;
     private final int maxPayloadBytes;
     private final Compression compression;
@@ -280,7 +279,7 @@ public final class PayloadSpec {
      *
      * @return the filter, absent when every row is kept
      */
-    public Optional<Predicate<Row>> filter() {
+    public Optional<Predicate<MappedRow>> filter() {
         return Optional.ofNullable(filter);
     }
 
@@ -300,7 +299,7 @@ public final class PayloadSpec {
      *
      * @return the transform, absent when rows are kept as mapped
      */
-    public Optional<UnaryOperator<Row>> transform() {
+    public Optional<UnaryOperator<MappedRow>> transform() {
         return Optional.ofNullable(transform);
     }
 
@@ -386,9 +385,9 @@ public final class PayloadSpec {
         private String splitPath;
         private String superTable;
         private String subTableTemplate;
-        private Predicate<Row> filter;
+        private Predicate<MappedRow> filter;
         private String payloadFilter;
-        private UnaryOperator<Row> transform;
+        private UnaryOperator<MappedRow> transform;
         private PayloadPolicies policies = PayloadPolicies.DEFAULTS;
         private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
         private Compression compression = Compression.NONE;
@@ -633,19 +632,20 @@ public final class PayloadSpec {
          * @param filter the predicate
          * @return this builder
          */
-        public Builder filter(Predicate<Row> filter) {
+        public Builder filter(Predicate<MappedRow> filter) {
             this.filter = Objects.requireNonNull(filter, "filter must not be null");
             return this;
         }
 
         /**
-         * Changes each mapped row (for example to scale a value or rename a sub-table) using {@code Row.with*}.
+         * Changes each mapped row (for example to scale a value or rename a sub-table) using the {@code with*}
+         * methods of {@link MappedRow}; it must return the row it was given or such a copy.
          * Runs on transport threads; must not block. If it throws, the message is dead-lettered.
          *
          * @param transform the transform; must return a row of the same super table
          * @return this builder
          */
-        public Builder transform(UnaryOperator<Row> transform) {
+        public Builder transform(UnaryOperator<MappedRow> transform) {
             this.transform = Objects.requireNonNull(transform, "transform must not be null");
             return this;
         }

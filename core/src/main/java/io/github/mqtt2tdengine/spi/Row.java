@@ -1,6 +1,7 @@
 package io.github.mqtt2tdengine.spi;
 
 import io.github.mqtt2tdengine.payload.ColumnType;
+import io.github.mqtt2tdengine.payload.MappedRow;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -14,11 +15,12 @@ import java.util.Objects;
  * the integer types and their UNSIGNED forms as {@link Long} (BIGINT UNSIGNED as the unsigned bits of a long), BOOL
  * as {@link Boolean}, FLOAT as {@link Float}, DOUBLE as {@link Double}, VARCHAR/NCHAR/JSON as {@link String} and
  * VARBINARY as {@code byte[]} (read-only by convention). The primary-key timestamp is never null and is in the
- * database precision. Immutable; the {@code with*} methods return changed copies.
+ * database precision. Immutable; the {@code with*} methods return changed copies. The row hooks of a
+ * {@link io.github.mqtt2tdengine.payload.PayloadSpec} see it as a {@link MappedRow}.
  *
  * @since 0.1.0
  */
-public final class Row {
+public final class Row implements MappedRow {
     private final TableSchema schema;
     private final String subTable;
     private final Object[] columns;
@@ -86,6 +88,7 @@ public final class Row {
      *
      * @return the name, unquoted
      */
+    @Override
     public String superTable() {
         return schema.superTable();
     }
@@ -95,6 +98,7 @@ public final class Row {
      *
      * @return the name, unquoted
      */
+    @Override
     public String subTable() {
         return subTable;
     }
@@ -104,6 +108,7 @@ public final class Row {
      *
      * @return the timestamp
      */
+    @Override
     public long timestamp() {
         return (Long) columns[0];
     }
@@ -114,6 +119,7 @@ public final class Row {
      * @param index position in {@link TableSchema#columns()}
      * @return the value, may be null
      */
+    @Override
     public Object column(int index) {
         return columns[index];
     }
@@ -124,6 +130,7 @@ public final class Row {
      * @param index position in {@link TableSchema#tags()}
      * @return the value, may be null
      */
+    @Override
     public Object tag(int index) {
         return tags[index];
     }
@@ -135,6 +142,7 @@ public final class Row {
      * @return the value, may be null
      * @throws IllegalArgumentException if there is no such column
      */
+    @Override
     public Object column(String name) {
         return columns[indexOf(schema.columnIndex(name), name, "column")];
     }
@@ -146,8 +154,15 @@ public final class Row {
      * @return the value, may be null
      * @throws IllegalArgumentException if there is no such tag
      */
+    @Override
     public Object tag(String name) {
         return tags[indexOf(schema.tagIndex(name), name, "tag")];
+    }
+
+    @Override
+    public Object value(String name) {
+        int c = schema.columnIndex(name);
+        return c >= 0 ? columns[c] : tag(name);
     }
 
     /**
@@ -155,6 +170,7 @@ public final class Row {
      *
      * @return an unmodifiable view, elements may be null
      */
+    @Override
     public List<Object> columns() {
         return Collections.unmodifiableList(Arrays.asList(columns));
     }
@@ -164,6 +180,7 @@ public final class Row {
      *
      * @return an unmodifiable view, elements may be null
      */
+    @Override
     public List<Object> tags() {
         return Collections.unmodifiableList(Arrays.asList(tags));
     }
@@ -174,6 +191,7 @@ public final class Row {
      * @param timestamp the timestamp in the database precision
      * @return the changed copy
      */
+    @Override
     public Row withTimestamp(long timestamp) {
         Object[] c = columns.clone();
         c[0] = timestamp;
@@ -186,6 +204,7 @@ public final class Row {
      * @param name the sub-table name
      * @return the changed copy
      */
+    @Override
     public Row withSubTable(String name) {
         return new Row(schema, Objects.requireNonNull(name, "name must not be null"), columns, tags);
     }
@@ -198,6 +217,7 @@ public final class Row {
      * @return the changed copy
      * @throws IllegalArgumentException if there is no such column or the value's type does not fit
      */
+    @Override
     public Row withColumn(String name, Object value) {
         Object[] c = columns.clone();
         c[indexOf(schema.columnIndex(name), name, "column")] = value;
@@ -212,6 +232,7 @@ public final class Row {
      * @return the changed copy
      * @throws IllegalArgumentException if there is no such tag or the value's type does not fit
      */
+    @Override
     public Row withTag(String name, Object value) {
         Object[] t = tags.clone();
         t[indexOf(schema.tagIndex(name), name, "tag")] = value;

@@ -1,6 +1,6 @@
 package io.github.mqtt2tdengine.spi;
 
-import io.github.mqtt2tdengine.SinkException;
+import io.github.mqtt2tdengine.errors.SinkException;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 
 /**
@@ -20,7 +20,7 @@ import io.github.mqtt2tdengine.payload.TimePrecision;
  * <ol>
  *   <li>When {@code write} returns normally, the batch is committed; only then does the engine acknowledge each
  *       message whose rows are all committed. Rows marked with {@link SinkBatch#reject} are dead-lettered instead.</li>
- *   <li>On {@link io.github.mqtt2tdengine.RetriableSinkException} the engine retries the same batch with capped
+ *   <li>On {@link io.github.mqtt2tdengine.errors.RetriableSinkException} the engine retries the same batch with capped
  *       exponential backoff and acknowledges nothing meanwhile.</li>
  *   <li>Any other exception fails the pipeline; nothing more is acknowledged, so the broker redelivers.</li>
  *   <li>A crash or a retry after a partial write can deliver the same rows twice, so sinks must tolerate duplicates.
@@ -36,7 +36,7 @@ public interface Sink extends AutoCloseable {
      * Connects and prepares (creates or checks super tables) before the first write. The default does nothing.
      *
      * @param context the pipeline's name, tables and writer count
-     * @throws SinkException if the destination cannot be used; a {@link io.github.mqtt2tdengine.RetriableSinkException}
+     * @throws SinkException if the destination cannot be used; a {@link io.github.mqtt2tdengine.errors.RetriableSinkException}
      *     too fails {@code start()}
      */
     default void open(SinkContext context) throws SinkException {
@@ -57,7 +57,7 @@ public interface Sink extends AutoCloseable {
      *
      * @param batch the rows; rows that the destination rejects for a data error are marked with
      *     {@link SinkBatch#reject(int, String)}
-     * @throws io.github.mqtt2tdengine.RetriableSinkException if a retry may succeed (connection lost, timeout, busy)
+     * @throws io.github.mqtt2tdengine.errors.RetriableSinkException if a retry may succeed (connection lost, timeout, busy)
      * @throws SinkException if the pipeline must stop
      */
     void write(SinkBatch batch) throws SinkException;

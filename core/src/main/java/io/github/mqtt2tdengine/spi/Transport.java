@@ -2,7 +2,7 @@ package io.github.mqtt2tdengine.spi;
 
 import java.util.List;
 
-import io.github.mqtt2tdengine.TransportException;
+import io.github.mqtt2tdengine.errors.TransportException;
 
 /**
  * Source of messages: connects to a broker, subscribes with manual acknowledgement and hands messages to a

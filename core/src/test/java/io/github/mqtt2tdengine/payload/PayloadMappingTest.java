@@ -3,10 +3,10 @@ package io.github.mqtt2tdengine.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.github.mqtt2tdengine.DeadLetterReason;
-import io.github.mqtt2tdengine.PayloadException;
 import io.github.mqtt2tdengine.Preview;
 import io.github.mqtt2tdengine.SyncPipeline;
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
+import io.github.mqtt2tdengine.errors.PayloadException;
 import io.github.mqtt2tdengine.spi.FakeSink;
 import io.github.mqtt2tdengine.spi.FakeTransport;
 import io.github.mqtt2tdengine.spi.Row;

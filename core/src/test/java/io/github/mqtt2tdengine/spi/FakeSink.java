@@ -1,6 +1,6 @@
 package io.github.mqtt2tdengine.spi;
 
-import io.github.mqtt2tdengine.RetriableSinkException;
+import io.github.mqtt2tdengine.errors.RetriableSinkException;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.github.mqtt2tdengine.spi;
 
-import io.github.mqtt2tdengine.TransportException;
+import io.github.mqtt2tdengine.errors.TransportException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

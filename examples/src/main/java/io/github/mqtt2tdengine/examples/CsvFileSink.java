@@ -1,6 +1,6 @@
 package io.github.mqtt2tdengine.examples;
 
-import io.github.mqtt2tdengine.RetriableSinkException;
+import io.github.mqtt2tdengine.errors.RetriableSinkException;
 import io.github.mqtt2tdengine.spi.Row;
 import io.github.mqtt2tdengine.spi.Sink;
 import io.github.mqtt2tdengine.spi.SinkBatch;

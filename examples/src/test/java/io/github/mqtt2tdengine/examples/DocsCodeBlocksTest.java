@@ -3,7 +3,7 @@ package io.github.mqtt2tdengine.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mqtt2tdengine.PipelineState;
-import io.github.mqtt2tdengine.runner.PipelineConfig;
+import io.github.mqtt2tdengine.settings.PipelineConfig;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;

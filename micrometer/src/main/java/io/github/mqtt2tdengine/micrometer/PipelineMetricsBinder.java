@@ -1,11 +1,11 @@
 package io.github.mqtt2tdengine.micrometer;
 
-import io.github.mqtt2tdengine.DeadLetterReason;
 import io.github.mqtt2tdengine.LatencySummary;
 import io.github.mqtt2tdengine.PipelineHealth;
 import io.github.mqtt2tdengine.PipelineMetrics;
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.SyncPipeline;
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
 import io.github.mqtt2tdengine.spi.ConnectionState;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;

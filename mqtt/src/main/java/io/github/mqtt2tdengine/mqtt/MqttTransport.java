@@ -1,15 +1,15 @@
 package io.github.mqtt2tdengine.mqtt;
 
 import io.github.mqtt2tdengine.Secret;
-import io.github.mqtt2tdengine.TransportException;
+import io.github.mqtt2tdengine.errors.TransportException;
 import io.github.mqtt2tdengine.mqtt.internal.HiveMqSession;
 import io.github.mqtt2tdengine.mqtt.internal.MqttSession;
 import io.github.mqtt2tdengine.mqtt.internal.MqttSettings;
 import io.github.mqtt2tdengine.mqtt.internal.PahoCheck;
 import io.github.mqtt2tdengine.mqtt.internal.PahoSession;
 import io.github.mqtt2tdengine.spi.ConnectionState;
-import io.github.mqtt2tdengine.spi.TransportContext;
 import io.github.mqtt2tdengine.spi.Transport;
+import io.github.mqtt2tdengine.spi.TransportContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.mqtt2tdengine.PipelineListener;
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.SyncPipeline;
-import io.github.mqtt2tdengine.TransportException;
+import io.github.mqtt2tdengine.errors.TransportException;
 import io.github.mqtt2tdengine.mqtt.testing.Mosquitto;
 import io.github.mqtt2tdengine.mqtt.testing.Publisher;
 import io.github.mqtt2tdengine.mqtt.testing.TestCerts;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.github.mqtt2tdengine.SyncPipeline;
-import io.github.mqtt2tdengine.TransportException;
+import io.github.mqtt2tdengine.errors.TransportException;
 import io.github.mqtt2tdengine.mqtt.testing.Mosquitto;
 import io.github.mqtt2tdengine.mqtt.testing.Publisher;
 import io.github.mqtt2tdengine.payload.ColumnType;
@@ -24,10 +24,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A host's JVM exits when its {@code main} returns: after {@code close()} no thread the pipeline started (writers,

@@ -1,8 +1,8 @@
 package io.github.mqtt2tdengine.tdengine;
 
-import io.github.mqtt2tdengine.RetriableSinkException;
 import io.github.mqtt2tdengine.Secret;
-import io.github.mqtt2tdengine.SinkException;
+import io.github.mqtt2tdengine.errors.RetriableSinkException;
+import io.github.mqtt2tdengine.errors.SinkException;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.spi.Sink;
 import io.github.mqtt2tdengine.spi.SinkBatch;

@@ -1,12 +1,12 @@
 package io.github.mqtt2tdengine.internal.engine;
 
-import io.github.mqtt2tdengine.PayloadException;
 import io.github.mqtt2tdengine.PipelineMetrics;
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.Preview;
 import io.github.mqtt2tdengine.SyncPipeline;
-import io.github.mqtt2tdengine.internal.payload.Mapping;
+import io.github.mqtt2tdengine.errors.PayloadException;
 import io.github.mqtt2tdengine.internal.payload.MappedMessage;
+import io.github.mqtt2tdengine.internal.payload.Mapping;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.spi.SinkContext;
 import io.github.mqtt2tdengine.spi.TableSchema;

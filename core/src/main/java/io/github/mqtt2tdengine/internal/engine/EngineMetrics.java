@@ -1,10 +1,10 @@
 package io.github.mqtt2tdengine.internal.engine;
 
-import io.github.mqtt2tdengine.DeadLetterReason;
 import io.github.mqtt2tdengine.PipelineMetrics;
 import io.github.mqtt2tdengine.PipelineState;
-import io.github.mqtt2tdengine.spi.ConnectionState;
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
 import io.github.mqtt2tdengine.internal.payload.Mapping;
+import io.github.mqtt2tdengine.spi.ConnectionState;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;

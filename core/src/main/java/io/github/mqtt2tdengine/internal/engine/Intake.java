@@ -1,16 +1,16 @@
 package io.github.mqtt2tdengine.internal.engine;
 
 import io.github.mqtt2tdengine.BadMessagePolicy;
-import io.github.mqtt2tdengine.DeadLetterReason;
-import io.github.mqtt2tdengine.PayloadException;
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
+import io.github.mqtt2tdengine.errors.PayloadException;
 import io.github.mqtt2tdengine.internal.payload.MappedMessage;
 import io.github.mqtt2tdengine.internal.payload.Router;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.payload.TimestampCollisionPolicy;
 import io.github.mqtt2tdengine.spi.ConnectionState;
 import io.github.mqtt2tdengine.spi.InboundMessage;
-import io.github.mqtt2tdengine.spi.TransportContext;
 import io.github.mqtt2tdengine.spi.Row;
+import io.github.mqtt2tdengine.spi.TransportContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;

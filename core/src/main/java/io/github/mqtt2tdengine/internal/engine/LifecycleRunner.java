@@ -1,10 +1,10 @@
 package io.github.mqtt2tdengine.internal.engine;
 
-import io.github.mqtt2tdengine.PipelineException;
 import io.github.mqtt2tdengine.PipelineMetrics;
 import io.github.mqtt2tdengine.PipelineState;
-import io.github.mqtt2tdengine.SinkException;
-import io.github.mqtt2tdengine.TransportException;
+import io.github.mqtt2tdengine.errors.PipelineException;
+import io.github.mqtt2tdengine.errors.SinkException;
+import io.github.mqtt2tdengine.errors.TransportException;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.spi.SinkContext;
 import java.util.concurrent.ExecutionException;

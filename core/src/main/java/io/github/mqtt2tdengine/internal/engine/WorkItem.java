@@ -1,6 +1,6 @@
 package io.github.mqtt2tdengine.internal.engine;
 
-import io.github.mqtt2tdengine.PayloadException;
+import io.github.mqtt2tdengine.errors.PayloadException;
 import io.github.mqtt2tdengine.spi.Row;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package io.github.mqtt2tdengine.internal.engine;
 
-import io.github.mqtt2tdengine.RetriableSinkException;
-import io.github.mqtt2tdengine.SinkException;
+import io.github.mqtt2tdengine.errors.RetriableSinkException;
+import io.github.mqtt2tdengine.errors.SinkException;
 import io.github.mqtt2tdengine.spi.Row;
 import io.github.mqtt2tdengine.spi.Sink;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.github.mqtt2tdengine.internal.engine;
 
-import io.github.mqtt2tdengine.PayloadException;
+import io.github.mqtt2tdengine.errors.PayloadException;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 
 /** What a writer tells and asks its pipeline, and nothing more. Called on the writer's thread. Not API. */

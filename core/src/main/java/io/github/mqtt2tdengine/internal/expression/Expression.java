@@ -1,7 +1,7 @@
 package io.github.mqtt2tdengine.internal.expression;
 
-import io.github.mqtt2tdengine.DeadLetterReason;
-import io.github.mqtt2tdengine.PayloadException;
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
+import io.github.mqtt2tdengine.errors.PayloadException;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Locale;

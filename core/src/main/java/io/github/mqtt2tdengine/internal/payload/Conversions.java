@@ -1,10 +1,10 @@
 package io.github.mqtt2tdengine.internal.payload;
 
-import io.github.mqtt2tdengine.payload.Identifiers;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.mqtt2tdengine.DeadLetterReason;
-import io.github.mqtt2tdengine.PayloadException;
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
+import io.github.mqtt2tdengine.errors.PayloadException;
 import io.github.mqtt2tdengine.payload.ColumnType;
+import io.github.mqtt2tdengine.payload.Identifiers;
 import io.github.mqtt2tdengine.payload.NonFiniteNumberPolicy;
 import io.github.mqtt2tdengine.payload.StringOverflowPolicy;
 import io.github.mqtt2tdengine.payload.TimePrecision;

@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.github.mqtt2tdengine.DeadLetterReason;
-import io.github.mqtt2tdengine.PayloadException;
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
+import io.github.mqtt2tdengine.errors.PayloadException;
 import io.github.mqtt2tdengine.payload.PayloadParser;
 import java.io.IOException;
 

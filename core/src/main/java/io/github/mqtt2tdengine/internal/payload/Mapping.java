@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.github.mqtt2tdengine.DeadLetterReason;
-import io.github.mqtt2tdengine.PayloadException;
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
+import io.github.mqtt2tdengine.errors.PayloadException;
 import io.github.mqtt2tdengine.payload.ColumnType;
+import io.github.mqtt2tdengine.payload.MappedRow;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.payload.TimestampCollisionPolicy;
@@ -342,14 +343,19 @@ public final class Mapping {
     }
 
     private Row transformed(Row r, String topic) {
-        Row row;
+        MappedRow out;
         try {
-            row = plan.transform.apply(r);
+            out = plan.transform.apply(r);
         } catch (RuntimeException e) {
             throw errors.error(DeadLetterReason.HOOK_FAILED, "transform threw " + e, topic, e);
         }
-        if (row == null) {
+        if (out == null) {
             throw errors.error(DeadLetterReason.HOOK_FAILED, "transform returned null", topic, null);
+        }
+        if (!(out instanceof Row row)) {
+            throw errors.error(DeadLetterReason.HOOK_FAILED, "transform returned a " + out.getClass().getName()
+                    + ", not a row of the library; return the row it was given or a copy from its with* methods",
+                    topic, null);
         }
         if (!row.schema().equals(plan.schema)) {
             throw errors.error(DeadLetterReason.HOOK_FAILED, "transform returned a row of super table '"

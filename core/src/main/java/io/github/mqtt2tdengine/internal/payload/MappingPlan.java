@@ -6,12 +6,12 @@ import io.github.mqtt2tdengine.payload.ColumnType;
 import io.github.mqtt2tdengine.payload.Field;
 import io.github.mqtt2tdengine.payload.FieldScope;
 import io.github.mqtt2tdengine.payload.FieldTarget;
+import io.github.mqtt2tdengine.payload.MappedRow;
 import io.github.mqtt2tdengine.payload.PayloadParser;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.payload.SubTableTemplate;
 import io.github.mqtt2tdengine.payload.TimestampCollisionPolicy;
 import io.github.mqtt2tdengine.payload.TopicFilter;
-import io.github.mqtt2tdengine.spi.Row;
 import io.github.mqtt2tdengine.spi.SchemaColumn;
 import io.github.mqtt2tdengine.spi.TableSchema;
 import java.util.ArrayList;
@@ -50,8 +50,8 @@ final class MappingPlan {
     final PayloadDecoding decoding;
     final int maxPayloadBytes;
     final Conversions conversions;
-    final Predicate<Row> rowFilter;
-    final UnaryOperator<Row> transform;
+    final Predicate<MappedRow> rowFilter;
+    final UnaryOperator<MappedRow> transform;
     final SubTableNamer namer;
     final MessageErrors errors;
 

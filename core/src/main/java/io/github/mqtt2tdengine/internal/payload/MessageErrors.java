@@ -1,7 +1,7 @@
 package io.github.mqtt2tdengine.internal.payload;
 
-import io.github.mqtt2tdengine.DeadLetterReason;
-import io.github.mqtt2tdengine.PayloadException;
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
+import io.github.mqtt2tdengine.errors.PayloadException;
 
 /**
  * How a mapping's errors read: {@code Pipeline 'p': <what>, in message on topic 't'}, with the element of a split

@@ -1,6 +1,6 @@
 package io.github.mqtt2tdengine.internal.payload;
 
-import io.github.mqtt2tdengine.DeadLetterReason;
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
 import io.github.mqtt2tdengine.payload.ColumnType;
 import io.github.mqtt2tdengine.payload.Identifiers;
 import io.github.mqtt2tdengine.payload.SubTableTemplate;
@@ -82,7 +82,7 @@ final class SubTableNamer {
      * @param topic for errors
      * @param element the element of a split message, -1 for none (for errors)
      * @return the name
-     * @throws io.github.mqtt2tdengine.PayloadException {@code INVALID_TABLE_NAME} when a placeholder has no value or
+     * @throws io.github.mqtt2tdengine.errors.PayloadException {@code INVALID_TABLE_NAME} when a placeholder has no value or
      *     the name breaks TDengine's rules
      */
     String name(Object[] values, String topic, int element) {
@@ -135,7 +135,7 @@ final class SubTableNamer {
      * @param before the row as mapped
      * @param after the row the transform returned
      * @param topic for errors
-     * @throws io.github.mqtt2tdengine.PayloadException {@code INVALID_TABLE_NAME} when the new name is empty, too long
+     * @throws io.github.mqtt2tdengine.errors.PayloadException {@code INVALID_TABLE_NAME} when the new name is empty, too long
      *     or has a forbidden character
      */
     void checkTransformed(Row before, Row after, String topic) {

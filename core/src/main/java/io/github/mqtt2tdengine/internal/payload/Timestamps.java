@@ -1,8 +1,8 @@
 package io.github.mqtt2tdengine.internal.payload;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.mqtt2tdengine.DeadLetterReason;
-import io.github.mqtt2tdengine.PayloadException;
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
+import io.github.mqtt2tdengine.errors.PayloadException;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.payload.TimestampUnit;
 import java.math.BigDecimal;

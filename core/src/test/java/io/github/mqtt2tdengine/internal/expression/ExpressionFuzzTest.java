@@ -2,8 +2,8 @@ package io.github.mqtt2tdengine.internal.expression;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.mqtt2tdengine.DeadLetterReason;
-import io.github.mqtt2tdengine.PayloadException;
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
+import io.github.mqtt2tdengine.errors.PayloadException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.HashMap;

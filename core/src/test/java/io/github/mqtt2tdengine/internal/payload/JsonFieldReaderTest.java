@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.mqtt2tdengine.DeadLetterReason;
-import io.github.mqtt2tdengine.PayloadException;
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
+import io.github.mqtt2tdengine.errors.PayloadException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,8 +3,8 @@ package io.github.mqtt2tdengine.internal.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.mqtt2tdengine.DeadLetterReason;
-import io.github.mqtt2tdengine.PayloadException;
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
+import io.github.mqtt2tdengine.errors.PayloadException;
 import io.github.mqtt2tdengine.payload.Compression;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.github.mqtt2tdengine.examples.bench;
 
-import io.github.mqtt2tdengine.RetriableSinkException;
 import io.github.mqtt2tdengine.SyncPipeline;
+import io.github.mqtt2tdengine.errors.RetriableSinkException;
 import io.github.mqtt2tdengine.mqtt.MqttTransport;
 import io.github.mqtt2tdengine.spi.Sink;
 import io.github.mqtt2tdengine.spi.SinkBatch;

@@ -11,7 +11,7 @@ import com.hivemq.client.mqtt.MqttClientTransportConfigBuilder;
 import com.hivemq.client.mqtt.MqttWebSocketConfig;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
-import io.github.mqtt2tdengine.TransportException;
+import io.github.mqtt2tdengine.errors.TransportException;
 import io.github.mqtt2tdengine.spi.ConnectionState;
 import io.github.mqtt2tdengine.spi.TransportContext;
 import io.netty.channel.MultithreadEventLoopGroup;

@@ -1,8 +1,8 @@
 package io.github.mqtt2tdengine.tdengine.internal;
 
-import io.github.mqtt2tdengine.RetriableSinkException;
 import io.github.mqtt2tdengine.Secret;
-import io.github.mqtt2tdengine.SinkException;
+import io.github.mqtt2tdengine.errors.RetriableSinkException;
+import io.github.mqtt2tdengine.errors.SinkException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

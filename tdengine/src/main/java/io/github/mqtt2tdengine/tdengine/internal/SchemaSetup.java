@@ -1,6 +1,6 @@
 package io.github.mqtt2tdengine.tdengine.internal;
 
-import io.github.mqtt2tdengine.SinkException;
+import io.github.mqtt2tdengine.errors.SinkException;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.spi.SchemaColumn;
 import io.github.mqtt2tdengine.spi.TableSchema;

@@ -1,4 +1,4 @@
-package io.github.mqtt2tdengine;
+package io.github.mqtt2tdengine.errors;
 
 /**
  * Why a message was dead-lettered; metrics count dead letters by this value.

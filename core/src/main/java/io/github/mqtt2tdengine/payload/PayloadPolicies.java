@@ -17,7 +17,7 @@ public final class PayloadPolicies {
     public static final char DEFAULT_NAME_REPLACEMENT = '_';
     /**
      * Tag change policy when none is set: {@link TagChangePolicy#UPDATE} (its cost when no tag changes is within the
-     * benchmark's noise; see the README).
+     * benchmark's noise; see docs/performance.md).
      */
     public static final TagChangePolicy DEFAULT_TAG_CHANGE = TagChangePolicy.UPDATE;
     /** The defaults: SHIFT, REPLACE with {@value #DEFAULT_NAME_REPLACEMENT}, REJECT, REJECT, UPDATE. */
@@ -226,7 +226,7 @@ public final class PayloadPolicies {
          * {@link #DEFAULT_TAG_CHANGE}. TDengine itself keeps a sub-table's first tags and silently ignores new ones
          * ({@link TagChangePolicy#IGNORE}); {@link TagChangePolicy#UPDATE} makes the TDengine sink run
          * {@code ALTER TABLE ... SET TAG} before the rows (a tag comparison per sub-table and batch when nothing
-         * changes; see the README's figures).
+         * changes; see the figures in docs/performance.md).
          *
          * @param policy the policy
          * @return this builder

@@ -2,7 +2,7 @@ package io.github.mqtt2tdengine.runner;
 
 /**
  * A config file (or a command-line argument of the runner) that is not valid: the message names the key and the bad
- * value, for example {@code "unknown key mqtt.keepAlive (see the README's configuration table)"}. The runner exits
+ * value, for example {@code "unknown key mqtt.keepAlive (see docs/configuration.md, the configuration reference)"}. The runner exits
  * with code 2 on it.
  *
  * <p>It extends {@link IllegalArgumentException}, not the library's {@code PipelineException}: a config is a set of

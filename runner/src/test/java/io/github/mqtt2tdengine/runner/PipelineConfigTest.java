@@ -88,7 +88,7 @@ class PipelineConfigTest {
     void facade_errors_areStillThisPackagesConfigException_withTheSameMessage() {
         assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("\"keepAliveSeconds\"", "\"keepAlive\"")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("unknown key mqtt.keepAlive (see the README's configuration table)")
+                .hasMessage("unknown key mqtt.keepAlive (see docs/configuration.md, the configuration reference)")
                 .hasCauseInstanceOf(io.github.mqtt2tdengine.settings.ConfigException.class);
         assertThatThrownBy(() -> PipelineConfig.fromTree(Map.of())).isInstanceOf(ConfigException.class)
                 .hasMessage("config is empty");

@@ -371,7 +371,7 @@ class RunnerIT {
                 .replace("\"cleanSession\"", "\"cleanSesion\""));
         Run run = start("bad", "--config", cfg.toString());
         assertThat(exit(run, 60)).isEqualTo(2);
-        assertThat(run.stderr()).contains("error: unknown key mqtt.cleanSesion (see the README's configuration table)");
+        assertThat(run.stderr()).contains("error: unknown key mqtt.cleanSesion (see docs/configuration.md, the configuration reference)");
         Run args = start("args", "--max-messages", "x");
         assertThat(exit(args, 60)).isEqualTo(2);
         assertThat(args.stderr()).contains("error: --max-messages must be a whole number greater than 0, but was 'x'");

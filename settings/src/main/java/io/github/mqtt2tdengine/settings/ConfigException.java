@@ -2,7 +2,7 @@ package io.github.mqtt2tdengine.settings;
 
 /**
  * Settings that are not valid: the message names the key and the bad value and says how to fix it, for example
- * {@code "unknown key mqtt.keepAlive (see the README's configuration table)"}, and never holds a secret.
+ * {@code "unknown key mqtt.keepAlive (see docs/configuration.md, the configuration reference)"}, and never holds a secret.
  *
  * <p>It extends {@link IllegalArgumentException}, not the library's {@code PipelineException}: settings are builder
  * arguments read from a file or properties, and the builders reject a bad argument with

@@ -221,9 +221,9 @@ class PipelineConfigTest {
     void unknownKeys_areErrorsNamingThePath() {
         assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("\"keepAliveSeconds\"", "\"keepAlive\"")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("unknown key mqtt.keepAlive (see the README's configuration table)");
+                .hasMessage("unknown key mqtt.keepAlive (see docs/configuration.md, the configuration reference)");
         assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("\"primaryKey\": true", "\"primary\": true")))
-                .hasMessage("unknown key parser.fields[2].primary (see the README's configuration table)");
+                .hasMessage("unknown key parser.fields[2].primary (see docs/configuration.md, the configuration reference)");
     }
 
     @Test

@@ -19,7 +19,7 @@ class SettingsBindingTest {
     void unknownKeyInARoute_namesItsPath() {
         assertThatThrownBy(() -> PipelineConfig.parse(ROUTES.replace("\"fields\"", "\"fildes\"")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("unknown key routes[0].parser.fildes (see the README's configuration table)");
+                .hasMessage("unknown key routes[0].parser.fildes (see docs/configuration.md, the configuration reference)");
     }
 
     @Test

@@ -71,7 +71,7 @@ public class Mqtt2TdengineAutoConfiguration {
             return PipelineConfig.of(SettingsBinder.bind(environment, PREFIX));
         } catch (ConfigException e) {
             throw new ConfigException("mqtt2tdengine: " + e.getMessage() + " (properties " + PREFIX + ".* take the keys "
-                    + "of the config file, see the README; " + PREFIX + ".enabled=false turns the starter off)", e);
+                    + "of the config file, see docs/configuration.md; " + PREFIX + ".enabled=false turns the starter off)", e);
         }
     }
 

@@ -41,7 +41,7 @@ final class SettingsBinder {
     /** Keys right under the prefix that are the starter's switches ({@link StarterProperties}), not settings. */
     static final Set<String> OWN_KEYS = Set.of("enabled", "lifecycle");
     /** The hint every unknown-key error ends with, as the config file's. */
-    private static final String HINT = " (see the README's configuration table)";
+    private static final String HINT = " (see docs/configuration.md, the configuration reference)";
     private static final Set<String> SECRETS = Set.of("password", "clientkey");
     /** Every key name of the settings, by its canonical form (no case, dashes, underscores). */
     private static final Map<String, String> NAMES = names();

@@ -81,7 +81,7 @@ class Mqtt2TdengineAutoConfigurationTest {
     void mistakes_failTheStart_namingTheKey() {
         runner.withPropertyValues(CONFIG).withPropertyValues(TDENGINE, "mqtt2tdengine.mqtt.clean-sesion=true")
                 .run(ctx -> assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining(
-                        "mqtt2tdengine: unknown key mqtt.clean-sesion (see the README's configuration table)"));
+                        "mqtt2tdengine: unknown key mqtt.clean-sesion (see docs/configuration.md, the configuration reference)"));
         runner.withPropertyValues(CONFIG).withPropertyValues(TDENGINE, "mqtt2tdengine.mqtt.keep-alive-seconds=soon")
                 .run(ctx -> assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining(
                         "mqtt2tdengine: mqtt.keepAliveSeconds must be a whole number, but was \"soon\""));

@@ -46,7 +46,7 @@ public final class SettingsReader {
     /** Keys whose values never appear in an error message. */
     public static final Set<String> SECRET_KEYS = Set.of("password", "clientKey");
     /** The hint every unknown-key error ends with. */
-    public static final String UNKNOWN_KEY_HINT = " (see the README's configuration table)";
+    public static final String UNKNOWN_KEY_HINT = " (see docs/configuration.md, the configuration reference)";
 
     private static final String RELAXED = "mqtt2tdengine.relaxed";
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -77,7 +77,7 @@ class RunnerTest {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("error: unknown key mqtt.cleanSesion (see the "
-                + "README's configuration table)" + System.lineSeparator());
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("error: unknown key mqtt.cleanSesion (see "
+                + "docs/configuration.md, the configuration reference)" + System.lineSeparator());
     }
 }

@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * the configuration reference. A new builder option fails {@link #everyBuilderOption_hasAConfigKey_orIsJavaOnly}
  * until it gets a key (settings record, mapper) or is listed as Java-only here.
  *
- * <p>The reference is {@code docs/configuration.md} when it exists, else the README. A row documents a key when its
+ * <p>The reference is {@code docs/configuration.md}. A row documents a key when its
  * first cell names the key's full path in backquotes ({@code `mqtt.keepAliveSeconds`}, {@code
  * `parser.fields[].path`}); braces list several ({@code `parser.topic.{as,name,type}`}); keys of a route's parser
  * are those of {@code parser}.
@@ -235,18 +234,13 @@ class ConfigurationReferenceTest {
     @Test
     void everyKey_hasARowInTheConfigurationReference() throws Exception {
         Path docs = Path.of("..", "docs", "configuration.md");
-        boolean hasDocs = Files.exists(docs);
-        String reference = Files.readString(hasDocs ? docs : Path.of("..", "README.md"));
-        Set<String> documented = documentedKeys(reference);
+        Set<String> documented = documentedKeys(Files.readString(docs));
         List<String> missing = new ArrayList<>();
         for (SettingsModel.Key k : SettingsModel.keys()) {
             if (!documented.contains(k.path())) {
                 missing.add(k.path());
             }
         }
-        // the README has no per-key reference table yet (docs/configuration.md will): report, do not fail, until then
-        Assumptions.assumeTrue(hasDocs || missing.isEmpty(), () -> "README.md has no configuration reference row for "
-                + missing.size() + " keys (docs/configuration.md does not exist yet): " + missing);
         assertThat(missing).as("keys without a row in %s (first cell: the key's path in backquotes)", docs)
                 .isEmpty();
     }

@@ -81,13 +81,14 @@ class Mqtt2TdengineAutoConfigurationTest {
     void mistakes_failTheStart_namingTheKey() {
         runner.withPropertyValues(CONFIG).withPropertyValues(TDENGINE, "mqtt2tdengine.mqtt.clean-sesion=true")
                 .run(ctx -> assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining(
-                        "mqtt2tdengine: unknown key mqtt.clean-sesion (see docs/configuration.md, the configuration reference)"));
+                        "mqtt2tdengine: unknown key mqtt.clean-sesion (see docs/configuration.md, the configuration "
+                                + "reference)"));
         runner.withPropertyValues(CONFIG).withPropertyValues(TDENGINE, "mqtt2tdengine.mqtt.keep-alive-seconds=soon")
                 .run(ctx -> assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining(
                         "mqtt2tdengine: mqtt.keepAliveSeconds must be a whole number, but was \"soon\""));
         runner.run(ctx -> assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining(
-                "mqtt2tdengine: config is empty (properties mqtt2tdengine.* take the keys of the config file, see the "
-                        + "README; mqtt2tdengine.enabled=false turns the starter off)"));
+                "mqtt2tdengine: config is empty (properties mqtt2tdengine.* take the keys of the config file, see "
+                        + "docs/configuration.md; mqtt2tdengine.enabled=false turns the starter off)"));
         runner.withPropertyValues(CONFIG).run(ctx -> assertThat(ctx).hasFailed().getFailure().rootCause()
                 .hasMessageStartingWith("mqtt2tdengine: no sink: set mqtt2tdengine.tdengine.url"));
     }

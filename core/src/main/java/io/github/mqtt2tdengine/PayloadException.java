@@ -8,8 +8,9 @@ import io.github.mqtt2tdengine.errors.DeadLetterReason;
  * one).
  *
  * @deprecated the exceptions moved to the leaf package {@code io.github.mqtt2tdengine.errors}, so that the API's
- *     packages form no cycle; throw and catch {@link io.github.mqtt2tdengine.errors.PayloadException}. The library
- *     itself throws the new type, so a {@code catch} of this name catches nothing the library throws.
+ *     packages form no cycle; throw and catch {@link io.github.mqtt2tdengine.errors.PayloadException}. A failure the
+ *     library hands to a host ({@code start()}, {@code PipelineListener.onFailed}) of exactly the class {@code
+ *     errors.PayloadException} comes as this name, so a {@code catch} of it still works there.
  * @since 0.1.0
  */
 @Deprecated(since = "0.2.0", forRemoval = true)

@@ -104,7 +104,8 @@ final class Lifecycle {
                 first.run();
                 synchronized (order) {
                     queue(l -> l.onStateChanged(previous.visible(), PipelineState.FAILED));
-                    queue(l -> l.onFailed(cause));
+                    Throwable seen = LegacyExceptions.toHost(cause);
+                    queue(l -> l.onFailed(seen));
                 }
                 deliver();
                 return previous;

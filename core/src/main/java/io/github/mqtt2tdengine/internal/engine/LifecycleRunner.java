@@ -87,12 +87,12 @@ final class LifecycleRunner {
             Thread.currentThread().interrupt();
             PipelineException stop = new TransportException("Pipeline '" + name + "': interrupted while starting", e);
             fail(stop);
-            throw stop;
+            throw LegacyExceptions.toHost(stop);
         } catch (ExecutionException e) {
             threads.awaitAllEnded(System.nanoTime() + GRACE_NANOS);
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException r) {
-                throw r;
+                throw LegacyExceptions.toHost(r);
             }
             throw (Error) cause;
         }

@@ -244,6 +244,10 @@ class PipelineConfigTest {
                         + "but was 'jdbc:mysql://127.0.0.1:6041'");
         assertThatThrownBy(() -> PipelineConfig.parse("{\"mqtt\": 1}")).hasMessage("mqtt must be an object, but was 1");
         assertThatThrownBy(() -> PipelineConfig.parse("{")).hasMessageStartingWith("config is not valid JSON: ");
+        // a password written without quotes is not shown, in the message or in a cause
+        assertThatThrownBy(() -> PipelineConfig.parse("{ \"mqtt\": { \"password\": hunter2 } }"))
+                .hasMessageStartingWith("config is not valid JSON: Unrecognized token '…'").hasNoCause()
+                .satisfies(e -> assertThat(e.toString()).doesNotContain("hunter2"));
     }
 
     @Test

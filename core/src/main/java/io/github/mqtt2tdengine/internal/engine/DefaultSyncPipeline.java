@@ -146,6 +146,11 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         }
 
         @Override
+        public boolean intakeQuiet() {
+            return lifecycle.intakeQuiet();
+        }
+
+        @Override
         public void fail(Throwable cause) {
             DefaultSyncPipeline.this.fail(cause);
         }

@@ -74,7 +74,15 @@ final class Intake implements TransportContext {
     }
 
     private void take(InboundMessage message) {
-        if (!lifecycle.phase().accepting()) {
+        try {
+            admit(message);
+        } finally {
+            lifecycle.leaveIntake();
+        }
+    }
+
+    private void admit(InboundMessage message) {
+        if (!lifecycle.enterIntake()) {
             metrics.ignoredWhileClosing.increment();
             LOG.debug("Pipeline '{}': message on '{}' arrived after intake stopped; left for the broker", name,
                     message.topic());

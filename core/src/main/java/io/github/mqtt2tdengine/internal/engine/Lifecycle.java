@@ -5,6 +5,7 @@ import io.github.mqtt2tdengine.PipelineState;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -28,6 +29,8 @@ final class Lifecycle {
     private final List<PipelineListener> listeners;
     private final EngineThreads threads;
     private final AtomicReference<Phase> state = new AtomicReference<>(Phase.NEW);
+    /** Transport threads between reading the phase in intake and handing their items to the writers. */
+    private final AtomicInteger inIntake = new AtomicInteger();
     /** Held only for a compare-and-set and the queueing of its event: never while calling out. */
     private final Object order = new Object();
     private final Queue<Consumer<PipelineListener>> events = new ConcurrentLinkedQueue<>();
@@ -41,6 +44,33 @@ final class Lifecycle {
     }
 
     /** The current phase; any thread. */
+    /**
+     * Transport thread, on entering intake: counts the thread in (always; {@link #leaveIntake()} in a finally), then
+     * reads whether the phase takes messages. The count comes first, so a writer that sees a phase refusing messages
+     * and then {@link #intakeQuiet()} also sees every item a thread admitted under the earlier phase (both atomics:
+     * one total order).
+     *
+     * @return whether the message may be taken
+     */
+    boolean enterIntake() {
+        inIntake.incrementAndGet();
+        return state.get().accepting();
+    }
+
+    /** Transport thread: leaves intake, after the items of the message are with the writers (or it was refused). */
+    void leaveIntake() {
+        inIntake.decrementAndGet();
+    }
+
+    /**
+     * Writer thread: whether no transport thread is inside intake. A writer ends only when the phase refuses messages,
+     * then this holds, then its queue is empty, read in that order, so no item admitted before the phase changed is
+     * offered to a writer that has ended.
+     */
+    boolean intakeQuiet() {
+        return inIntake.get() == 0;
+    }
+
     Phase phase() {
         return state.get();
     }

@@ -191,10 +191,12 @@ final class LifecycleRunner {
     }
 
     /** Start failed: FAILED (recorded, not logged: start() throws it), and everything started is stopped. */
-    private PipelineException abortStart(PipelineException e) {
-        lifecycle.fail(e, () -> metrics.lastError(e.getMessage()));
+    private RuntimeException abortStart(PipelineException e) {
+        // converted once, so the listener's onFailed and the caller of start() get the same object
+        RuntimeException seen = LegacyExceptions.toHost(e);
+        lifecycle.fail(seen, () -> metrics.lastError(e.getMessage()));
         tearDown();
-        return e;
+        return seen;
     }
 
     private void closeSteps(long deadline) {

@@ -171,8 +171,9 @@ final class Writer implements Runnable {
                     || (host.phase().closing() && queue.isEmpty()))) {
                 flush();
             }
-            // read after the queue: intake stops taking messages before the phase says so
-            if (rows.isEmpty() && host.phase().intakeStopped() && queue.isEmpty()) {
+            // in this order: the phase refuses messages, no transport thread admitted under the earlier phase is
+            // still inside intake, and then nothing is queued (so no item reaches a writer that has ended)
+            if (rows.isEmpty() && host.phase().intakeStopped() && host.intakeQuiet() && queue.isEmpty()) {
                 return;
             }
         }

@@ -8,6 +8,9 @@ interface WriterCallbacks {
     /** The pipeline's phase, read (never written) by the writer: when to cut batches at once, when to end. */
     Phase phase();
 
+    /** Whether no transport thread is inside intake, about to hand this writer an item (read after the phase). */
+    boolean intakeQuiet();
+
     /** Fails the pipeline. */
     void fail(Throwable cause);
 

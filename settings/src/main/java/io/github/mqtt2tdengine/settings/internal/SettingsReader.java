@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Binds JSON onto {@link Mqtt2TdengineSettings} with Jackson databind: unknown keys are errors, types are strict (a
@@ -51,6 +52,8 @@ public final class SettingsReader {
     private static final String RELAXED = "mqtt2tdengine.relaxed";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper MAPPER = mapper();
+    /** A token's text in Jackson's messages ("Unrecognized token 'hunter2'"), masked in ours. */
+    private static final Pattern QUOTED = Pattern.compile("'[^']*'");
 
     private SettingsReader() {
     }
@@ -84,8 +87,11 @@ public final class SettingsReader {
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new ConfigException("config is not valid JSON: " + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr(), e);
+            // neither the cause (its message quotes the text around the error) nor a bad token's text: it may be a
+            // password written without quotes
+            String what = QUOTED.matcher(String.valueOf(e.getOriginalMessage())).replaceAll("'…'");
+            throw new ConfigException("config is not valid JSON: " + what + " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
         }
         if (root == null || root.isMissingNode()) {
             throw new ConfigException("config is empty");

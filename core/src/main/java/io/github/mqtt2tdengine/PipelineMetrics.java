@@ -52,6 +52,10 @@ import java.util.Optional;
  * @param messagesByRoute messages mapped per route, by the route's topic filter ({@code #} for the default
  *     mapping; a message its route could not map is counted in {@code deadLetters}); routes are configuration, so the
  *     keys are few and fixed
+ * @param redelivered messages the broker sent again with the MQTT DUP flag (a delivery before was not acknowledged,
+ *     usually because the connection dropped); they are written again, which TDengine absorbs (same primary key)
+ * @param sessionsLost reconnects after which the broker said it had not kept the persistent session
+ *     ({@code sessionPresent=false}): what it held for the client while it was away is gone (each logged at WARN)
  * @since 0.1.0
  */
 public record PipelineMetrics(PipelineState state, long received, long rowsMapped, long rowsFiltered, long rowsWritten,
@@ -59,7 +63,8 @@ public record PipelineMetrics(PipelineState state, long received, long rowsMappe
         Map<DeadLetterReason, Long> deadLettersByReason, long acked, long inFlight, long peakInFlight,
         long timestampCollisions, long ignoredWhileClosing, long droppedByTransport, ConnectionState connectionState,
         String lastError, Map<String, Long> fieldsNotFound, LatencySummary commitLatency, LatencySummary dataLag,
-        Duration oldestUnacked, long reconnects, boolean paused, Map<String, Long> messagesByRoute) {
+        Duration oldestUnacked, long reconnects, boolean paused, Map<String, Long> messagesByRoute, long redelivered,
+        long sessionsLost) {
 
     /**
      * Creates a snapshot (the maps are copied); each parameter is the component of the same name.
@@ -90,6 +95,8 @@ public record PipelineMetrics(PipelineState state, long received, long rowsMappe
      * @param reconnects see {@link #reconnects()}
      * @param paused see {@link #paused()}
      * @param messagesByRoute see {@link #messagesByRoute()}
+     * @param redelivered see {@link #redelivered()}
+     * @param sessionsLost see {@link #sessionsLost()}
      */
     public PipelineMetrics {
         deadLettersByReason = Map.copyOf(deadLettersByReason);
@@ -98,6 +105,50 @@ public record PipelineMetrics(PipelineState state, long received, long rowsMappe
         Objects.requireNonNull(commitLatency, "commitLatency");
         Objects.requireNonNull(dataLag, "dataLag");
         Objects.requireNonNull(oldestUnacked, "oldestUnacked");
+    }
+
+    /**
+     * Creates a snapshot without the counters added in 0.2.0 (they are 0).
+     *
+     * @param state see {@link #state()}
+     * @param received see {@link #received()}
+     * @param rowsMapped see {@link #rowsMapped()}
+     * @param rowsFiltered see {@link #rowsFiltered()}
+     * @param rowsWritten see {@link #rowsWritten()}
+     * @param batches see {@link #batches()}
+     * @param retries see {@link #retries()}
+     * @param stalledWrites see {@link #stalledWrites()}
+     * @param writeStalledMillis see {@link #writeStalledMillis()}
+     * @param deadLetters see {@link #deadLetters()}
+     * @param deadLettersByReason see {@link #deadLettersByReason()}
+     * @param acked see {@link #acked()}
+     * @param inFlight see {@link #inFlight()}
+     * @param peakInFlight see {@link #peakInFlight()}
+     * @param timestampCollisions see {@link #timestampCollisions()}
+     * @param ignoredWhileClosing see {@link #ignoredWhileClosing()}
+     * @param droppedByTransport see {@link #droppedByTransport()}
+     * @param connectionState see {@link #connectionState()}
+     * @param lastError see {@link #lastError()}
+     * @param fieldsNotFound see {@link #fieldsNotFound()}
+     * @param commitLatency see {@link #commitLatency()}
+     * @param dataLag see {@link #dataLag()}
+     * @param oldestUnacked see {@link #oldestUnacked()}
+     * @param reconnects see {@link #reconnects()}
+     * @param paused see {@link #paused()}
+     * @param messagesByRoute see {@link #messagesByRoute()}
+     * @deprecated since 0.2.0: use the canonical constructor, which adds {@code redelivered} and {@code sessionsLost}
+     */
+    @Deprecated(since = "0.2.0", forRemoval = true)
+    public PipelineMetrics(PipelineState state, long received, long rowsMapped, long rowsFiltered, long rowsWritten,
+            long batches, long retries, long stalledWrites, long writeStalledMillis, long deadLetters,
+            Map<DeadLetterReason, Long> deadLettersByReason, long acked, long inFlight, long peakInFlight,
+            long timestampCollisions, long ignoredWhileClosing, long droppedByTransport, ConnectionState connectionState,
+            String lastError, Map<String, Long> fieldsNotFound, LatencySummary commitLatency, LatencySummary dataLag,
+            Duration oldestUnacked, long reconnects, boolean paused, Map<String, Long> messagesByRoute) {
+        this(state, received, rowsMapped, rowsFiltered, rowsWritten, batches, retries, stalledWrites, writeStalledMillis,
+                deadLetters, deadLettersByReason, acked, inFlight, peakInFlight, timestampCollisions,
+                ignoredWhileClosing, droppedByTransport, connectionState, lastError, fieldsNotFound, commitLatency,
+                dataLag, oldestUnacked, reconnects, paused, messagesByRoute, 0, 0);
     }
 
     /**

@@ -58,6 +58,30 @@ public interface TransportContext {
     }
 
     /**
+     * Reports a message the broker sent again (the MQTT DUP flag: a delivery the broker made before was not
+     * acknowledged, usually because the connection dropped first). The message itself still goes through {@link
+     * #onMessage}; it may already be written (its rows were committed but the acknowledgement did not reach the
+     * broker), which the sink's idempotent writes absorb. The engine counts it.
+     *
+     * @param topic the message's topic
+     * @param qos its QoS
+     * @since 0.2.0
+     */
+    default void onRedelivered(String topic, int qos) {
+    }
+
+    /**
+     * Reports that the broker did not keep a persistent session across a reconnect (MQTT {@code sessionPresent=false}
+     * although the client asked to resume one): what the broker held for the client while it was away is gone, and
+     * the transport subscribed again. The engine counts it and logs it at WARN.
+     *
+     * @param detail the broker and client, never a secret
+     * @since 0.2.0
+     */
+    default void onSessionLost(String detail) {
+    }
+
+    /**
      * Reports that the transport cannot go on (for example, reconnecting was given up); the pipeline fails.
      *
      * @param cause why

@@ -57,6 +57,9 @@ import java.util.function.ToLongFunction;
  *       timestamp, per committed row</td></tr>
  *   <tr><td>mqtt2td.oldest.unacked</td><td>time gauge</td><td>age of the oldest message a writer holds</td></tr>
  *   <tr><td>mqtt2td.transport.reconnects</td><td>counter</td><td>connection losses</td></tr>
+ *   <tr><td>mqtt2td.messages.redelivered</td><td>counter</td><td>messages the broker sent again (DUP flag)</td></tr>
+ *   <tr><td>mqtt2td.transport.sessions.lost</td><td>counter</td><td>reconnects after which the broker had not kept the
+ *       persistent session</td></tr>
  *   <tr><td>mqtt2td.transport.connected</td><td>gauge</td><td>1 connected, 0 otherwise</td></tr>
  *   <tr><td>mqtt2td.paused</td><td>gauge</td><td>1 while intake is paused at {@code maxInFlight}</td></tr>
  *   <tr><td>mqtt2td.state</td><td>gauge, tag {@code state}</td><td>1 for the current {@link PipelineState}, 0 for
@@ -136,6 +139,10 @@ public final class PipelineMetricsBinder implements MeterBinder {
                 + "sink", m -> Duration.ofMillis(m.writeStalledMillis()));
         counter(registry, "transport.reconnects", "connection losses after which the transport reconnects",
                 PipelineMetrics::reconnects);
+        counter(registry, "messages.redelivered", "messages the broker sent again (MQTT DUP flag)",
+                PipelineMetrics::redelivered);
+        counter(registry, "transport.sessions.lost", "reconnects after which the broker had not kept the persistent "
+                + "session: what it held for the client is gone", PipelineMetrics::sessionsLost);
         gauge(registry, "transport.connected", "1 while connected to the broker",
                 m -> m.connectionState() == ConnectionState.CONNECTED ? 1 : 0);
         gauge(registry, "paused", "1 while intake is paused at maxInFlight", m -> m.paused() ? 1 : 0);

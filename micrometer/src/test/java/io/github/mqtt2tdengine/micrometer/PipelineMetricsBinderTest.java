@@ -55,7 +55,9 @@ class PipelineMetricsBinderTest {
             Map.entry("dataLag", "mqtt2td_data_lag_recent_seconds"),
             Map.entry("oldestUnacked", "mqtt2td_oldest_unacked_seconds"),
             Map.entry("reconnects", "mqtt2td_transport_reconnects_total"), Map.entry("paused", "mqtt2td_paused"),
-            Map.entry("messagesByRoute", "mqtt2td_messages_route_total"));
+            Map.entry("messagesByRoute", "mqtt2td_messages_route_total"),
+            Map.entry("redelivered", "mqtt2td_messages_redelivered_total"),
+            Map.entry("sessionsLost", "mqtt2td_transport_sessions_lost_total"));
 
     private final FakeTransport transport = new FakeTransport().topicFilters("plant/#", "lab/#");
     private final FakeSink sink = new FakeSink();

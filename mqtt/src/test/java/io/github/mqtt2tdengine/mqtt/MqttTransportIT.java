@@ -326,24 +326,60 @@ class MqttTransportIT {
         }
     }
 
-    @Test
-    void brokerRestartedWithoutPersistence_clientResubscribes() throws Exception {
-        Mosquitto own = Mosquitto.builder(Files.createDirectories(shared.resolve("no-persistence")))
+    @ParameterizedTest
+    @ValueSource(strings = {"3.1", "3.1.1", "5.0"})
+    void brokerRestartedWithoutPersistence_sessionLostIsCounted_clientResubscribes(String version) throws Exception {
+        Mosquitto own = Mosquitto.builder(Files.createDirectories(shared.resolve("no-persistence-" + version)))
                 .persistence(false).start();
         try {
             FakeSink sink = new FakeSink();
             SyncPipeline p = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + own.port())
-                    .clientId("it-resub").cleanSession(false).subscribe("s/#")
+                    .protocolVersion(version).clientId("it-resub").cleanSession(false).subscribe("s/#")
                     .reconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500)).build(), sink);
             p.start();
+            assertThat(p.metrics().sessionsLost()).as("the first connect of a session is no loss").isZero();
             own.restart();
-            await().atMost(WAIT).until(() -> p.metrics().connectionState() == ConnectionState.CONNECTED);
+            await().atMost(WAIT).until(() -> p.metrics().reconnects() == 1
+                    && p.metrics().connectionState() == ConnectionState.CONNECTED);
+            // MQTT 3.1's CONNACK has no session-present flag: a lost session cannot be told there
+            assertThat(p.metrics().sessionsLost()).as("sessionPresent=false after the reconnect")
+                    .isEqualTo("3.1".equals(version) ? 0 : 1);
             try (Publisher pub = new Publisher(own.port())) {
                 await().atMost(WAIT).until(() -> {
                     pub.publish("s/m", Publisher.payload(7, 1), 1);
                     return !sink.rows().isEmpty();
                 });
             }
+        } finally {
+            own.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.1", "3.1.1", "5.0"})
+    void unacknowledgedMessages_redeliveredAfterBrokerRestart_areCountedAsRedelivered(String version)
+            throws Exception {
+        Mosquitto own = Mosquitto.builder(Files.createDirectories(shared.resolve("dup-" + version))).maxInflight(0)
+                .start();
+        try {
+            FakeSink sink = new FakeSink().block();
+            SyncPipeline p = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + own.port())
+                    .protocolVersion(version).clientId("it-dup").cleanSession(false).subscribe("dup/#")
+                    .reconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500)).build(), sink);
+            p.start();
+            try (Publisher pub = new Publisher(own.port())) {
+                pub.publishRange("dup/m", 0, 50, 1, 5);
+            }
+            await().atMost(WAIT).until(() -> p.metrics().received() == 50);
+            assertThat(p.metrics().redelivered()).isZero();
+            // SIGTERM: mosquitto saves the session with its 50 unacknowledged deliveries and sends them again, with
+            // the DUP flag, once the client is back
+            own.restart();
+            await().atMost(WAIT).until(() -> p.metrics().redelivered() == 50);
+            assertThat(p.metrics().sessionsLost()).isZero();
+            sink.unblock();
+            await().atMost(WAIT).until(() -> p.metrics().acked() == 100);
+            assertThat(seqs(sink)).isEqualTo(range(0, 50));
         } finally {
             own.close();
         }

@@ -37,6 +37,8 @@ final class EngineMetrics {
     private final Map<DeadLetterReason, LongAdder> deadLetters = new EnumMap<>(DeadLetterReason.class);
     private volatile String lastError;
     final LongAdder reconnects = new LongAdder();
+    final LongAdder redelivered = new LongAdder();
+    final LongAdder sessionsLost = new LongAdder();
     /** Receipt to acknowledgement of each message whose rows were all committed, in microseconds. */
     final WindowedHistogram commitLatency;
     /** Commit time minus the row's own timestamp, for rows whose primary key comes from the payload. */
@@ -112,6 +114,6 @@ final class EngineMetrics {
                 batches.sum(), retries.sum(), stalledWrites.sum(), writeStalledMillis, total, byReason, acked.sum(),
                 inFlight, peakInFlight.get(), collisions.sum(), ignoredWhileClosing.sum(), droppedByTransport.sum(),
                 connectionState, lastError, fieldsNotFound, commitLatency.snapshot(now), dataLag.snapshot(now),
-                oldestUnacked, reconnects.sum(), paused, byRoute);
+                oldestUnacked, reconnects.sum(), paused, byRoute, redelivered.sum(), sessionsLost.sum());
     }
 }

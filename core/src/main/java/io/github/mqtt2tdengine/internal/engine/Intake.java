@@ -168,6 +168,19 @@ final class Intake implements TransportContext {
     }
 
     @Override
+    public void onRedelivered(String topic, int qos) {
+        metrics.redelivered.increment();
+    }
+
+    @Override
+    public void onSessionLost(String detail) {
+        metrics.sessionsLost.increment();
+        LOG.warn("Pipeline '{}': the broker did not keep the persistent session across a reconnect ({}): messages it "
+                + "held for this client while it was away are lost; raise the broker's session expiry and queue limits "
+                + "(docs/brokers.md)", name, detail);
+    }
+
+    @Override
     public void onConnectionStateChanged(ConnectionState connectionState, String detail) {
         metrics.connectionChanged(connectionState);
         lifecycle.notifyListeners(l -> l.onConnectionStateChanged(connectionState, detail));

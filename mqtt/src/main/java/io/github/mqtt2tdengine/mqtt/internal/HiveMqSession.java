@@ -9,8 +9,11 @@ import com.hivemq.client.mqtt.MqttClientSslConfigBuilder;
 import com.hivemq.client.mqtt.MqttClientTransportConfig;
 import com.hivemq.client.mqtt.MqttClientTransportConfigBuilder;
 import com.hivemq.client.mqtt.MqttWebSocketConfig;
+import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
+import com.hivemq.client.mqtt.mqtt3.lifecycle.Mqtt3ClientConnectedContext;
+import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientConnectedContext;
 import io.github.mqtt2tdengine.errors.TransportException;
 import io.github.mqtt2tdengine.spi.ConnectionState;
 import io.github.mqtt2tdengine.spi.TransportContext;
@@ -31,6 +34,8 @@ public final class HiveMqSession extends SessionBase {
 
     private volatile boolean connectedOnce;
     private volatile boolean noSocketControl;
+    /** Redeliveries cannot be seen with this client (see {@link Redeliveries}); set once, on the network thread. */
+    private boolean noRedeliveryWatch;
     private VersionedClient client;
     private MultithreadEventLoopGroup eventLoop;
     private AckBatch acks;
@@ -59,7 +64,7 @@ public final class HiveMqSession extends SessionBase {
                 .initialDelay(settings.reconnectInitial().toMillis(), TimeUnit.MILLISECONDS)
                 .maxDelay(settings.reconnectMax().toMillis(), TimeUnit.MILLISECONDS)
                 .applyAutomaticReconnect()
-                .addConnectedListener(ctx -> onConnected())
+                .addConnectedListener(this::onConnected)
                 .addDisconnectedListener(this::onDisconnected);
         // the receive maximum does not bound in flight (the pipeline stops reading at its bound): see docs/delivery-guarantees.md
         int receiveMaximum = settings.receiveMaximum() > 0 ? settings.receiveMaximum()
@@ -170,18 +175,52 @@ public final class HiveMqSession extends SessionBase {
                         .orElse("MQTT " + step + " to " + settings.endpoint() + " failed: " + Errors.describe(cause));
     }
 
-    private void onConnected() {
+    private void onConnected(MqttClientConnectedContext ctx) {
         state = ConnectionState.CONNECTED;
         // a new connection starts reading: hold it as the pause asks. The client sets the connection config (and so
         // the channel) before it calls this listener, on the network thread, before any PUBLISH of the connection is
         // delivered
         holdIfPaused();
+        watchRedeliveries();
         TransportContext h = context;
         if (connectedOnce) {
             LOG.info("MQTT: client '{}' reconnected to {}", settings.clientId(), settings.endpoint());
+            if (!settings.cleanSession() && !sessionPresent(ctx) && h != null) {
+                h.onSessionLost(settings.endpoint() + ", client '" + settings.clientId() + "', MQTT "
+                        + settings.version().text());
+            }
         }
         if (h != null) {
             h.onConnectionStateChanged(ConnectionState.CONNECTED, settings.endpoint());
+        }
+    }
+
+    private static boolean sessionPresent(MqttClientConnectedContext ctx) {
+        if (ctx instanceof Mqtt5ClientConnectedContext c) {
+            return c.getConnAck().isSessionPresent();
+        }
+        if (ctx instanceof Mqtt3ClientConnectedContext c) {
+            return c.getConnAck().isSessionPresent();
+        }
+        return true; // unknown: not reported
+    }
+
+    /** Counts the PUBLISH packets of this connection that the broker marks as redelivered (DUP). */
+    private void watchRedeliveries() {
+        if (noRedeliveryWatch) {
+            return;
+        }
+        try {
+            client.connectionConfig().ifPresent(config -> Redeliveries.watch(config, (topic, qos) -> {
+                TransportContext h = context;
+                if (h != null) {
+                    h.onRedelivered(topic, qos);
+                }
+            }));
+        } catch (LinkageError | RuntimeException e) {
+            noRedeliveryWatch = true;
+            LOG.info("MQTT: client '{}' cannot see the DUP flag of redelivered messages ({}): they are not counted",
+                    settings.clientId(), e.toString());
         }
     }
 

@@ -227,6 +227,9 @@ public final class PahoSession extends SessionBase {
         if (paused()) {
             awaitResume(() -> receivedOn == client);
         }
+        if (message.isDuplicate()) {
+            h.onRedelivered(topic, qos);
+        }
         h.onMessage(new Delivered(topic, message.getPayload(), qos, Instant.now(), ack));
     }
 

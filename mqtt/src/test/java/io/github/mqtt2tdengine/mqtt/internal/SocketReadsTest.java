@@ -13,4 +13,11 @@ class SocketReadsTest {
         assertThat(SocketReads.supported()).as("com.hivemq.client.internal.mqtt.MqttClientConnectionConfig"
                 + ".getChannel() returning a Netty Channel").isTrue();
     }
+
+    @Test
+    void redeliveries_withTheHiveMqClientOnTheClassPath_areSupported() {
+        // fails fast when a client upgrade removes the decoded packet's DUP flag or the decoder's handler name that the
+        // redelivery count relies on; the transport would then leave redeliveries uncounted (see Redeliveries)
+        assertThat(Redeliveries.supported()).as("MqttStatefulPublish.isDup() and MqttDecoder.NAME").isTrue();
+    }
 }

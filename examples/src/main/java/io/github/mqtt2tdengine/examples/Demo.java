@@ -64,6 +64,9 @@ public final class Demo {
         PROCESS.runAndExit("mqtt2td-demo-shutdown", () -> run(messages, System.out, System.err));
     }
 
+    /** Messages the demo sends unless told otherwise, whichever broker runs. */
+    static final long DEFAULT_MESSAGES = 20_000;
+
     /** Which connection a URL names, for the demo's first lines (never the URL's query: it may hold a password). */
     private static String connection(String url) {
         return url.startsWith("jdbc:TAOS-WS:") ? "WebSocket" : url.startsWith("jdbc:TAOS-RS:") ? "REST" : "the native "
@@ -74,8 +77,7 @@ public final class Demo {
     static int run(long maxMessages, PrintStream out, PrintStream err) {
         String url = System.getenv("TDENGINE_JDBC_URL");
         try (DemoBroker broker = new DemoBroker()) {
-            // HiveMQ CE embedded delivers QoS 1 to a manually acknowledging subscriber at ~50 msg/s here: fewer then
-            long messages = maxMessages > 0 ? maxMessages : broker.isMosquitto() ? 20_000 : 1_000;
+            long messages = maxMessages > 0 ? maxMessages : DEFAULT_MESSAGES;
             out.println("demo: broker " + broker + " on 127.0.0.1:" + broker.port() + ", " + messages
                     + " messages from 100 simulated meters (one malformed in every 500)");
             AtomicLong printed = new AtomicLong();

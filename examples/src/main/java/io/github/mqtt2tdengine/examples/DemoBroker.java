@@ -25,6 +25,8 @@ public final class DemoBroker implements AutoCloseable {
     private EmbeddedHiveMQ hivemq;
 
     private final int maxInflightMessages;
+    /** HiveMQ CE's per-client queue: a subscriber that lags is queued, not discarded (its default is 1,000). */
+    static final long HIVEMQ_MAX_QUEUE = 10_000_000;
 
     /** Starts the broker; mosquitto with a delivery window ({@code max_inflight_messages}) of 1000. */
     public DemoBroker() {
@@ -34,7 +36,8 @@ public final class DemoBroker implements AutoCloseable {
     /**
      * Starts the broker.
      *
-     * @param maxInflightMessages mosquitto's delivery window per client, 0 for unlimited (HiveMQ CE: ignored)
+     * @param maxInflightMessages mosquitto's delivery window per client, 0 for unlimited (HiveMQ CE: ignored; its window
+     *     is fixed at 50 unacknowledged messages per client, whatever the client's receive maximum)
      */
     public DemoBroker(int maxInflightMessages) {
         this.maxInflightMessages = maxInflightMessages;
@@ -94,7 +97,8 @@ public final class DemoBroker implements AutoCloseable {
         Files.writeString(conf.resolve("config.xml"), "<hivemq><listeners><tcp-listener><port>" + port
                 + "</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>"
                 + "<mqtt><receive-maximum><server-receive-maximum>65535</server-receive-maximum>"
-                + "</receive-maximum></mqtt><persistence><mode>in-memory</mode></persistence>"
+                + "</receive-maximum><queued-messages><max-queue-size>" + HIVEMQ_MAX_QUEUE
+                + "</max-queue-size><strategy>discard</strategy></queued-messages></mqtt><persistence><mode>in-memory</mode></persistence>"
                 + "<overload-protection><enabled>false</enabled></overload-protection>"
                 + "<anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics></hivemq>",
                 StandardCharsets.UTF_8);

@@ -4,8 +4,8 @@ import com.hivemq.client.mqtt.MqttClientConnectionConfig;
 import io.netty.channel.Channel;
 
 /**
- * The library's one reach into the HiveMQ MQTT Client's internals: the Netty channel under a connection, whose
- * auto-read flag holds reads for socket-level backpressure. The client's public API has no way to stop reading; its
+ * One of the library's two reaches into the HiveMQ MQTT Client's internals (the other is {@link Redeliveries}): the
+ * Netty channel under a connection, whose auto-read flag holds reads for socket-level backpressure. The client's public API has no way to stop reading; its
  * connection config is implemented by {@code com.hivemq.client.internal.mqtt.MqttClientConnectionConfig}, which
  * holds the channel. {@link #supported()} tells whether the client on the class path still has it (a unit test pins
  * it, so an upgrade that removes it fails the build); where it does not, the transport cannot stop reading and falls

@@ -5,12 +5,13 @@ import io.netty.channel.Channel;
 
 /**
  * One of the library's two reaches into the HiveMQ MQTT Client's internals (the other is {@link Redeliveries}): the
- * Netty channel under a connection, whose auto-read flag holds reads for socket-level backpressure. The client's
- * public API has no way to stop reading; its connection config is implemented by {@code com.hivemq.client.internal.mqtt.MqttClientConnectionConfig}, which
- * holds the channel. {@link #supported()} tells whether the client on the class path still has it (a unit test pins
- * it, so an upgrade that removes it fails the build); where it does not, the transport cannot stop reading and falls
- * back as docs/delivery-guarantees.md says: QoS 0 messages arriving at the bound are dropped and counted, QoS 1/2 are bounded by the
- * broker only. Not API; may change in any release.
+ * Netty channel under a connection, whose auto-read flag holds reads for socket-level backpressure. The client's public
+ * API has no way to stop reading; its connection config is implemented by {@code
+ * com.hivemq.client.internal.mqtt.MqttClientConnectionConfig}, which holds the channel. {@link #supported()} tells
+ * whether the client on the class path still has it (a unit test pins it, so an upgrade that removes it fails the
+ * build); where it does not, the transport cannot stop reading and falls back as docs/delivery-guarantees.md says: QoS
+ * 0 messages arriving at the bound are dropped and counted, QoS 1/2 are bounded by the broker only. Not API; may change
+ * in any release.
  */
 final class SocketReads {
     private static final String INTERNAL_CONFIG = "com.hivemq.client.internal.mqtt.MqttClientConnectionConfig";

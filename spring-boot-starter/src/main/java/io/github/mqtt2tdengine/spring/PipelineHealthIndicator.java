@@ -40,6 +40,7 @@ public final class PipelineHealthIndicator implements HealthIndicator {
                 .withDetail("dataLagP99Millis", m.dataLag().p99().toMillis())
                 .withDetail("deadLetters", m.deadLetters())
                 .withDetail("reconnects", m.reconnects())
+                .withDetail("sessionsLost", m.sessionsLost())
                 .build();
     }
 }

@@ -332,8 +332,9 @@ final class Writer implements Runnable {
         metrics.flushes[reason.ordinal()].increment();
         metrics.rowsWritten.add(n - rejected);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("Pipeline '{}': batch {} written: {} rows ({} rejected) in {} ms ({})", name, sequence, n,
-                    rejected, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), reason);
+            LOG.debug("Pipeline '{}': batch {} written: {} rows ({} rejected) in {} ms ({}, {} in flight)", name,
+                    sequence, n, rejected, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), reason,
+                    host.inFlight());
         }
         recordLag(batch);
         for (int i = 0; i < n; i++) {

@@ -132,6 +132,20 @@ class DeliveryWindowTest {
     }
 
     @Test
+    void lowRate_oneMessageAtATime_afterTwoIdleRoundsEachIsWrittenWithoutWaiting() {
+        started(1, 1000);
+        for (int i = 0; i < 5; i++) {
+            FakeMessage m = transport.publish("plant/1", "{\"id\":1,\"v\":" + i + "}");
+            await().atMost(WAIT).until(m::acked);
+        }
+
+        // one message in flight at a time, as on a quiet connection: latency drops from batchIdle to a write
+        assertThat(flushes(FlushReason.IDLE)).isEqualTo(2);
+        assertThat(flushes(FlushReason.WINDOW)).isEqualTo(3);
+        assertThat(sink.batches()).hasSize(5).allMatch(b -> b.size() == 1);
+    }
+
+    @Test
     void steadyStream_unlimitedWindow_batchesStillFill() {
         started(1, 100);
         List<FakeMessage> sent = new ArrayList<>();

@@ -58,7 +58,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         this.completion = new Completion(settings, metrics, flow, lifecycle, this::fail);
         Writer[] ws = new Writer[settings.writers()];
         WriterCallbacks callbacks = new Callbacks();
-        DeliveryWindow window = new DeliveryWindow(name);
+        DeliveryWindow window = new DeliveryWindow(name, settings.batchMaxRows(), settings.writers());
         for (int i = 0; i < ws.length; i++) {
             int grown = (int) Math.min((long) settings.batchMaxRows() * settings.batchGrowth(),
                     Math.max(settings.batchMaxRows(), settings.maxInFlight() / (2L * ws.length)));

@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
  * are in flight and waits for acknowledgements. When arrivals stopped at (within an eighth) the same pipeline-wide
  * in-flight count at two batches written by the idle rule, that count is taken as the window (the lower of the two);
  * a random pause in a stream rarely stops twice at the same count. It is forgotten when more than it (and an eighth)
- * are in flight once a batch written at the window is committed: no broker held back. One per pipeline, shared by its
+ * are in flight once a batch written at the window is committed: no broker held back. Stalls at more messages than the
+ * writers' batches hold together are not taken: such a window lets batches fill, and full batches keep acknowledgements
+ * flowing (pauses of a busy publisher or broker stop there, at random counts). One per pipeline, shared by its
  * writers, since the window is the connection's. Not API.
  *
  * <p>Threads: writer threads report and read; the state changes only in the two synchronized methods (once per batch
@@ -22,12 +24,15 @@ final class DeliveryWindow {
     private static final int REMEMBERED = 4;
 
     private final String name;
+    /** The largest stall taken: the batch size times the number of writers. */
+    private final long largest;
     private volatile int window;
     private final int[] stalls = new int[REMEMBERED];
     private int next;
 
-    DeliveryWindow(String name) {
+    DeliveryWindow(String name, int batchMaxRows, int writers) {
         this.name = name;
+        this.largest = (long) batchMaxRows * writers;
     }
 
     /** The window learned, 0 while none. */
@@ -41,7 +46,7 @@ final class DeliveryWindow {
      * @param stalledAt the pipeline's in-flight count when the latest message arrived
      */
     synchronized void stalled(int stalledAt) {
-        if (stalledAt <= 0) {
+        if (stalledAt <= 0 || stalledAt > largest) {
             return;
         }
         for (int previous : stalls) {

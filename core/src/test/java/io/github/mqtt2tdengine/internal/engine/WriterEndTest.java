@@ -96,7 +96,7 @@ class WriterEndTest {
                 .shutdownTimeout(Duration.ofSeconds(5)).stallWarning(Duration.ofSeconds(5))
                 .deadLetterHandler(DeadLetterHandler.logging()).badMessagePolicy(BadMessagePolicy.DEAD_LETTER)
                 .build();
-        return new Writer(settings, 0, 10, callbacks, new EngineMetrics(List.of()), new DeliveryWindow("end"));
+        return new Writer(settings, 0, 10, callbacks, new EngineMetrics(List.of()), new DeliveryWindow("end", 10, 1));
     }
 
     private static InboundMessage message() {

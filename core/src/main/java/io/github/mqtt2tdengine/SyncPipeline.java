@@ -299,8 +299,13 @@ public interface SyncPipeline extends AutoCloseable {
 
         /**
          * Sets how long the writer waits for more rows before writing a partial batch; default 20 ms. Under load
-         * batches fill up; when input pauses (for example because the broker's in-flight window is full and waits for
-         * acknowledgements) the rows are written at once instead of waiting for the batch's max age.
+         * batches fill up; when input pauses the rows are written after this idle time instead of waiting for the
+         * batch's max age. A broker with a small delivery window (mosquitto's {@code max_inflight_messages}, EMQX's
+         * {@code max_inflight}, an MQTT 5 receive maximum) sends that many unacknowledged messages and then waits for
+         * acknowledgements: the writers learn such a window (arrivals stopped twice at about the same number of
+         * messages in flight) and then write as soon as that many are in flight, without waiting for this idle time,
+         * and forget it when more arrive; likewise while the transport is paused at {@code maxInFlight}. See
+         * docs/performance.md.
          *
          * @param idle greater than 0; values above the max age have no effect
          * @return this builder

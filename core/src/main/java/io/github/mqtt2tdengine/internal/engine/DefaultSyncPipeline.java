@@ -58,10 +58,11 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         this.completion = new Completion(settings, metrics, flow, lifecycle, this::fail);
         Writer[] ws = new Writer[settings.writers()];
         WriterCallbacks callbacks = new Callbacks();
+        DeliveryWindow window = new DeliveryWindow(name, settings.batchMaxRows(), settings.writers());
         for (int i = 0; i < ws.length; i++) {
             int grown = (int) Math.min((long) settings.batchMaxRows() * settings.batchGrowth(),
                     Math.max(settings.batchMaxRows(), settings.maxInFlight() / (2L * ws.length)));
-            ws[i] = new Writer(settings, i, grown, callbacks, metrics);
+            ws[i] = new Writer(settings, i, grown, callbacks, metrics, window);
         }
         this.writers = new WriterPool(ws, threads, settings.sink());
         this.stallWatch = new StallWatch(name, ws, settings.stallWarning(), metrics, lifecycle::notifyListeners,
@@ -132,6 +133,11 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         runner.fail(cause);
     }
 
+    /** The engine's counters, for tests in this package. */
+    EngineMetrics engineMetrics() {
+        return metrics;
+    }
+
     @Override
     public String toString() {
         return "SyncPipeline{name=" + name + ", state=" + lifecycle.get() + ", source=" + settings.transport()
@@ -148,6 +154,21 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         @Override
         public boolean intakeQuiet() {
             return lifecycle.intakeQuiet();
+        }
+
+        @Override
+        public int inFlight() {
+            return flow.inFlight();
+        }
+
+        @Override
+        public int inFlightAtLastArrival() {
+            return flow.inFlightAtLastArrival();
+        }
+
+        @Override
+        public boolean transportPaused() {
+            return flow.isPaused();
         }
 
         @Override

@@ -33,6 +33,8 @@ final class EngineMetrics {
     final LongAdder ignoredWhileClosing = new LongAdder();
     final AtomicLong peakInFlight = new AtomicLong();
     final LongAdder droppedByTransport = new LongAdder();
+    /** Batches written, per {@link FlushReason} (by ordinal); read by tests and by nothing public yet. */
+    final LongAdder[] flushes = new LongAdder[FlushReason.values().length];
     private volatile ConnectionState connectionState = ConnectionState.DISCONNECTED;
     private final Map<DeadLetterReason, LongAdder> deadLetters = new EnumMap<>(DeadLetterReason.class);
     private volatile String lastError;
@@ -49,6 +51,9 @@ final class EngineMetrics {
     EngineMetrics(List<Mapping> routes) {
         for (DeadLetterReason r : DeadLetterReason.values()) {
             deadLetters.put(r, new LongAdder());
+        }
+        for (int i = 0; i < flushes.length; i++) {
+            flushes[i] = new LongAdder();
         }
         long now = System.nanoTime();
         this.commitLatency = new WindowedHistogram(WINDOW, now);
@@ -85,6 +90,11 @@ final class EngineMetrics {
 
     void deadLetter(DeadLetterReason reason) {
         deadLetters.get(reason).increment();
+    }
+
+    /** Batches written for this reason so far. */
+    long flushes(FlushReason reason) {
+        return flushes[reason.ordinal()].sum();
     }
 
     void inFlight(long now) {

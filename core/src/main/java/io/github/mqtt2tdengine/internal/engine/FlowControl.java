@@ -25,6 +25,8 @@ final class FlowControl {
     private final int resumeAt;
     private final long overBoundAt;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** The count {@link #enter()} reached for the latest message: where arrivals stopped, when they stop. */
+    private volatile int atLastArrival;
     private final Object lock = new Object();
     private final Object drainMonitor = new Object();
     private volatile boolean paused;
@@ -46,6 +48,11 @@ final class FlowControl {
         return inFlight.get();
     }
 
+    /** The number in flight when the latest message arrived (acknowledgements since are not subtracted). */
+    int inFlightAtLastArrival() {
+        return atLastArrival;
+    }
+
     /** Whether the transport is paused at the bound (or for the drain). */
     boolean isPaused() {
         return paused;
@@ -62,6 +69,7 @@ final class FlowControl {
      */
     int enter() {
         int now = inFlight.incrementAndGet();
+        atLastArrival = now;
         if (now >= maxInFlight && !paused) {
             update();
         }

@@ -24,10 +24,24 @@ import org.slf4j.LoggerFactory;
  * {@link #oldestIntakeNanos(long)}. It sees the pipeline only through {@link WriterCallbacks}, and decides when to
  * end from the phase: at once when FAILED or when a close gave up (ABANDONING), once its queue and batch are empty
  * when intake has stopped (STOPPING); while closing it writes what it holds without waiting for a full batch.
+ *
+ * <p>Delivery windows: a broker that sends at most W unacknowledged messages (mosquitto's {@code
+ * max_inflight_messages}, EMQX's {@code max_inflight}, an MQTT 5 receive maximum) stops when W are in flight and
+ * waits for acknowledgements, so a batch smaller than the batch size would otherwise wait {@code batchIdle} each
+ * round. The writers learn W from the batches the idle rule writes ({@link DeliveryWindow}), and from then on a
+ * writer writes its batch as soon as the pipeline's in-flight count reaches W and nothing more is queued for it (every
+ * writer does: the broker waits for all of their acknowledgements). The same is done while the transport is paused at
+ * {@code maxInFlight}. Under a steady stream the idle rule does not fire, so nothing is learned and batches fill as
+ * before.
  */
 final class Writer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
     private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * How often one of several writers looks at the in-flight count while input may be held back: the item that
+     * brings the count to the window may go to another writer, and nothing wakes this one.
+     */
+    private static final long HELD_BACK_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** Sub-tables whose last receive-time timestamp is remembered for collision handling. */
     static final int MAX_TRACKED_TABLES = 100_000;
 
@@ -48,6 +62,11 @@ final class Writer implements Runnable {
     private final long maxAgeNanos;
     private final long idleNanos;
     private long lastArrival;
+    /** Whether this is the pipeline's only writer (it then holds everything in flight, and wakes exactly at W). */
+    private final boolean single;
+    private final int maxInFlight;
+    /** The delivery window learned, shared by the pipeline's writers. */
+    private final DeliveryWindow deliveryWindow;
     private final List<Row> rows;
     private final List<InFlightMessage> owners;
     private long batchStart;
@@ -69,7 +88,9 @@ final class Writer implements Runnable {
     /** When the last of {@link #writtenCalls} returned; published by the write of {@code writtenCalls}. */
     private long lastWrittenNanos;
 
-    Writer(PipelineSettings settings, int index, int grownRows, WriterCallbacks host, EngineMetrics metrics) {
+    Writer(PipelineSettings settings, int index, int grownRows, WriterCallbacks host, EngineMetrics metrics,
+            DeliveryWindow deliveryWindow) {
+        this.deliveryWindow = deliveryWindow;
         this.name = settings.name();
         this.index = index;
         this.sink = settings.sink();
@@ -83,6 +104,8 @@ final class Writer implements Runnable {
         this.limit = maxRows;
         this.maxAgeNanos = settings.batchMaxAge().toNanos();
         this.idleNanos = Math.min(settings.batchIdle().toNanos(), maxAgeNanos);
+        this.single = settings.writers() == 1;
+        this.maxInFlight = settings.maxInFlight();
         this.rows = new ArrayList<>(maxRows);
         this.owners = new ArrayList<>(maxRows);
     }
@@ -153,8 +176,21 @@ final class Writer implements Runnable {
                 wait = 0;
             }
             // woken early only for the first item of a batch or for as many items as fill it: under load once per
-            // batch, and the idle rule reads the queue's last arrival instead of being woken for each message
-            WorkItem item = queue.poll(wait, rows.isEmpty() ? 1 : Math.max(1, limit - rows.size()));
+            // batch, and the idle rule reads the queue's last arrival instead of being woken for each message; with a
+            // window learned, also when the in-flight count can reach it (the only writer knows how many items that
+            // takes, one of several does not)
+            int wakeAt = rows.isEmpty() ? 1 : Math.max(1, limit - rows.size());
+            int window = deliveryWindow.get();
+            if (!rows.isEmpty()) {
+                int bound = window > 0 ? Math.min(window, maxInFlight) : maxInFlight;
+                if (single) {
+                    wakeAt = Math.min(wakeAt, Math.max(1, bound - host.inFlight()));
+                } else if (window > 0 || host.transportPaused()) {
+                    wakeAt = 1;
+                    wait = Math.min(wait, HELD_BACK_POLL_NANOS);
+                }
+            }
+            WorkItem item = queue.poll(wait, wakeAt);
             if (item != null) {
                 lastArrival = queue.lastAddNanos();
             }
@@ -165,11 +201,9 @@ final class Writer implements Runnable {
                 }
                 item = rows.size() < limit ? queue.poll() : null;
             }
-            long after = System.nanoTime();
-            if (!rows.isEmpty() && (rows.size() >= limit || after - batchStart >= maxAgeNanos
-                    || (after - lastArrival >= idleNanos && queue.isEmpty())
-                    || (host.phase().closing() && queue.isEmpty()))) {
-                flush();
+            FlushReason reason = rows.isEmpty() ? null : reason(System.nanoTime());
+            if (reason != null) {
+                flush(reason);
             }
             // in this order: the phase refuses messages, no transport thread admitted under the earlier phase is
             // still inside intake, and then nothing is queued (so no item reaches a writer that has ended)
@@ -177,6 +211,39 @@ final class Writer implements Runnable {
                 return;
             }
         }
+    }
+
+    /** Whether (and why) the batch is written now; null to wait for more rows. */
+    private FlushReason reason(long now) {
+        if (rows.size() >= limit) {
+            return FlushReason.FULL;
+        }
+        if (now - batchStart >= maxAgeNanos) {
+            return FlushReason.AGE;
+        }
+        if (!queue.isEmpty()) {
+            return null;
+        }
+        if (host.phase().closing()) {
+            return FlushReason.CLOSING;
+        }
+        if (heldBack()) {
+            return FlushReason.WINDOW;
+        }
+        return now - lastArrival >= idleNanos ? FlushReason.IDLE : null;
+    }
+
+    /**
+     * Whether no more messages come until acknowledgements flow: the transport is paused, or the in-flight count
+     * reached the learned window. Read in this order: the count, then no transport thread inside intake, then the
+     * queue empty, so every message counted has reached its writers and this one has taken its part.
+     */
+    private boolean heldBack() {
+        if (host.transportPaused()) {
+            return host.intakeQuiet() && queue.isEmpty();
+        }
+        int window = deliveryWindow.get();
+        return window > 0 && host.inFlight() >= window && host.intakeQuiet() && queue.isEmpty();
     }
 
     private void handle(WorkItem item) throws InterruptedException {
@@ -194,7 +261,7 @@ final class Writer implements Runnable {
             rows.add(r);
             owners.add(item.message());
             if (rows.size() >= limit) {
-                flush();
+                flush(FlushReason.FULL);
                 if (host.phase() == Phase.FAILED) {
                     return;
                 }
@@ -224,7 +291,7 @@ final class Writer implements Runnable {
         return row.withTimestamp(last[0]);
     }
 
-    private void flush() throws InterruptedException {
+    private void flush(FlushReason reason) throws InterruptedException {
         // a full batch with as many rows again waiting is a backlog: let the next batch take more rows per sub-table;
         // a batch written by age, idle time or drain brings the size back
         limit = rows.size() < limit ? maxRows : queue.size() >= limit ? Math.min(grownRows, limit * 2) : limit;
@@ -234,6 +301,7 @@ final class Writer implements Runnable {
         // the stall watch follows the batch from its first attempt until it is written or given up: a database that
         // is down may make each call hang (native client) or fail at once (a refused WebSocket connect), and the rows
         // wait either way
+        int stalledAt = reason == FlushReason.IDLE ? host.inFlightAtLastArrival() : 0;
         long written = writtenCalls;
         SinkCall c = new SinkCall(index, sequence, rows.size(), started, written);
         call = c;
@@ -253,13 +321,20 @@ final class Writer implements Runnable {
         if (!ok) {
             return;
         }
+        if (reason == FlushReason.IDLE) {
+            deliveryWindow.stalled(stalledAt);
+        } else if (reason == FlushReason.WINDOW) {
+            deliveryWindow.committedAtWindow(host.inFlight());
+        }
         int n = rows.size();
         int rejected = batch.rejectedCount();
         metrics.batches.increment();
+        metrics.flushes[reason.ordinal()].increment();
         metrics.rowsWritten.add(n - rejected);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("Pipeline '{}': batch {} written: {} rows ({} rejected) in {} ms", name, sequence, n,
-                    rejected, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            LOG.debug("Pipeline '{}': batch {} written: {} rows ({} rejected) in {} ms ({}, {} in flight)", name,
+                    sequence, n, rejected, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), reason,
+                    host.inFlight());
         }
         recordLag(batch);
         for (int i = 0; i < n; i++) {

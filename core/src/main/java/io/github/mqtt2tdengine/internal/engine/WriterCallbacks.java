@@ -11,6 +11,18 @@ interface WriterCallbacks {
     /** Whether no transport thread is inside intake, about to hand this writer an item (read after the phase). */
     boolean intakeQuiet();
 
+    /** The pipeline's messages in flight: received, not yet acknowledged (all writers' rows, and intake's). */
+    int inFlight();
+
+    /**
+     * The pipeline's in-flight count when the latest message arrived: where arrivals stopped, even when another writer
+     * has acknowledged some since.
+     */
+    int inFlightAtLastArrival();
+
+    /** Whether the transport is paused (at {@code maxInFlight}, or for a drain): nothing more is coming for now. */
+    boolean transportPaused();
+
     /** Fails the pipeline. */
     void fail(Throwable cause);
 

@@ -49,6 +49,21 @@ class WriterEndTest {
         }
 
         @Override
+        public int inFlight() {
+            return 0;
+        }
+
+        @Override
+        public int inFlightAtLastArrival() {
+            return 0;
+        }
+
+        @Override
+        public boolean transportPaused() {
+            return false;
+        }
+
+        @Override
         public void fail(Throwable cause) {
             failures.add(cause);
         }
@@ -81,7 +96,7 @@ class WriterEndTest {
                 .shutdownTimeout(Duration.ofSeconds(5)).stallWarning(Duration.ofSeconds(5))
                 .deadLetterHandler(DeadLetterHandler.logging()).badMessagePolicy(BadMessagePolicy.DEAD_LETTER)
                 .build();
-        return new Writer(settings, 0, 10, callbacks, new EngineMetrics(List.of()));
+        return new Writer(settings, 0, 10, callbacks, new EngineMetrics(List.of()), new DeliveryWindow("end", 10, 1));
     }
 
     private static InboundMessage message() {

@@ -39,6 +39,12 @@ import java.util.regex.Pattern;
  * Each consumer measures itself with {@link CpuMeter}. Prints a table of medians over the rounds: msgs/s, consumer CPU
  * µs per message, ratios to B0 and B1, dropped messages and peak heap; then the memory scenario
  * ({@link MemoryProbe}). No thresholds are asserted: the figures are for reading.
+ *
+ * <p>{@code --window-compare [W,W,...]} runs a different benchmark: the library's runner (into the TDengine of
+ * {@code --jdbc-url}, else {@code --sink discard}; with {@code --compare-jar} the earlier build too) at QoS 1 against one
+ * mosquitto per delivery window ({@code max_inflight_messages}; 0 is unlimited; default {@code 0,20,32}), in
+ * interleaved rounds, and prints msgs/s per window and its ratio to the unlimited window's (issue #27: a small window
+ * made the writer wait {@code batchIdle} each round).
  */
 public final class Benchmark {
     private static final Pattern FIGURES = Pattern.compile("received=(\\d+).*firstToLastMs=(\\d+) "
@@ -102,6 +108,8 @@ public final class Benchmark {
         String protocol = "5.0";
         int warmup = 25;
         String compareJar = null;
+        int brokerWindow = 1000;
+        List<Integer> windows = null;
         // the quick run (CI's smoke test) takes the five-field load only: the ten-field one runs the same code
         List<String> payloads = quick ? List.of("five") : List.of("five", "ten");
         for (int i = 0; i < args.length; i++) {
@@ -117,21 +125,33 @@ public final class Benchmark {
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--compare-jar" -> compareJar = args[++i];
                 case "--payload" -> payloads = args[++i].equals("both") ? List.of("five", "ten") : List.of(args[i]);
+                case "--broker-window" -> brokerWindow = Integer.parseInt(args[++i]);
+                case "--window-compare" -> windows = i + 1 < args.length && !args[i + 1].startsWith("--")
+                        ? Arrays.stream(args[++i].split(",")).map(String::trim).map(Integer::valueOf).toList()
+                        : List.of(0, 20, 32);
                 default -> {
                     System.err.println("usage: Benchmark [--quick] [--qos0 N] [--qos1 N] [--rounds N] [--memory N] "
                             + "[--jdbc-url URL] [--write-mode sql|stmt|auto] [--protocol 5.0|3.1.1] "
-                            + "[--payload five|ten|both] [--warmup PERCENT] [--compare-jar RUNNER_JAR]");
+                            + "[--payload five|ten|both] [--warmup PERCENT] [--compare-jar RUNNER_JAR] "
+                            + "[--broker-window N (mosquitto's max_inflight_messages, 0 unlimited, default 1000)] "
+                            + "[--window-compare [W,W,... (default 0,20,32)]]");
                     System.exit(2);
                 }
             }
         }
         long t0 = System.nanoTime();
-        try (DemoBroker broker = new DemoBroker()) {
+        if (windows != null) {
+            windowCompare(windows, rounds, qos1, payloads.get(0), jdbcUrl, writeMode, protocol, warmup, compareJar);
+            System.out.printf(Locale.ROOT, "benchmark: done in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+            return;
+        }
+        try (DemoBroker broker = new DemoBroker(brokerWindow)) {
             Benchmark b = new Benchmark(Files.createTempDirectory("mqtt2td-bench"), broker.port(), jdbcUrl,
                     writeMode, protocol, warmup);
-            System.out.printf(Locale.ROOT, "benchmark: %s; broker %s; %d cores; Java %s; MQTT %s; payloads: five "
+            System.out.printf(Locale.ROOT, "benchmark: %s; broker %s, window %s; %d cores; Java %s; MQTT %s; payloads: five "
                     + "fields %d bytes, ten fields %d bytes; %d devices; rounds %d; CPU and msgs/s measured after the "
                     + "first %d%% of each load (JIT warm-up), CPU whole run beside%n", quick ? "quick" : "full", broker,
+                    brokerWindow == 0 ? "unlimited" : Integer.toString(brokerWindow),
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), protocol,
                     BenchPayload.payloadFive(0, DEVICES, new java.util.Random(7)).length,
                     BenchPayload.payload(0, DEVICES, new java.util.Random(7)).length, DEVICES, rounds, warmup);
@@ -181,13 +201,96 @@ public final class Benchmark {
         System.out.printf(Locale.ROOT, "benchmark: done in %.0f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * The window comparison: one mosquitto per delivery window, the runner (and the earlier build's) against each, QoS
+     * 1, in interleaved rounds; a table of median msgs/s and the ratio to the unlimited window.
+     */
+    private static void windowCompare(List<Integer> windows, int rounds, long messages, String payload, String jdbcUrl,
+            String writeMode, String protocol, int warmup, String compareJar) throws Exception {
+        List<DemoBroker> brokers = new ArrayList<>();
+        try {
+            List<Benchmark> benches = new ArrayList<>();
+            Path dir = Files.createTempDirectory("mqtt2td-bench");
+            for (int w : windows) {
+                DemoBroker broker = new DemoBroker(w);
+                brokers.add(broker);
+                if (!broker.isMosquitto()) {
+                    throw new IllegalStateException("--window-compare needs mosquitto (its max_inflight_messages)");
+                }
+                Benchmark b = new Benchmark(dir, broker.port(), jdbcUrl, writeMode, protocol, warmup);
+                b.compareJar = compareJar;
+                benches.add(b);
+            }
+            String lib = jdbcUrl != null ? "LIB-TD" : "LIB";
+            List<String> variants = new ArrayList<>(List.of(lib));
+            if (compareJar != null) {
+                variants.add(jdbcUrl != null ? "LIB-PREV-TD" : "LIB-PREV");
+            }
+            System.out.printf(Locale.ROOT, "benchmark: window comparison; mosquitto windows %s; sink %s; %s payload, "
+                    + "QoS 1, %d messages per run, rounds %d; %d cores; Java %s; MQTT %s; msgs/s after the first %d%% "
+                    + "of each load%n", windows, jdbcUrl != null ? "TDengine (" + jdbcUrl.replaceAll("\\?.*", "")
+                    + ", write mode " + writeMode + ")" : "discard", payload, messages, rounds,
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), protocol, warmup);
+            if (compareJar != null) {
+                System.out.println("  LIB-PREV: " + compareJar);
+            }
+            List<String[]> cells = new ArrayList<>();
+            for (int w = 0; w < windows.size(); w++) {
+                for (String v : variants) {
+                    cells.add(new String[] {Integer.toString(w), v});
+                }
+            }
+            // the first run into a database creates it and its sub-tables: a warm-up run, not counted
+            Run warm = benches.get(0).run(variants.get(0), payload, 1, Math.min(messages, 20_000));
+            System.out.printf(Locale.ROOT, "  warm-up    window %-9s %-11s %d received (not counted)%n",
+                    windowName(windows.get(0)), variants.get(0), warm.received());
+            Map<String, List<Double>> rates = new HashMap<>();
+            for (int r = 0; r < rounds; r++) {
+                for (int c = 0; c < cells.size(); c++) {
+                    String[] cell = cells.get((c + r) % cells.size());
+                    int w = Integer.parseInt(cell[0]);
+                    Run run = benches.get(w).run(cell[1], payload, 1, messages);
+                    String window = windowName(windows.get(w));
+                    System.out.printf(Locale.ROOT, "  round %d window %-9s %-11s %d/%d received, %.0f msg/s%n", r + 1,
+                            window, cell[1], run.received(), messages, run.msgsPerSec());
+                    rates.computeIfAbsent(window + " " + cell[1], k -> new ArrayList<>()).add(run.msgsPerSec());
+                }
+            }
+            System.out.println();
+            System.out.println("| window | runner | msgs/s (median) | msgs/s, each round | ÷ unlimited, same runner |");
+            System.out.println("|---|---|---|---|---|");
+            for (String v : variants) {
+                List<Double> base = rates.get(windowName(0) + " " + v);
+                double unlimited = base == null ? 0 : median(base.stream().mapToDouble(Double::doubleValue).toArray());
+                for (int w : windows) {
+                    List<Double> rs = rates.get(windowName(w) + " " + v);
+                    double m = median(rs.stream().mapToDouble(Double::doubleValue).toArray());
+                    System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %s | %s |%n", windowName(w), v, m,
+                            String.join(" ", rs.stream().map(x -> String.format(Locale.ROOT, "%,.0f", x)).toList()),
+                            ratio(m, unlimited));
+                }
+            }
+            if (jdbcUrl != null) {
+                dropE2eDatabase(jdbcUrl);
+            }
+        } finally {
+            for (DemoBroker b : brokers) {
+                b.close();
+            }
+        }
+    }
+
+    private static String windowName(int window) {
+        return window == 0 ? "unlimited" : Integer.toString(window);
+    }
+
     /** Runs one consumer against one published load. */
     private Run run(String variant, String payload, int qos, long messages) throws Exception {
         List<String> command;
         String readyPrefix;
         boolean five = payload.equals("five");
         if (variant.startsWith("LIB")) {
-            boolean real = variant.equals("LIB-TD");
+            boolean real = variant.endsWith("-TD");
             Path config = dir.resolve("runner-" + variant + "-" + payload + "-qos" + qos + ".json");
             Files.writeString(config, real ? runnerConfig(port, qos, protocol, five, jdbcUrl, writeMode)
                     : runnerConfig(port, qos, protocol, five), StandardCharsets.UTF_8);
@@ -204,7 +307,7 @@ public final class Benchmark {
         }
         List<String> jvm = List.of("-D" + CpuMeter.WARMUP_PROPERTY + "=" + messages * warmupPercent / 100);
         List<String> cmd = java(jvm, command);
-        if (variant.equals("LIB-PREV")) {
+        if (variant.startsWith("LIB-PREV")) {
             cmd.set(cmd.indexOf("-cp") + 1, compareJar);
         }
         Child consumer = new Child(cmd, dir.resolve(variant + "-qos" + qos + ".err"));

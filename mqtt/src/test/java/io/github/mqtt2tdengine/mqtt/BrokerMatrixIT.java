@@ -59,8 +59,8 @@ class BrokerMatrixIT {
     private static final List<String> VERSIONS = List.of("3.1", "3.1.1", "5.0");
     /**
      * How many unacknowledged QoS 1 messages each broker sends one subscriber (MQTT 5 with receive maximum 65535, or
-     * MQTT 3.1.1), as configured here and measured by window_*: mosquitto its max_inflight_messages (1000), RabbitMQ
-     * its mqtt.prefetch (1000), HiveMQ CE and ejabberd one.
+     * MQTT 3.1.1): mosquitto its max_inflight_messages (1000) and RabbitMQ its mqtt.prefetch (1000), as configured
+     * here; HiveMQ CE and ejabberd one, whatever the receive maximum (window_* shows it).
      */
     private static final Map<String, Long> WINDOWS = Map.of("mosquitto", 1_000L, "rabbitmq", 1_000L,
             "hivemq-ce", 1L, "ejabberd", 1L);
@@ -301,6 +301,8 @@ class BrokerMatrixIT {
     @MethodSource("brokers")
     void persistentSession_pipelineRestarted_receivesTheBacklog_andNothingAlreadyAcked(String name) throws Exception {
         TestBroker b = broker(name);
+        assumeTrue(!b.sessionsSurviveRestart(), name + ": persistentSession_publishedWhileAwayAndAcrossABrokerRestart "
+                + "covers it (the pipeline is away too)");
         String cid = id(name, "backlog");
         FakeSink first = sink();
         SyncPipeline a = pipeline(b.transport().clientId(cid).cleanSession(false).subscribe("backlog/#").build(),
@@ -370,7 +372,7 @@ class BrokerMatrixIT {
             if (!b.sessionsSurviveRestart()) {
                 // the broker forgot the subscription: publish once the transport has subscribed again
                 await().atMost(WAIT).until(() -> p.metrics().connectionState() == ConnectionState.CONNECTED);
-                await().atMost(WAIT).until(() -> {
+                await().atMost(WAIT).ignoreExceptions().until(() -> {
                     pub.publish("r/probe", Publisher.payload(1_000_000, 20), 1);
                     return seqs(sink).contains(1_000_000L);
                 });
@@ -435,6 +437,8 @@ class BrokerMatrixIT {
     @MethodSource("brokers")
     void window_sinkBlocked_brokerSendsOnlyItsOwnWindow_oneForHivemqAndEjabberd(String name) throws Exception {
         TestBroker b = broker(name);
+        assumeTrue(WINDOWS.get(name) <= 200, name + ": its window (" + WINDOWS.get(name) + ", as configured here) is "
+                + "above the pipeline's bound; backpressure_* shows the bound holding");
         FakeSink sink = sink().block();
         SyncPipeline p = pipeline(b.transport().clientId(id(name, "window")).subscribe("window/#").build(), sink,
                 5_000);
@@ -497,11 +501,14 @@ class BrokerMatrixIT {
     }
 
     @Test
-    void ejabberd_sharedSubscription_isRefused() throws Exception {
+    void ejabberd_sharedSubscription_isNeverAnswered() throws Exception {
+        // ejabberd 23.01 announces no shared subscriptions in its CONNACK, and sends no SUBACK (not even a refusal)
+        // for a $share filter: the subscribe times out
         TestBroker b = broker("ejabberd");
-        SyncPipeline p = pipeline(b.transport().clientId("m-ej-share").topics("$share/g/eshare/#::1").build(), sink());
+        SyncPipeline p = pipeline(b.transport().clientId("m-ej-share").topics("$share/g/eshare/#::1")
+                .connectTimeout(Duration.ofSeconds(1)).build(), sink());
         assertThatThrownBy(p::start).isInstanceOf(TransportException.class)
-                .hasMessageContaining("refused the subscription to '$share/g/eshare/#'");
+                .hasMessage("MQTT broker 127.0.0.1:" + b.port() + " did not answer the subscribe within 3000 ms");
     }
 
     @Test

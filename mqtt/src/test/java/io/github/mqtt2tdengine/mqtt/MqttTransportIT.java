@@ -328,6 +328,47 @@ class MqttTransportIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"3.1", "3.1.1", "5.0"})
+    void brokerRestarted_withCredentials_reconnectLogsInAgain(String version) throws Exception {
+        // the HiveMQ client's automatic reconnect sends only the credentials set on the client, not those of the
+        // first CONNECT (hivemq-mqtt-client#574): a broker that checks them refused every reconnect
+        Mosquitto own = Mosquitto.builder(Files.createDirectories(shared.resolve("auth-restart-" + version)))
+                .user("ingest", "s3cret!pw").start();
+        try {
+            List<ConnectionState> states = new CopyOnWriteArrayList<>();
+            SyncPipeline p = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + own.port())
+                    .protocolVersion(version).clientId("it-auth-restart").cleanSession(false)
+                    .credentials("ingest", "s3cret!pw").subscribe("ar/#")
+                    .reconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500)).build(), new FakeSink(),
+                    new PipelineListener() {
+                        @Override
+                        public void onConnectionStateChanged(ConnectionState state, String detail) {
+                            states.add(state);
+                        }
+                    });
+            p.start();
+            own.restart();
+            await().atMost(WAIT).until(() -> states.contains(ConnectionState.RECONNECTING)
+                    && p.metrics().connectionState() == ConnectionState.CONNECTED);
+            assertThat(p.state()).isEqualTo(PipelineState.RUNNING);
+        } finally {
+            own.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.1", "5.0"})
+    void close_afterTheDrainPausedTheTransport_returnsPromptly(String version) {
+        // the drain pauses the transport (reads held); the disconnect must still see the broker close the connection
+        SyncPipeline p = pipeline(MqttTransport.builder().endpoint("127.0.0.1:" + broker.port())
+                .protocolVersion(version).clientId("it-close").subscribe("close/#").build(), new FakeSink());
+        p.start();
+        long t0 = System.nanoTime();
+        p.close();
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("close() in ms").isLessThan(2_000);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.1", "3.1.1", "5.0"})
     void brokerRestartedWithoutPersistence_sessionLostIsCounted_clientResubscribes(String version) throws Exception {
         Mosquitto own = Mosquitto.builder(Files.createDirectories(shared.resolve("no-persistence-" + version)))
                 .persistence(false).start();

@@ -300,6 +300,10 @@ public final class HiveMqSession extends SessionBase {
             return;
         }
         closing = true;
+        // the engine pauses the transport to drain before it closes it, so reads may be held: the client completes
+        // the disconnect only when it reads that the broker closed the connection (else after its own 10 s timeout,
+        // longer than the wait below). What arrives meanwhile is not acknowledged: the broker sends it again
+        holdReads(false);
         try {
             CompletableFuture<Void> done = client != null ? client.disconnect()
                     : CompletableFuture.completedFuture(null);

@@ -88,7 +88,15 @@ interface VersionedClient {
         V5(MqttSettings settings, MqttClientBuilder builder, int receiveMaximum, Deliver deliver) {
             this.settings = settings;
             this.receiveMaximum = receiveMaximum;
-            this.client = builder.useMqttVersion5().buildAsync();
+            var b = builder.useMqttVersion5();
+            if (settings.username() != null) {
+                // on the client, not the CONNECT: the client's automatic reconnect reuses only what the client holds
+                // (a CONNECT's credentials are not sent again: hivemq-mqtt-client#574)
+                var auth = Mqtt5SimpleAuth.builder().username(settings.username());
+                b.simpleAuth(settings.password() == null ? auth.build()
+                        : auth.password(settings.password().reveal().getBytes(StandardCharsets.UTF_8)).build());
+            }
+            this.client = b.buildAsync();
             client.publishes(MqttGlobalPublishFilter.ALL, p -> deliver.accept(p.getTopic().toString(),
                     p.getQos().getCode(), p.getPayloadAsBytes(), p::acknowledge), Runnable::run, true);
         }
@@ -100,11 +108,6 @@ interface VersionedClient {
                     .cleanStart(settings.cleanSession())
                     .sessionExpiryInterval(settings.cleanSession() ? 0 : settings.sessionExpiry().getSeconds())
                     .restrictions().receiveMaximum(receiveMaximum).applyRestrictions();
-            if (settings.username() != null) {
-                var auth = Mqtt5SimpleAuth.builder().username(settings.username());
-                b.simpleAuth(settings.password() == null ? auth.build()
-                        : auth.password(settings.password().reveal().getBytes(StandardCharsets.UTF_8)).build());
-            }
             return client.connect(b.build());
         }
 
@@ -142,7 +145,14 @@ interface VersionedClient {
 
         V3(MqttSettings settings, MqttClientBuilder builder, Deliver deliver) {
             this.settings = settings;
-            this.client = builder.useMqttVersion3().buildAsync();
+            var b = builder.useMqttVersion3();
+            if (settings.username() != null) {
+                // on the client, not the CONNECT, so that the automatic reconnect sends them too (see V5)
+                var auth = Mqtt3SimpleAuth.builder().username(settings.username());
+                b.simpleAuth(settings.password() == null ? auth.build()
+                        : auth.password(settings.password().reveal().getBytes(StandardCharsets.UTF_8)).build());
+            }
+            this.client = b.buildAsync();
             client.publishes(MqttGlobalPublishFilter.ALL, p -> deliver.accept(p.getTopic().toString(),
                     p.getQos().getCode(), p.getPayloadAsBytes(), p::acknowledge), Runnable::run, true);
         }
@@ -152,11 +162,6 @@ interface VersionedClient {
             var connect = client.connectWith()
                     .keepAlive((int) settings.keepAlive().getSeconds())
                     .cleanSession(settings.cleanSession());
-            if (settings.username() != null) {
-                var auth = Mqtt3SimpleAuth.builder().username(settings.username());
-                connect.simpleAuth(settings.password() == null ? auth.build()
-                        : auth.password(settings.password().reveal().getBytes(StandardCharsets.UTF_8)).build());
-            }
             return connect.send();
         }
 

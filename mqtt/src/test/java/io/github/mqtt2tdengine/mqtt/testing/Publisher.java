@@ -7,11 +7,17 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
-/** A separate MQTT 5 client that publishes test messages: {"id":..,"seq":..,"ts":..}. */
+/**
+ * A separate MQTT client that publishes test messages: {"id":..,"seq":..,"ts":..}. It speaks MQTT 5 by default, or
+ * MQTT 3.1.1 for brokers that speak nothing newer (RabbitMQ 3.10).
+ */
 public final class Publisher implements AutoCloseable {
     public static final long BASE_TS = 1_764_000_000_000L;
     private final Mqtt5BlockingClient client;
+    private final Mqtt3BlockingClient client3;
     private final int port;
+    private final String user;
+    private final String password;
 
     public Publisher(int port) {
         this(port, null, null);
@@ -19,17 +25,41 @@ public final class Publisher implements AutoCloseable {
 
     /** A publisher that logs in with the given user and password (both null: anonymous). */
     public Publisher(int port, String user, String password) {
+        this(port, user, password, false);
+    }
+
+    /**
+     * A publisher that logs in with the given user and password (both null: anonymous), over MQTT 3.1.1 when
+     * {@code mqtt3} is true, otherwise over MQTT 5.
+     */
+    public Publisher(int port, String user, String password, boolean mqtt3) {
         this.port = port;
-        client = MqttClient.builder().useMqttVersion5().identifier("test-publisher-" + System.nanoTime())
+        this.user = user;
+        this.password = password;
+        String id = "test-publisher-" + System.nanoTime();
+        if (mqtt3) {
+            client = null;
+            // credentials on the client, not the CONNECT: its automatic reconnect sends only the client's
+            var b3 = MqttClient.builder().useMqttVersion3().identifier(id).serverHost("127.0.0.1").serverPort(port)
+                    .automaticReconnect().initialDelay(50, TimeUnit.MILLISECONDS).maxDelay(500, TimeUnit.MILLISECONDS)
+                    .applyAutomaticReconnect();
+            if (user != null) {
+                b3.simpleAuth().username(user).password(password.getBytes(StandardCharsets.UTF_8)).applySimpleAuth();
+            }
+            client3 = b3.buildBlocking();
+            client3.connect();
+            return;
+        }
+        client3 = null;
+        var b5 = MqttClient.builder().useMqttVersion5().identifier(id)
                 .serverHost("127.0.0.1").serverPort(port)
                 .automaticReconnect().initialDelay(50, TimeUnit.MILLISECONDS).maxDelay(500, TimeUnit.MILLISECONDS)
-                .applyAutomaticReconnect().buildBlocking();
-        if (user == null) {
-            client.connect();
-        } else {
-            client.connectWith().simpleAuth().username(user).password(password.getBytes(StandardCharsets.UTF_8))
-                    .applySimpleAuth().send();
+                .applyAutomaticReconnect();
+        if (user != null) {
+            b5.simpleAuth().username(user).password(password.getBytes(StandardCharsets.UTF_8)).applySimpleAuth();
         }
+        client = b5.buildBlocking();
+        client.connect();
     }
 
     public static String payload(int seq, int devices) {
@@ -37,6 +67,11 @@ public final class Publisher implements AutoCloseable {
     }
 
     public void publish(String topic, String payload, int qos) {
+        if (client3 != null) {
+            client3.publishWith().topic(topic).qos(MqttQos.fromCode(qos))
+                    .payload(payload.getBytes(StandardCharsets.UTF_8)).send();
+            return;
+        }
         client.publishWith().topic(topic).qos(MqttQos.fromCode(qos)).payload(payload.getBytes(StandardCharsets.UTF_8))
                 .send();
     }
@@ -67,7 +102,12 @@ public final class Publisher implements AutoCloseable {
     public void subscribeSession(String clientId, String filter) {
         Mqtt3BlockingClient c = MqttClient.builder().useMqttVersion3().identifier(clientId).serverHost("127.0.0.1")
                 .serverPort(port).buildBlocking();
-        c.connectWith().cleanSession(false).send();
+        if (user == null) {
+            c.connectWith().cleanSession(false).send();
+        } else {
+            c.connectWith().cleanSession(false).simpleAuth().username(user)
+                    .password(password.getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send();
+        }
         c.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send();
         c.disconnect();
     }
@@ -75,7 +115,11 @@ public final class Publisher implements AutoCloseable {
     @Override
     public void close() {
         try {
-            client.disconnect();
+            if (client3 != null) {
+                client3.disconnect();
+            } else {
+                client.disconnect();
+            }
         } catch (RuntimeException ignored) {
             // already gone
         }

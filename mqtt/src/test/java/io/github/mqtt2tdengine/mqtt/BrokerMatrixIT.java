@@ -388,6 +388,34 @@ class BrokerMatrixIT {
         assertThat(states.subList(states.indexOf(ConnectionState.RECONNECTING), states.size()))
                 .contains(ConnectionState.CONNECTED);
         assertThat(p.state()).isEqualTo(PipelineState.RUNNING);
+        // a broker that forgets sessions says so in its CONNACK (sessionPresent=false): counted, logged at WARN
+        assertThat(p.metrics().sessionsLost()).as("sessions the broker did not keep across its restart")
+                .isEqualTo(b.sessionsSurviveRestart() ? 0 : 1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokers")
+    void redelivery_unacknowledgedAtABrokerRestart_sentAgainWithTheDupFlag_andCounted(String name) throws Exception {
+        TestBroker b = broker(name);
+        assumeTrue(b.sessionsSurviveRestart(), name + " does not keep persistent sessions across its restart, so "
+                + "it has nothing to send again (ejabberd_brokerRestart_dropsPersistentSessionsAndTheirQueuedMessages)");
+        FakeSink sink = sink().block();
+        SyncPipeline p = pipeline(b.transport().clientId(id(name, "dup")).cleanSession(false).subscribe("dup/#")
+                .reconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500)).build(), sink);
+        p.start();
+        try (Publisher pub = b.publisher()) {
+            pub.publishRange("dup/m", 0, 20, 1, 5);
+        }
+        await().atMost(WAIT).until(() -> p.metrics().received() >= Math.min(20, WINDOWS.get(name)));
+        long before = p.metrics().received();
+        assertThat(p.metrics().redelivered()).isZero();
+        b.restart();
+        // what was delivered and not acknowledged comes again on the new connection, marked DUP
+        await().atMost(WAIT).until(() -> p.metrics().redelivered() >= 1);
+        assertThat(p.metrics().redelivered()).as("redelivered of %d unacknowledged", before).isLessThanOrEqualTo(before);
+        sink.unblock();
+        await().atMost(WAIT).until(() -> seqs(sink).containsAll(range(0, 20)));
+        assertThat(seqs(sink)).isEqualTo(range(0, 20));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -40,13 +40,26 @@ public final class DemoBroker implements AutoCloseable {
      *     is fixed at 50 unacknowledged messages per client, whatever the client's receive maximum)
      */
     public DemoBroker(int maxInflightMessages) {
+        this(maxInflightMessages, false);
+    }
+
+    /**
+     * Starts HiveMQ CE embedded in this process, even where mosquitto is installed.
+     *
+     * @return the broker
+     */
+    public static DemoBroker hiveMq() {
+        return new DemoBroker(1000, true);
+    }
+
+    private DemoBroker(int maxInflightMessages, boolean hiveMqOnly) {
         this.maxInflightMessages = maxInflightMessages;
         try {
             dir = Files.createTempDirectory("mqtt2td-demo-broker");
             try (ServerSocket s = new ServerSocket(0)) {
                 port = s.getLocalPort();
             }
-            Path binary = findMosquitto();
+            Path binary = hiveMqOnly ? null : findMosquitto();
             if (binary != null) {
                 startMosquitto(binary);
                 name = "mosquitto (" + binary + ")";

@@ -1,5 +1,7 @@
 package io.github.mqtt2tdengine.mqtt;
 
+import static io.github.mqtt2tdengine.mqtt.testing.Seqs.range;
+import static io.github.mqtt2tdengine.mqtt.testing.Seqs.seqs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -33,7 +35,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -193,18 +194,6 @@ class BrokerMatrixIT {
 
     private SyncPipeline pipeline(MqttTransport transport, FakeSink sink, PipelineListener... listeners) {
         return pipeline(transport, sink, 1_000, listeners);
-    }
-
-    private static Set<Long> seqs(FakeSink sink) {
-        return sink.rows().stream().map(r -> (Long) r.column("seq")).collect(Collectors.toCollection(TreeSet::new));
-    }
-
-    private static Set<Long> range(int from, int to) {
-        Set<Long> s = new TreeSet<>();
-        for (long i = from; i < to; i++) {
-            s.add(i);
-        }
-        return s;
     }
 
     /** A client identifier unique to the broker and the case, at most 23 characters (MQTT 3.1's limit). */

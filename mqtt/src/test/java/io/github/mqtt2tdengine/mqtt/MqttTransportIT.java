@@ -1,5 +1,7 @@
 package io.github.mqtt2tdengine.mqtt;
 
+import static io.github.mqtt2tdengine.mqtt.testing.Seqs.range;
+import static io.github.mqtt2tdengine.mqtt.testing.Seqs.seqs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -26,7 +28,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,18 +90,6 @@ class MqttTransportIT {
         SyncPipeline p = b.build();
         pipelines.add(p);
         return p;
-    }
-
-    private static Set<Long> seqs(FakeSink sink) {
-        return sink.rows().stream().map(r -> (Long) r.column("seq")).collect(Collectors.toCollection(TreeSet::new));
-    }
-
-    private static Set<Long> range(int from, int to) {
-        Set<Long> s = new TreeSet<>();
-        for (long i = from; i < to; i++) {
-            s.add(i);
-        }
-        return s;
     }
 
     @ParameterizedTest

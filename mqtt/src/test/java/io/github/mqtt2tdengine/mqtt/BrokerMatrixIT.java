@@ -18,10 +18,6 @@ import io.github.mqtt2tdengine.mqtt.testing.Publisher;
 import io.github.mqtt2tdengine.mqtt.testing.RabbitMq;
 import io.github.mqtt2tdengine.mqtt.testing.TestBroker;
 import io.github.mqtt2tdengine.mqtt.testing.TestCerts;
-import io.github.mqtt2tdengine.payload.ColumnType;
-import io.github.mqtt2tdengine.payload.FieldTarget;
-import io.github.mqtt2tdengine.payload.PayloadSpec;
-import io.github.mqtt2tdengine.payload.TimestampUnit;
 import io.github.mqtt2tdengine.spi.ConnectionState;
 import io.github.mqtt2tdengine.spi.FakeSink;
 import io.github.mqtt2tdengine.spi.Row;
@@ -169,19 +165,9 @@ class BrokerMatrixIT {
         return b;
     }
 
-    private static PayloadSpec spec() {
-        return PayloadSpec.json()
-                .timestamp("$.ts", TimestampUnit.MILLISECONDS)
-                .tag("id", "$.id", ColumnType.INT)
-                .column("seq", "$.seq", ColumnType.BIGINT)
-                .topic(FieldTarget.COLUMN)
-                .qos(FieldTarget.COLUMN)
-                .build();
-    }
-
     private SyncPipeline pipeline(MqttTransport transport, FakeSink sink, int maxInFlight,
             PipelineListener... listeners) {
-        SyncPipeline.Builder b = SyncPipeline.builder().name("matrix").source(transport).sink(sink).payload(spec())
+        SyncPipeline.Builder b = SyncPipeline.builder().name("matrix").source(transport).sink(sink).payload(Publisher.spec())
                 .superTable("meters").subTableTemplate("d{id}").batching(200, Duration.ofMillis(2))
                 .maxInFlight(maxInFlight);
         for (PipelineListener l : listeners) {

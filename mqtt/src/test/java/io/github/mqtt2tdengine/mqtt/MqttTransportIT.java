@@ -13,10 +13,6 @@ import io.github.mqtt2tdengine.errors.TransportException;
 import io.github.mqtt2tdengine.mqtt.testing.Mosquitto;
 import io.github.mqtt2tdengine.mqtt.testing.Publisher;
 import io.github.mqtt2tdengine.mqtt.testing.TestCerts;
-import io.github.mqtt2tdengine.payload.ColumnType;
-import io.github.mqtt2tdengine.payload.FieldTarget;
-import io.github.mqtt2tdengine.payload.PayloadSpec;
-import io.github.mqtt2tdengine.payload.TimestampUnit;
 import io.github.mqtt2tdengine.spi.ConnectionState;
 import io.github.mqtt2tdengine.spi.FakeSink;
 import io.github.mqtt2tdengine.spi.Row;
@@ -71,18 +67,8 @@ class MqttTransportIT {
         pipelines.forEach(SyncPipeline::close);
     }
 
-    private static PayloadSpec spec() {
-        return PayloadSpec.json()
-                .timestamp("$.ts", TimestampUnit.MILLISECONDS)
-                .tag("id", "$.id", ColumnType.INT)
-                .column("seq", "$.seq", ColumnType.BIGINT)
-                .topic(FieldTarget.COLUMN)
-                .qos(FieldTarget.COLUMN)
-                .build();
-    }
-
     private SyncPipeline pipeline(MqttTransport transport, FakeSink sink, PipelineListener... listeners) {
-        SyncPipeline.Builder b = SyncPipeline.builder().name("it").source(transport).sink(sink).payload(spec())
+        SyncPipeline.Builder b = SyncPipeline.builder().name("it").source(transport).sink(sink).payload(Publisher.spec())
                 .superTable("meters").subTableTemplate("d{id}").batching(200, Duration.ofMillis(20));
         for (PipelineListener l : listeners) {
             b.listener(l);
@@ -445,7 +431,7 @@ class MqttTransportIT {
             FakeSink sink = new FakeSink().block();
             SyncPipeline p = SyncPipeline.builder().name("flow").source(MqttTransport.builder()
                     .endpoint("127.0.0.1:" + own.port()).clientId("it-flow").subscribe("flow/#").build())
-                    .sink(sink).payload(spec()).superTable("meters").subTableTemplate("d{id}")
+                    .sink(sink).payload(Publisher.spec()).superTable("meters").subTableTemplate("d{id}")
                     .batching(5, Duration.ofMillis(5)).maxInFlight(20).build();
             pipelines.add(p);
             p.start();
@@ -471,7 +457,7 @@ class MqttTransportIT {
             SyncPipeline p = SyncPipeline.builder().name("rm").source(MqttTransport.builder()
                     .endpoint("127.0.0.1:" + own.port()).clientId("it-rm").subscribe("rm/#")
                     .receiveMaximumFromPipeline().build())
-                    .sink(sink).payload(spec()).superTable("meters").subTableTemplate("d{id}")
+                    .sink(sink).payload(Publisher.spec()).superTable("meters").subTableTemplate("d{id}")
                     .batching(5, Duration.ofMillis(5)).maxInFlight(15).build();
             pipelines.add(p);
             p.start();
@@ -504,7 +490,7 @@ class MqttTransportIT {
             SyncPipeline p = SyncPipeline.builder().name("hold").source(MqttTransport.builder()
                     .endpoint("127.0.0.1:" + own.port()).protocolVersion(version).clientId("it-hold")
                     .subscribe("hold/#").build())
-                    .sink(sink).payload(spec()).superTable("meters").subTableTemplate("d{id}")
+                    .sink(sink).payload(Publisher.spec()).superTable("meters").subTableTemplate("d{id}")
                     .batching(50, Duration.ofMillis(5)).maxInFlight(200).build();
             pipelines.add(p);
             p.start();
@@ -536,7 +522,7 @@ class MqttTransportIT {
                     .endpoint("127.0.0.1:" + own.port()).clientId("it-long").cleanSession(false).subscribe("long/#")
                     .keepAlive(Duration.ofSeconds(1)).reconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500))
                     .build())
-                    .sink(sink).payload(spec()).superTable("meters").subTableTemplate("d{id}")
+                    .sink(sink).payload(Publisher.spec()).superTable("meters").subTableTemplate("d{id}")
                     .batching(50, Duration.ofMillis(5)).maxInFlight(100)
                     .listener(new PipelineListener() {
                         @Override
@@ -584,7 +570,7 @@ class MqttTransportIT {
             SyncPipeline p = SyncPipeline.builder().name("startpause").source(MqttTransport.builder()
                     .endpoint("127.0.0.1:" + own.port()).protocolVersion(version).clientId(id).cleanSession(false)
                     .subscribe(topic + "/#").connectTimeout(Duration.ofSeconds(2)).build())
-                    .sink(sink).payload(spec()).superTable("meters").subTableTemplate("d{id}")
+                    .sink(sink).payload(Publisher.spec()).superTable("meters").subTableTemplate("d{id}")
                     .batching(50, Duration.ofMillis(5)).maxInFlight(100).build();
             pipelines.add(p);
             p.start();
@@ -617,7 +603,7 @@ class MqttTransportIT {
         FakeSink sink = new FakeSink().block();
         SyncPipeline p = SyncPipeline.builder().name("qos0").source(MqttTransport.builder()
                 .endpoint("127.0.0.1:" + broker.port()).clientId("it-qos0").subscribe("q0/#", 0).build())
-                .sink(sink).payload(spec()).superTable("meters").subTableTemplate("d{id}")
+                .sink(sink).payload(Publisher.spec()).superTable("meters").subTableTemplate("d{id}")
                 .batching(5, Duration.ofMillis(5)).maxInFlight(10).build();
         pipelines.add(p);
         p.start();

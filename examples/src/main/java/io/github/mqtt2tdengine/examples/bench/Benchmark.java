@@ -470,7 +470,8 @@ public final class Benchmark {
         return b > 0 ? String.format(Locale.ROOT, "%.2f", a / b) : "";
     }
 
-    private static Double median(double[] values) {
+    /** The median of the values (not changed). */
+    static Double median(double[] values) {
         double[] v = values.clone();
         Arrays.sort(v);
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;

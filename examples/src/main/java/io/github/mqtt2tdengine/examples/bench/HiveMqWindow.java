@@ -71,18 +71,14 @@ public final class HiveMqWindow {
                 }
             }
         }
-        double reference = median(rates.get("bare, ack at once"));
+        double reference = Benchmark.median(rates.get("bare, ack at once").stream().mapToDouble(Double::doubleValue).toArray());
         System.out.println("| consumer | msgs/s (median) | ÷ bare, ack at once | peak in flight |");
         System.out.println("|---|---|---|---|");
-        rates.forEach((mode, list) -> System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %d |%n", mode, median(list),
-                median(list) / reference, peaks.get(mode)));
+        rates.forEach((mode, list) -> {
+            double m = Benchmark.median(list.stream().mapToDouble(Double::doubleValue).toArray());
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %d |%n", mode, m, m / reference, peaks.get(mode));
+        });
         System.exit(0);
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> s = new ArrayList<>(values);
-        s.sort(null);
-        return s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
     }
 
     /**

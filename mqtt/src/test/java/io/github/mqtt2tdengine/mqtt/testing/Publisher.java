@@ -4,6 +4,10 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import io.github.mqtt2tdengine.payload.ColumnType;
+import io.github.mqtt2tdengine.payload.FieldTarget;
+import io.github.mqtt2tdengine.payload.PayloadSpec;
+import io.github.mqtt2tdengine.payload.TimestampUnit;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
@@ -60,6 +64,17 @@ public final class Publisher implements AutoCloseable {
         }
         client = b5.buildBlocking();
         client.connect();
+    }
+
+    /** The mapping of {@link #payload}: message time as primary key, tag id, column seq, topic and QoS columns. */
+    public static PayloadSpec spec() {
+        return PayloadSpec.json()
+                .timestamp("$.ts", TimestampUnit.MILLISECONDS)
+                .tag("id", "$.id", ColumnType.INT)
+                .column("seq", "$.seq", ColumnType.BIGINT)
+                .topic(FieldTarget.COLUMN)
+                .qos(FieldTarget.COLUMN)
+                .build();
     }
 
     public static String payload(int seq, int devices) {

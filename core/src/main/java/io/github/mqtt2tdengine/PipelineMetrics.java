@@ -56,6 +56,10 @@ import java.util.Optional;
  *     usually because the connection dropped); they are written again, which TDengine absorbs (same primary key)
  * @param sessionsLost reconnects after which the broker said it had not kept the persistent session
  *     ({@code sessionPresent=false}): what it held for the client while it was away is gone (each logged at WARN)
+ * @param deadLetterDestinations per dead-letter destination (by its name: {@code logging}, {@code tdengine},
+ *     {@code mqtt}, {@code file}, ...), the dead letters stored, the failed attempts, those pending and whether it is
+ *     failing now; a destination that keeps failing holds its messages unacknowledged and, at {@code maxInFlight},
+ *     pauses intake
  * @since 0.1.0
  */
 public record PipelineMetrics(PipelineState state, long received, long rowsMapped, long rowsFiltered, long rowsWritten,
@@ -64,7 +68,7 @@ public record PipelineMetrics(PipelineState state, long received, long rowsMappe
         long timestampCollisions, long ignoredWhileClosing, long droppedByTransport, ConnectionState connectionState,
         String lastError, Map<String, Long> fieldsNotFound, LatencySummary commitLatency, LatencySummary dataLag,
         Duration oldestUnacked, long reconnects, boolean paused, Map<String, Long> messagesByRoute, long redelivered,
-        long sessionsLost) {
+        long sessionsLost, Map<String, DeadLetterDestinationMetrics> deadLetterDestinations) {
 
     /**
      * Creates a snapshot (the maps are copied); each parameter is the component of the same name.
@@ -97,8 +101,10 @@ public record PipelineMetrics(PipelineState state, long received, long rowsMappe
      * @param messagesByRoute see {@link #messagesByRoute()}
      * @param redelivered see {@link #redelivered()}
      * @param sessionsLost see {@link #sessionsLost()}
+     * @param deadLetterDestinations see {@link #deadLetterDestinations()}
      */
     public PipelineMetrics {
+        deadLetterDestinations = Collections.unmodifiableMap(new LinkedHashMap<>(deadLetterDestinations));
         deadLettersByReason = Map.copyOf(deadLettersByReason);
         fieldsNotFound = Map.copyOf(fieldsNotFound);
         messagesByRoute = Collections.unmodifiableMap(new LinkedHashMap<>(messagesByRoute));
@@ -148,7 +154,7 @@ public record PipelineMetrics(PipelineState state, long received, long rowsMappe
         this(state, received, rowsMapped, rowsFiltered, rowsWritten, batches, retries, stalledWrites, writeStalledMillis,
                 deadLetters, deadLettersByReason, acked, inFlight, peakInFlight, timestampCollisions,
                 ignoredWhileClosing, droppedByTransport, connectionState, lastError, fieldsNotFound, commitLatency,
-                dataLag, oldestUnacked, reconnects, paused, messagesByRoute, 0, 0);
+                dataLag, oldestUnacked, reconnects, paused, messagesByRoute, 0, 0, Map.of());
     }
 
     /**

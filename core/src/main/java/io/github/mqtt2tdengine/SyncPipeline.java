@@ -178,7 +178,7 @@ public interface SyncPipeline extends AutoCloseable {
         private int maxRetries = -1; // retryForever()
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Duration stallWarning = DEFAULT_STALL_WARNING;
-        private DeadLetterHandler deadLetterHandler = DeadLetterHandler.logging();
+        private final List<DeadLetterHandler> deadLetterHandlers = new ArrayList<>(List.of(DeadLetterHandler.logging()));
         private BadMessagePolicy badMessagePolicy = BadMessagePolicy.DEAD_LETTER;
         private final List<PipelineListener> listeners = new ArrayList<>();
 
@@ -459,13 +459,31 @@ public interface SyncPipeline extends AutoCloseable {
         }
 
         /**
-         * Sets where messages that cannot be mapped or written go; default {@link DeadLetterHandler#logging()}.
+         * Sets where messages that cannot be mapped or written are kept, replacing any destination set before; default
+         * {@link DeadLetterHandler#logging()} (one WARN line, nothing kept). A dead-lettered message is acknowledged
+         * only after the destination stored it; a destination that throws is retried with the retry back-off while the
+         * message holds its place in flight (see {@link DeadLetterHandler}).
          *
-         * @param handler the handler
+         * @param handler the destination
          * @return this builder
          */
         public Builder deadLetterHandler(DeadLetterHandler handler) {
-            this.deadLetterHandler = Objects.requireNonNull(handler, "deadLetterHandler must not be null");
+            Objects.requireNonNull(handler, "deadLetterHandler must not be null");
+            deadLetterHandlers.clear();
+            deadLetterHandlers.add(handler);
+            return this;
+        }
+
+        /**
+         * Adds a dead-letter destination beside those set before (the default {@link DeadLetterHandler#logging()}
+         * stays unless {@link #deadLetterHandler} replaced it): each dead letter goes to every destination, and its
+         * message is acknowledged once all of them stored it.
+         *
+         * @param handler the destination to add
+         * @return this builder
+         */
+        public Builder addDeadLetterHandler(DeadLetterHandler handler) {
+            deadLetterHandlers.add(Objects.requireNonNull(handler, "deadLetterHandler must not be null"));
             return this;
         }
 
@@ -527,7 +545,7 @@ public interface SyncPipeline extends AutoCloseable {
                     .router(router).batchMaxRows(batchMaxRows).batchGrowth(batchGrowth).batchMaxAge(batchMaxAge)
                     .batchIdle(batchIdle).maxInFlight(maxInFlight).writers(writers)
                     .retryInitialBackoff(retryInitialBackoff).retryMaxBackoff(retryMaxBackoff).maxRetries(maxRetries)
-                    .shutdownTimeout(shutdownTimeout).stallWarning(stallWarning).deadLetterHandler(deadLetterHandler)
+                    .shutdownTimeout(shutdownTimeout).stallWarning(stallWarning).deadLetterHandlers(deadLetterHandlers)
                     .badMessagePolicy(badMessagePolicy).listeners(listeners).build());
         }
 

@@ -310,13 +310,91 @@ class SyncPipelineTest {
     }
 
     @Test
-    void deadLetterHandler_throwing_isLoggedAndMessageStillAcked() {
+    void deadLetterHandler_throwing_messageHoldsItsPlaceUntilStored_thenAckedOnce() {
+        AtomicBoolean down = new AtomicBoolean(true);
+        List<DeadLetter> stored = new CopyOnWriteArrayList<>();
         started(builder().deadLetterHandler(d -> {
-            throw new IllegalStateException("dlq down");
+            if (down.get()) {
+                throw new IllegalStateException("dlq down");
+            }
+            stored.add(d);
         }));
         FakeMessage bad = transport.publish("plant/1", "garbage");
-        await().atMost(WAIT).until(bad::acked);
+        FakeMessage good = transport.publish("plant/1", "{\"id\":1,\"v\":1}");
+
+        await().atMost(WAIT).until(good::acked);
+        await().atMost(WAIT).until(() -> pipeline.metrics().deadLetterDestinations().get("custom").failures() >= 3);
+        assertThat(bad.acked()).isFalse();
+        assertThat(pipeline.metrics().inFlight()).isEqualTo(1);
+        assertThat(pipeline.metrics().deadLetterDestinations().get("custom"))
+                .satisfies(m -> {
+                    assertThat(m.failing()).isTrue();
+                    assertThat(m.pending()).isEqualTo(1);
+                    assertThat(m.stored()).isZero();
+                    assertThat(m.lastError()).isEqualTo("dlq down");
+                });
         assertThat(pipeline.state()).isEqualTo(PipelineState.RUNNING);
+
+        down.set(false);
+        await().atMost(WAIT).until(bad::acked);
+        assertThat(stored).singleElement().satisfies(d -> assertThat(d.payload()).isEqualTo("garbage".getBytes()));
+        assertThat(bad.ackCount()).isEqualTo(1);
+        assertThat(pipeline.metrics().deadLetterDestinations().get("custom"))
+                .isEqualTo(new DeadLetterDestinationMetrics(1, pipeline.metrics().deadLetterDestinations().get("custom")
+                        .failures(), 0, false, "dlq down"));
+    }
+
+    @Test
+    void deadLetterDestinationDown_floodOfBadMessages_pausesTheTransportAtMaxInFlight_thenAllComplete() {
+        AtomicBoolean down = new AtomicBoolean(true);
+        started(builder().maxInFlight(50).deadLetterHandler(d -> {
+            if (down.get()) {
+                throw new IllegalStateException("dlq down");
+            }
+        }));
+        List<FakeMessage> sent = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            sent.add(transport.publish("plant/1", "bad " + i));
+        }
+        await().atMost(WAIT).until(transport::paused);
+        assertThat(sent).noneMatch(FakeMessage::acked);
+        assertThat(pipeline.metrics().inFlight()).isEqualTo(50);
+
+        down.set(false);
+        await().atMost(WAIT).until(() -> sent.stream().allMatch(FakeMessage::acked));
+        await().atMost(WAIT).until(() -> !transport.paused());
+        assertThat(pipeline.metrics().deadLetters()).isEqualTo(50);
+        assertThat(sent).allMatch(m -> m.ackCount() == 1);
+    }
+
+    @Test
+    void deadLetters_toSeveralDestinations_oneFailing_theOtherIsNotCalledAgain() {
+        AtomicBoolean down = new AtomicBoolean(true);
+        List<DeadLetter> first = new CopyOnWriteArrayList<>();
+        List<DeadLetter> second = new CopyOnWriteArrayList<>();
+        started(builder().deadLetterHandler(first::add).addDeadLetterHandler(new DeadLetterHandler() {
+            @Override
+            public void handle(DeadLetter d) {
+                if (down.get()) {
+                    throw new IllegalStateException("second down");
+                }
+                second.add(d);
+            }
+
+            @Override
+            public String destination() {
+                return "second";
+            }
+        }));
+        FakeMessage bad = transport.publish("plant/1", "garbage");
+        await().atMost(WAIT).until(() -> pipeline.metrics().deadLetterDestinations().get("second").failures() >= 2);
+        assertThat(bad.acked()).isFalse();
+
+        down.set(false);
+        await().atMost(WAIT).until(bad::acked);
+        assertThat(first).hasSize(1);
+        assertThat(second).hasSize(1);
+        assertThat(pipeline.metrics().deadLetterDestinations().keySet()).containsExactly("custom", "second");
     }
 
     @Test

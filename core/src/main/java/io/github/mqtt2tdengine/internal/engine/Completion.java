@@ -2,7 +2,6 @@ package io.github.mqtt2tdengine.internal.engine;
 
 import io.github.mqtt2tdengine.BadMessagePolicy;
 import io.github.mqtt2tdengine.DeadLetter;
-import io.github.mqtt2tdengine.DeadLetterHandler;
 import io.github.mqtt2tdengine.errors.DeadLetterReason;
 import io.github.mqtt2tdengine.errors.PayloadException;
 import io.github.mqtt2tdengine.spi.InboundMessage;
@@ -12,18 +11,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Completion: what happens to a message once its rows are done. A message whose rows were all committed is
- * acknowledged; one the sink rejected rows of, or that could not be mapped, goes to the dead-letter handler (and is
- * then acknowledged) or, under {@link BadMessagePolicy#FAIL}, fails the pipeline. Nothing is acknowledged once the
- * pipeline failed. Called on writer threads, and on transport threads for messages without rows (and for bad ones
- * under policy FAIL). It reads the phase (no acknowledgement once FAILED) and counts messages out of flight through
- * {@link FlowControl#leave()}. Not API.
+ * acknowledged; one the sink rejected rows of, or that could not be mapped, becomes a dead letter, which its writer
+ * stores at the dead-letter destinations before it is acknowledged ({@link #stored}) or, under
+ * {@link BadMessagePolicy#FAIL}, fails the pipeline. Nothing is acknowledged once the pipeline failed. Called on
+ * writer threads, and on transport threads for messages without rows (and for bad ones under policy FAIL). It reads
+ * the phase (no acknowledgement once FAILED) and counts messages out of flight through {@link FlowControl#leave()}.
+ * Not API.
  */
 final class Completion {
     private static final Logger LOG = LoggerFactory.getLogger(Completion.class);
 
     private final String name;
     private final BadMessagePolicy policy;
-    private final DeadLetterHandler handler;
     private final EngineMetrics metrics;
     private final FlowControl flow;
     private final Lifecycle lifecycle;
@@ -33,15 +32,18 @@ final class Completion {
             Consumer<Throwable> fail) {
         this.name = settings.name();
         this.policy = settings.badMessagePolicy();
-        this.handler = settings.deadLetterHandler();
         this.metrics = metrics;
         this.flow = flow;
         this.lifecycle = lifecycle;
         this.fail = fail;
     }
 
-    /** All rows of a message are done: acknowledge it, or dead-letter it when the sink rejected any. */
-    void complete(InFlightMessage m) {
+    /**
+     * All rows of a message are done: acknowledge it, or make it a dead letter when the sink rejected any.
+     *
+     * @return the dead letter to store before the message is acknowledged, or null (acknowledged, or failed)
+     */
+    DeadLetter complete(InFlightMessage m) {
         String rejection = m.rejection();
         if (rejection == null) {
             if (!lifecycle.isFailed()) {
@@ -49,37 +51,36 @@ final class Completion {
                 metrics.commitLatency.record((now - m.intakeNanos) / 1000, now);
             }
             acknowledge(m.message);
-            return;
+            return null;
         }
-        badMessage(m, new PayloadException(DeadLetterReason.SINK_REJECTED, "Pipeline '" + name + "': sink "
+        return deadLetter(m, new PayloadException(DeadLetterReason.SINK_REJECTED, "Pipeline '" + name + "': sink "
                 + "rejected " + m.rejectedRows() + " of " + m.totalRows + " row(s): " + rejection
                 + ", in message on topic '" + m.message.topic() + "'"));
     }
 
     /**
-     * A message that cannot be written: dead-lettered and acknowledged, or, under policy FAIL, the pipeline fails.
+     * A message that cannot be written: counted, and made a dead letter or, under policy FAIL, the pipeline fails.
      *
      * @param m the message
      * @param e why, with its reason
+     * @return the dead letter to store before the message is acknowledged, or null when the pipeline failed
      */
-    void badMessage(InFlightMessage m, PayloadException e) {
+    DeadLetter deadLetter(InFlightMessage m, PayloadException e) {
         metrics.deadLetter(e.reason());
         if (policy == BadMessagePolicy.FAIL) {
             fail.accept(e);
-            return;
+            return null;
         }
         metrics.lastError(e.getMessage());
         InboundMessage msg = m.message;
-        DeadLetter d = new DeadLetter(name, msg.topic(), msg.payload(), msg.qos(), msg.receivedAt(), e.reason(),
+        return new DeadLetter(name, msg.topic(), msg.payload(), msg.qos(), msg.receivedAt(), e.reason(),
                 e.getMessage(), e.getCause());
-        try {
-            handler.handle(d);
-        } catch (RuntimeException ex) {
-            LOG.warn("Pipeline '{}': dead-letter handler threw for message on '{}' ({}); acknowledging it anyway",
-                    name, msg.topic(), e.reason(), ex);
-        }
+    }
+
+    /** Writer thread: every destination stored the dead letter: tell the listeners, acknowledge the message. */
+    void stored(InFlightMessage m, DeadLetter d) {
         lifecycle.notifyListeners(l -> l.onDeadLetter(d));
-        acknowledge(msg);
+        acknowledge(m.message);
     }
 
     /** Acknowledges a message (unless the pipeline failed) and counts it out of flight. */

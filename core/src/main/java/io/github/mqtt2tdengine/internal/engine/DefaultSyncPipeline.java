@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine.internal.engine;
 
+import io.github.mqtt2tdengine.DeadLetter;
 import io.github.mqtt2tdengine.PipelineMetrics;
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.Preview;
@@ -42,6 +43,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
     private final WriterPool writers;
     private final StallWatch stallWatch;
     private final LifecycleRunner runner;
+    private final DeadLetterDestinations deadLetters;
 
     /**
      * Creates the engine from validated settings; no thread starts before {@link #start()}.
@@ -59,16 +61,17 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         Writer[] ws = new Writer[settings.writers()];
         WriterCallbacks callbacks = new Callbacks();
         DeliveryWindow window = new DeliveryWindow(name, settings.batchMaxRows(), settings.writers());
+        this.deadLetters = new DeadLetterDestinations(name, settings.deadLetterHandlers());
         for (int i = 0; i < ws.length; i++) {
             int grown = (int) Math.min((long) settings.batchMaxRows() * settings.batchGrowth(),
                     Math.max(settings.batchMaxRows(), settings.maxInFlight() / (2L * ws.length)));
-            ws[i] = new Writer(settings, i, grown, callbacks, metrics, window);
+            ws[i] = new Writer(settings, i, grown, callbacks, metrics, window, deadLetters);
         }
         this.writers = new WriterPool(ws, threads, settings.sink());
         this.stallWatch = new StallWatch(name, ws, settings.stallWarning(), metrics, lifecycle::notifyListeners,
                 threads);
         this.runner = new LifecycleRunner(settings, lifecycle, threads, flow, completion, writers, stallWatch, metrics,
-                new Context(), this::metrics);
+                new Context(), this::metrics, deadLetters);
     }
 
     @Override
@@ -90,7 +93,7 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         long now = System.nanoTime();
         long oldest = writers.oldestIntakeNanos(now);
         return metrics.snapshot(lifecycle.get(), flow.inFlight(), stallWatch.longestStallMillis(), notFound,
-                flow.isPaused(), Duration.ofNanos(now - oldest));
+                flow.isPaused(), Duration.ofNanos(now - oldest), deadLetters.snapshot());
     }
 
     @Override
@@ -177,13 +180,18 @@ public final class DefaultSyncPipeline implements SyncPipeline {
         }
 
         @Override
-        public void completed(InFlightMessage message) {
-            completion.complete(message);
+        public DeadLetter completed(InFlightMessage message) {
+            return completion.complete(message);
         }
 
         @Override
-        public void unmappable(InFlightMessage message, PayloadException error) {
-            completion.badMessage(message, error);
+        public DeadLetter unmappable(InFlightMessage message, PayloadException error) {
+            return completion.deadLetter(message, error);
+        }
+
+        @Override
+        public void deadLetterStored(InFlightMessage message, DeadLetter deadLetter) {
+            completion.stored(message, deadLetter);
         }
 
         @Override

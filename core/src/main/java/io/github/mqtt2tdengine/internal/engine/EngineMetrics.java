@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine.internal.engine;
 
+import io.github.mqtt2tdengine.DeadLetterDestinationMetrics;
 import io.github.mqtt2tdengine.PipelineMetrics;
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.errors.DeadLetterReason;
@@ -105,7 +106,8 @@ final class EngineMetrics {
     }
 
     PipelineMetrics snapshot(PipelineState state, long inFlight, long writeStalledMillis,
-            Map<String, Long> fieldsNotFound, boolean paused, Duration oldestUnacked) {
+            Map<String, Long> fieldsNotFound, boolean paused, Duration oldestUnacked,
+            Map<String, DeadLetterDestinationMetrics> deadLetterDestinations) {
         Map<String, Long> byRoute = new LinkedHashMap<>();
         for (int i = 0; i < routed.length; i++) {
             byRoute.merge(routes.get(i).topicFilter(), routed[i].sum(), Long::sum);
@@ -124,6 +126,7 @@ final class EngineMetrics {
                 batches.sum(), retries.sum(), stalledWrites.sum(), writeStalledMillis, total, byReason, acked.sum(),
                 inFlight, peakInFlight.get(), collisions.sum(), ignoredWhileClosing.sum(), droppedByTransport.sum(),
                 connectionState, lastError, fieldsNotFound, commitLatency.snapshot(now), dataLag.snapshot(now),
-                oldestUnacked, reconnects.sum(), paused, byRoute, redelivered.sum(), sessionsLost.sum());
+                oldestUnacked, reconnects.sum(), paused, byRoute, redelivered.sum(), sessionsLost.sum(),
+                deadLetterDestinations);
     }
 }

@@ -145,10 +145,10 @@ final class Intake implements TransportContext {
     private void unmappable(InboundMessage message, PayloadException e) {
         InFlightMessage m = new InFlightMessage(message, 0, false);
         if (policy == BadMessagePolicy.FAIL) {
-            completion.badMessage(m, e);
+            completion.deadLetter(m, e);
             return;
         }
-        // dead-lettered on a writer thread: the handler may block, a transport thread must not
+        // dead-lettered on a writer thread: destinations may block, a transport thread must not
         writers[Math.floorMod(message.topic().hashCode(), writers.length)].offer(WorkItem.unmappable(m, e));
     }
 

@@ -39,6 +39,7 @@ final class LifecycleRunner {
     private final EngineThreads threads;
     private final FlowControl flow;
     private final Completion completion;
+    private final DeadLetterDestinations deadLetters;
     private final WriterPool writers;
     private final StallWatch stallWatch;
     private final EngineMetrics metrics;
@@ -51,7 +52,8 @@ final class LifecycleRunner {
 
     LifecycleRunner(PipelineSettings settings, Lifecycle lifecycle, EngineThreads threads, FlowControl flow,
             Completion completion, WriterPool writers, StallWatch stallWatch, EngineMetrics metrics,
-            SinkContext sinkContext, Supplier<PipelineMetrics> summary) {
+            SinkContext sinkContext, Supplier<PipelineMetrics> summary, DeadLetterDestinations deadLetters) {
+        this.deadLetters = deadLetters;
         this.settings = settings;
         this.name = settings.name();
         this.lifecycle = lifecycle;
@@ -165,6 +167,13 @@ final class LifecycleRunner {
         LOG.info("Pipeline '{}' starting: {} mapping(s), {} writer(s), batches of {} rows / {} ms, {} in flight",
                 name, settings.router().mappings().size(), writers.writers().length, settings.batchMaxRows(),
                 settings.batchMaxAge().toMillis(), settings.maxInFlight());
+        if (deadLetters.onlyLogging()) {
+            LOG.info("Pipeline '{}': dead letters are logged at WARN and not kept (DeadLetterHandler.logging()); keep "
+                    + "them in TDengine, an MQTT topic or a file with a dead-letter destination", name);
+        } else {
+            LOG.info("Pipeline '{}': dead letters are kept by {}; a dead-lettered message is acknowledged once stored",
+                    name, deadLetters);
+        }
         TimePrecision precision;
         try {
             precision = writers.open(sinkContext).get();
@@ -273,5 +282,6 @@ final class LifecycleRunner {
         } catch (RuntimeException e) {
             LOG.warn("Pipeline '{}': sink close threw", name, e);
         }
+        deadLetters.close();
     }
 }

@@ -31,7 +31,7 @@ public final class PipelineSettings {
     private final int maxRetries;
     private final Duration shutdownTimeout;
     private final Duration stallWarning;
-    private final DeadLetterHandler deadLetterHandler;
+    private final List<DeadLetterHandler> deadLetterHandlers;
     private final BadMessagePolicy badMessagePolicy;
     private final List<PipelineListener> listeners;
 
@@ -51,7 +51,10 @@ public final class PipelineSettings {
         this.maxRetries = b.maxRetries;
         this.shutdownTimeout = Objects.requireNonNull(b.shutdownTimeout, "shutdownTimeout must be set");
         this.stallWarning = Objects.requireNonNull(b.stallWarning, "stallWarning must be set");
-        this.deadLetterHandler = Objects.requireNonNull(b.deadLetterHandler, "deadLetterHandler must be set");
+        this.deadLetterHandlers = List.copyOf(b.deadLetterHandlers);
+        if (deadLetterHandlers.isEmpty()) {
+            throw new IllegalStateException("at least one dead-letter handler must be set");
+        }
         this.badMessagePolicy = Objects.requireNonNull(b.badMessagePolicy, "badMessagePolicy must be set");
         this.listeners = List.copyOf(b.listeners);
     }
@@ -205,8 +208,8 @@ public final class PipelineSettings {
      *
      * @return where bad messages go
      */
-    public DeadLetterHandler deadLetterHandler() {
-        return deadLetterHandler;
+    public List<DeadLetterHandler> deadLetterHandlers() {
+        return deadLetterHandlers;
     }
 
     /**
@@ -244,7 +247,7 @@ public final class PipelineSettings {
         private int maxRetries;
         private Duration shutdownTimeout;
         private Duration stallWarning;
-        private DeadLetterHandler deadLetterHandler;
+        private List<DeadLetterHandler> deadLetterHandlers = List.of();
         private BadMessagePolicy badMessagePolicy;
         private List<PipelineListener> listeners = List.of();
 
@@ -422,8 +425,8 @@ public final class PipelineSettings {
          * @param value where bad messages go
          * @return this
          */
-        public Builder deadLetterHandler(DeadLetterHandler value) {
-            this.deadLetterHandler = value;
+        public Builder deadLetterHandlers(List<DeadLetterHandler> value) {
+            this.deadLetterHandlers = value;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine.internal.engine;
 
+import io.github.mqtt2tdengine.DeadLetter;
 import io.github.mqtt2tdengine.errors.RetriableSinkException;
 import io.github.mqtt2tdengine.errors.SinkException;
 import io.github.mqtt2tdengine.spi.Row;
@@ -69,6 +70,10 @@ final class Writer implements Runnable {
     private final DeliveryWindow deliveryWindow;
     private final List<Row> rows;
     private final List<InFlightMessage> owners;
+    /** Dead letters of this batch (unmappable messages, and messages the sink rejected rows of), with their owners. */
+    private final List<DeadLetter> dead = new ArrayList<>();
+    private final List<InFlightMessage> deadOwners = new ArrayList<>();
+    private final DeadLetterDestinations destinations;
     private long batchStart;
     /** When intake took the first message of the batch under way ({@link System#nanoTime()}); read by metrics(). */
     private volatile long batchOldestNanos = Long.MAX_VALUE;
@@ -89,8 +94,9 @@ final class Writer implements Runnable {
     private long lastWrittenNanos;
 
     Writer(PipelineSettings settings, int index, int grownRows, WriterCallbacks host, EngineMetrics metrics,
-            DeliveryWindow deliveryWindow) {
+            DeliveryWindow deliveryWindow, DeadLetterDestinations destinations) {
         this.deliveryWindow = deliveryWindow;
+        this.destinations = destinations;
         this.name = settings.name();
         this.index = index;
         this.sink = settings.sink();
@@ -147,8 +153,8 @@ final class Writer implements Runnable {
             loop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            LOG.debug("Pipeline '{}': writer {} interrupted, {} rows left unacknowledged", name, index,
-                    rows.size());
+            LOG.debug("Pipeline '{}': writer {} interrupted, {} rows and {} dead letters left unacknowledged", name,
+                    index, rows.size(), dead.size());
         } catch (RuntimeException | Error e) {
             host.fail(e);
             throw e;
@@ -164,24 +170,24 @@ final class Writer implements Runnable {
             if (phase.writersMustEnd()) {
                 // the close gave up: flush() writes nothing any more, so the rows would keep this loop going (a sink
                 // that swallowed the close's interrupt leaves nothing else to end it)
-                LOG.debug("Pipeline '{}': writer {} stops after the close timed out, {} rows left unacknowledged", name,
-                        index, rows.size());
+                LOG.debug("Pipeline '{}': writer {} stops after the close timed out, {} rows and {} dead letters left "
+                        + "unacknowledged", name, index, rows.size(), dead.size());
                 return;
             }
             long now = System.nanoTime();
-            long wait = rows.isEmpty() ? IDLE_POLL_NANOS
+            long wait = empty() ? IDLE_POLL_NANOS
                     : Math.min(IDLE_POLL_NANOS, Math.max(0, Math.min(batchStart + maxAgeNanos,
                             lastArrival + idleNanos) - now));
-            if (phase.closing() && !rows.isEmpty()) {
+            if (phase.closing() && !empty()) {
                 wait = 0;
             }
             // woken early only for the first item of a batch or for as many items as fill it: under load once per
             // batch, and the idle rule reads the queue's last arrival instead of being woken for each message; with a
             // window learned, also when the in-flight count can reach it (the only writer knows how many items that
             // takes, one of several does not)
-            int wakeAt = rows.isEmpty() ? 1 : Math.max(1, limit - rows.size());
+            int wakeAt = empty() ? 1 : Math.max(1, limit - size());
             int window = deliveryWindow.get();
-            if (!rows.isEmpty()) {
+            if (!empty()) {
                 int bound = window > 0 ? Math.min(window, maxInFlight) : maxInFlight;
                 if (single) {
                     wakeAt = Math.min(wakeAt, Math.max(1, bound - host.inFlight()));
@@ -199,23 +205,33 @@ final class Writer implements Runnable {
                 if (host.phase() == Phase.FAILED) {
                     return;
                 }
-                item = rows.size() < limit ? queue.poll() : null;
+                item = size() < limit ? queue.poll() : null;
             }
-            FlushReason reason = rows.isEmpty() ? null : reason(System.nanoTime());
+            FlushReason reason = empty() ? null : reason(System.nanoTime());
             if (reason != null) {
                 flush(reason);
             }
             // in this order: the phase refuses messages, no transport thread admitted under the earlier phase is
             // still inside intake, and then nothing is queued (so no item reaches a writer that has ended)
-            if (rows.isEmpty() && host.phase().intakeStopped() && host.intakeQuiet() && queue.isEmpty()) {
+            if (empty() && host.phase().intakeStopped() && host.intakeQuiet() && queue.isEmpty()) {
                 return;
             }
         }
     }
 
+    /** Whether this writer holds no rows and no dead letters. */
+    private boolean empty() {
+        return rows.isEmpty() && dead.isEmpty();
+    }
+
+    /** Rows and dead letters held: both count towards the batch size. */
+    private int size() {
+        return rows.size() + dead.size();
+    }
+
     /** Whether (and why) the batch is written now; null to wait for more rows. */
     private FlushReason reason(long now) {
-        if (rows.size() >= limit) {
+        if (size() >= limit) {
             return FlushReason.FULL;
         }
         if (now - batchStart >= maxAgeNanos) {
@@ -248,25 +264,42 @@ final class Writer implements Runnable {
 
     private void handle(WorkItem item) throws InterruptedException {
         if (item.error() != null) {
-            host.unmappable(item.message(), item.error());
+            DeadLetter d = host.unmappable(item.message(), item.error());
+            if (d != null) {
+                startBatchIfEmpty(item.message());
+                addDead(item.message(), d);
+                if (size() >= limit) {
+                    flush(FlushReason.FULL);
+                }
+            }
             return;
         }
         for (Row row : item.rows()) {
             Row r = item.collisions() == WorkItem.Collisions.NONE ? row
                     : collide(row, item.collisions() == WorkItem.Collisions.SHIFT);
-            if (rows.isEmpty()) {
-                batchStart = System.nanoTime();
-                batchOldestNanos = item.message().intakeNanos;
-            }
+            startBatchIfEmpty(item.message());
             rows.add(r);
             owners.add(item.message());
-            if (rows.size() >= limit) {
+            if (size() >= limit) {
                 flush(FlushReason.FULL);
                 if (host.phase() == Phase.FAILED) {
                     return;
                 }
             }
         }
+    }
+
+    private void startBatchIfEmpty(InFlightMessage first) {
+        if (empty()) {
+            batchStart = System.nanoTime();
+            batchOldestNanos = first.intakeNanos;
+        }
+    }
+
+    private void addDead(InFlightMessage owner, DeadLetter d) {
+        dead.add(d);
+        deadOwners.add(owner);
+        destinations.pending(1);
     }
 
     private Row collide(Row row, boolean shift) {
@@ -294,7 +327,18 @@ final class Writer implements Runnable {
     private void flush(FlushReason reason) throws InterruptedException {
         // a full batch with as many rows again waiting is a backlog: let the next batch take more rows per sub-table;
         // a batch written by age, idle time or drain brings the size back
-        limit = rows.size() < limit ? maxRows : queue.size() >= limit ? Math.min(grownRows, limit * 2) : limit;
+        limit = size() < limit ? maxRows : queue.size() >= limit ? Math.min(grownRows, limit * 2) : limit;
+        if (!rows.isEmpty() && !writeRows(reason)) {
+            return;
+        }
+        if (!dead.isEmpty() && !storeDeadLetters()) {
+            return;
+        }
+        batchOldestNanos = Long.MAX_VALUE;
+    }
+
+    /** Writes the batch's rows and acknowledges the messages done; false when the pipeline failed or gave up. */
+    private boolean writeRows(FlushReason reason) throws InterruptedException {
         sequence++;
         DefaultSinkBatch batch = new DefaultSinkBatch(sequence, new ArrayList<>(rows));
         long started = System.nanoTime();
@@ -319,7 +363,7 @@ final class Writer implements Runnable {
             }
         }
         if (!ok) {
-            return;
+            return false;
         }
         if (reason == FlushReason.IDLE) {
             deliveryWindow.stalled(stalledAt);
@@ -340,12 +384,65 @@ final class Writer implements Runnable {
         for (int i = 0; i < n; i++) {
             InFlightMessage owner = owners.get(i);
             if (owner.rowDone(batch.rejection(i))) {
-                host.completed(owner);
+                DeadLetter d = host.completed(owner);
+                if (d != null) {
+                    addDead(owner, d);
+                }
             }
         }
         rows.clear();
         owners.clear();
-        batchOldestNanos = Long.MAX_VALUE;
+        return true;
+    }
+
+    /**
+     * Stores this batch's dead letters at every destination, each retried alone with the sink's back-off until it
+     * succeeds, then acknowledges their messages; false when the pipeline failed, aborted or gave up meanwhile (the
+     * messages stay unacknowledged for the broker).
+     */
+    private boolean storeDeadLetters() throws InterruptedException {
+        List<DeadLetterDestinations.Destination> left = new ArrayList<>(destinations.all());
+        int attempt = 0;
+        while (true) {
+            if (host.phase().writersMustEnd()) {
+                return false;
+            }
+            RuntimeException failure = null;
+            for (var it = left.iterator(); it.hasNext(); ) {
+                DeadLetterDestinations.Destination d = it.next();
+                RuntimeException e = d.store(dead);
+                if (e == null) {
+                    it.remove();
+                } else {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                    LOG.warn("Pipeline '{}': dead-letter destination '{}' failed to store {} dead letter(s): {}", name,
+                            d.name, dead.size(), e.getMessage(), LOG.isDebugEnabled() ? e : null);
+                }
+            }
+            if (left.isEmpty()) {
+                break;
+            }
+            metrics.lastError(failure.getMessage());
+            if (maxRetries >= 0 && attempt >= maxRetries) {
+                host.fail(new SinkException("Pipeline '" + name + "': " + dead.size() + " dead letter(s) could not be "
+                        + "stored at " + left.get(0).name + " after " + attempt + " retries", failure));
+                return false;
+            }
+            long delay = backoffMillis(attempt++);
+            LOG.warn("Pipeline '{}': {} dead letter(s) not stored, their messages stay unacknowledged; retry {} in {} ms",
+                    name, dead.size(), attempt, delay);
+            if (!sleepBackoff(delay)) {
+                return false;
+            }
+        }
+        for (int i = 0, n = dead.size(); i < n; i++) {
+            host.deadLetterStored(deadOwners.get(i), dead.get(i));
+        }
+        dead.clear();
+        deadOwners.clear();
+        return true;
     }
 
     /** Records the data lag of each committed row whose timestamp is the payload's own: commit time minus it. */

@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine.internal.engine;
 
+import io.github.mqtt2tdengine.DeadLetter;
 import io.github.mqtt2tdengine.errors.PayloadException;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 
@@ -26,11 +27,22 @@ interface WriterCallbacks {
     /** Fails the pipeline. */
     void fail(Throwable cause);
 
-    /** All rows of a message are done (committed or rejected). */
-    void completed(InFlightMessage message);
+    /**
+     * All rows of a message are done (committed or rejected).
+     *
+     * @return the dead letter to store before the message is acknowledged, or null when it was acknowledged
+     */
+    DeadLetter completed(InFlightMessage message);
 
-    /** A message that could not be mapped reached this writer in its turn. */
-    void unmappable(InFlightMessage message, PayloadException error);
+    /**
+     * A message that could not be mapped reached this writer in its turn.
+     *
+     * @return the dead letter to store before the message is acknowledged, or null when the pipeline failed
+     */
+    DeadLetter unmappable(InFlightMessage message, PayloadException error);
+
+    /** Every destination stored a message's dead letter: acknowledge the message. */
+    void deadLetterStored(InFlightMessage message, DeadLetter deadLetter);
 
     /** A sink call is starting (the stall watch looks at it). */
     void sinkCallStarted();

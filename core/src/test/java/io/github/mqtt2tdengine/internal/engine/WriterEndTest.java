@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.mqtt2tdengine.BadMessagePolicy;
+import io.github.mqtt2tdengine.DeadLetter;
 import io.github.mqtt2tdengine.DeadLetterHandler;
 import io.github.mqtt2tdengine.errors.PayloadException;
 import io.github.mqtt2tdengine.internal.payload.Router;
@@ -69,13 +70,20 @@ class WriterEndTest {
         }
 
         @Override
-        public void completed(InFlightMessage message) {
+        public DeadLetter completed(InFlightMessage message) {
             completed.add(message);
+            return null;
         }
 
         @Override
-        public void unmappable(InFlightMessage message, PayloadException error) {
+        public DeadLetter unmappable(InFlightMessage message, PayloadException error) {
             failures.add(error);
+            return null;
+        }
+
+        @Override
+        public void deadLetterStored(InFlightMessage message, DeadLetter deadLetter) {
+            failures.add(new AssertionError("no dead letter expected"));
         }
 
         @Override
@@ -94,9 +102,10 @@ class WriterEndTest {
                 .batchMaxAge(Duration.ofMillis(50)).batchIdle(Duration.ofMillis(10)).maxInFlight(100).writers(1)
                 .retryInitialBackoff(Duration.ofMillis(5)).retryMaxBackoff(Duration.ofMillis(10)).maxRetries(1)
                 .shutdownTimeout(Duration.ofSeconds(5)).stallWarning(Duration.ofSeconds(5))
-                .deadLetterHandler(DeadLetterHandler.logging()).badMessagePolicy(BadMessagePolicy.DEAD_LETTER)
+                .deadLetterHandlers(List.of(DeadLetterHandler.logging())).badMessagePolicy(BadMessagePolicy.DEAD_LETTER)
                 .build();
-        return new Writer(settings, 0, 10, callbacks, new EngineMetrics(List.of()), new DeliveryWindow("end", 10, 1));
+        return new Writer(settings, 0, 10, callbacks, new EngineMetrics(List.of()), new DeliveryWindow("end", 10, 1),
+                new DeadLetterDestinations("end", List.of(DeadLetterHandler.logging())));
     }
 
     private static InboundMessage message() {

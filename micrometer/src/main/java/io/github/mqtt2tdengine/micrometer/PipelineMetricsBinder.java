@@ -1,5 +1,6 @@
 package io.github.mqtt2tdengine.micrometer;
 
+import io.github.mqtt2tdengine.DeadLetterDestinationMetrics;
 import io.github.mqtt2tdengine.LatencySummary;
 import io.github.mqtt2tdengine.PipelineHealth;
 import io.github.mqtt2tdengine.PipelineMetrics;
@@ -60,6 +61,14 @@ import java.util.function.ToLongFunction;
  *   <tr><td>mqtt2td.messages.redelivered</td><td>counter</td><td>messages the broker sent again (DUP flag)</td></tr>
  *   <tr><td>mqtt2td.transport.sessions.lost</td><td>counter</td><td>reconnects after which the broker had not kept the
  *       persistent session</td></tr>
+ *   <tr><td>mqtt2td.dead.letters.stored</td><td>counter, tag {@code destination}</td><td>dead letters the
+ *       destination ({@code tdengine}, {@code mqtt}, {@code file}, {@code logging}, ...) confirmed stored</td></tr>
+ *   <tr><td>mqtt2td.dead.letters.store.failures</td><td>counter, tag {@code destination}</td><td>failed attempts to
+ *       store (each retried)</td></tr>
+ *   <tr><td>mqtt2td.dead.letters.pending</td><td>gauge, tag {@code destination}</td><td>dead letters waiting to be
+ *       stored; their messages are not acknowledged</td></tr>
+ *   <tr><td>mqtt2td.dead.letters.destination.failing</td><td>gauge, tag {@code destination}</td><td>1 while the
+ *       latest attempt at the destination failed: alert when it stays 1</td></tr>
  *   <tr><td>mqtt2td.transport.connected</td><td>gauge</td><td>1 connected, 0 otherwise</td></tr>
  *   <tr><td>mqtt2td.paused</td><td>gauge</td><td>1 while intake is paused at {@code maxInFlight}</td></tr>
  *   <tr><td>mqtt2td.state</td><td>gauge, tag {@code state}</td><td>1 for the current {@link PipelineState}, 0 for
@@ -77,6 +86,8 @@ public final class PipelineMetricsBinder implements MeterBinder {
     /** The prefix of every meter name. */
     public static final String PREFIX = "mqtt2td.";
     private static final long REUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final DeadLetterDestinationMetrics NO_DESTINATION = new DeadLetterDestinationMetrics(0, 0, 0, false,
+            null);
 
     private final SyncPipeline pipeline;
     private final Tags tags;
@@ -159,6 +170,9 @@ public final class PipelineMetricsBinder implements MeterBinder {
                     .tags(tags).tag("reason", r.name().toLowerCase(Locale.ROOT))
                     .description("messages dead-lettered, per reason").register(registry);
         }
+        for (String d : pipeline.metrics().deadLetterDestinations().keySet()) {
+            destination(registry, d);
+        }
         for (String route : pipeline.metrics().messagesByRoute().keySet()) {
             FunctionCounter.builder(PREFIX + "messages.route", this,
                     b -> b.metrics().messagesByRoute().getOrDefault(route, 0L))
@@ -171,6 +185,26 @@ public final class PipelineMetricsBinder implements MeterBinder {
                 PipelineMetrics::commitLatency);
         summary(registry, "data.lag", "commit time minus the payload's own timestamp, per committed row",
                 PipelineMetrics::dataLag);
+    }
+
+    /** The meters of one dead-letter destination, tagged with its name. */
+    private void destination(MeterRegistry registry, String d) {
+        FunctionCounter.builder(PREFIX + "dead.letters.stored", this, b -> destination(b, d).stored())
+                .tags(tags).tag("destination", d).description("dead letters the destination confirmed stored")
+                .register(registry);
+        FunctionCounter.builder(PREFIX + "dead.letters.store.failures", this, b -> destination(b, d).failures())
+                .tags(tags).tag("destination", d).description("attempts to store dead letters that failed (each "
+                        + "retried; the messages stay unacknowledged)").register(registry);
+        Gauge.builder(PREFIX + "dead.letters.pending", this, b -> destination(b, d).pending())
+                .tags(tags).tag("destination", d).description("dead letters waiting to be stored; their messages are "
+                        + "not acknowledged").register(registry);
+        Gauge.builder(PREFIX + "dead.letters.destination.failing", this, b -> destination(b, d).failing() ? 1 : 0)
+                .tags(tags).tag("destination", d).description("1 while the latest attempt to store at the destination "
+                        + "failed").register(registry);
+    }
+
+    private static DeadLetterDestinationMetrics destination(PipelineMetricsBinder b, String d) {
+        return b.metrics().deadLetterDestinations().getOrDefault(d, NO_DESTINATION);
     }
 
     private void counter(MeterRegistry registry, String name, String help, ToLongFunction<PipelineMetrics> value) {

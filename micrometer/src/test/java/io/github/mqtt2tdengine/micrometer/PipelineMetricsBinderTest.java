@@ -57,7 +57,8 @@ class PipelineMetricsBinderTest {
             Map.entry("reconnects", "mqtt2td_transport_reconnects_total"), Map.entry("paused", "mqtt2td_paused"),
             Map.entry("messagesByRoute", "mqtt2td_messages_route_total"),
             Map.entry("redelivered", "mqtt2td_messages_redelivered_total"),
-            Map.entry("sessionsLost", "mqtt2td_transport_sessions_lost_total"));
+            Map.entry("sessionsLost", "mqtt2td_transport_sessions_lost_total"),
+            Map.entry("deadLetterDestinations", "mqtt2td_dead_letters_stored_total"));
 
     private final FakeTransport transport = new FakeTransport().topicFilters("plant/#", "lab/#");
     private final FakeSink sink = new FakeSink();
@@ -107,7 +108,11 @@ class PipelineMetricsBinderTest {
                 .contains("mqtt2td_healthy{" + t + "} 1.0")
                 .contains("mqtt2td_paused{" + t + "} 0.0")
                 .contains("mqtt2td_oldest_unacked_seconds{" + t + "} 0.0")
-                .contains("# HELP mqtt2td_data_lag_recent_seconds");
+                .contains("# HELP mqtt2td_data_lag_recent_seconds")
+                .contains("mqtt2td_dead_letters_stored_total{destination=\"custom\",pipeline=\"plant-a\",site=\"north\"} 1.0")
+                .contains("mqtt2td_dead_letters_store_failures_total{destination=\"custom\",pipeline=\"plant-a\",site=\"north\"} 0.0")
+                .contains("mqtt2td_dead_letters_pending{destination=\"custom\",pipeline=\"plant-a\",site=\"north\"} 0.0")
+                .contains("mqtt2td_dead_letters_destination_failing{destination=\"custom\",pipeline=\"plant-a\",site=\"north\"} 0.0");
         double lagMax = value(text, "mqtt2td_data_lag_recent_seconds{pipeline=\"plant-a\",quantile=\"1\",site=\"north\"}");
         assertThat(lagMax).isBetween(2.0, 2.0 * 1.125 + 5); // 2 s old when committed, bucket error, a slow host
 
@@ -122,7 +127,7 @@ class PipelineMetricsBinderTest {
         Set<String> tagKeys = registry.getMeters().stream().flatMap(m -> m.getId().getTags().stream())
                 .map(tag -> tag.getKey()).collect(Collectors.toCollection(TreeSet::new));
         assertThat(tagKeys).containsExactlyInAnyOrderElementsOf(
-                Arrays.asList("pipeline", "site", "reason", "route", "state", "quantile"));
+                Arrays.asList("pipeline", "site", "reason", "route", "state", "quantile", "destination"));
     }
 
     private static double value(String text, String series) {

@@ -3,7 +3,9 @@ package io.github.mqtt2tdengine.spring;
 import io.github.mqtt2tdengine.PipelineHealth;
 import io.github.mqtt2tdengine.PipelineMetrics;
 import io.github.mqtt2tdengine.SyncPipeline;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
@@ -26,6 +28,22 @@ public final class PipelineHealthIndicator implements HealthIndicator {
         this.pipeline = pipeline;
     }
 
+    /** Per dead-letter destination: stored, pending, failing (and the last error while failing). */
+    private static Map<String, Map<String, Object>> destinations(PipelineMetrics m) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        m.deadLetterDestinations().forEach((name, d) -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("stored", d.stored());
+            v.put("pending", d.pending());
+            v.put("failing", d.failing());
+            if (d.failing() && d.lastError() != null) {
+                v.put("lastError", d.lastError());
+            }
+            out.put(name, v);
+        });
+        return out;
+    }
+
     @Override
     public Health health() {
         PipelineMetrics m = pipeline.metrics();
@@ -41,6 +59,7 @@ public final class PipelineHealthIndicator implements HealthIndicator {
                 .withDetail("deadLetters", m.deadLetters())
                 .withDetail("reconnects", m.reconnects())
                 .withDetail("sessionsLost", m.sessionsLost())
+                .withDetail("deadLetterDestinations", destinations(m))
                 .build();
     }
 }

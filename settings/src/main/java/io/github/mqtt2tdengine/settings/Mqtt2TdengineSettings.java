@@ -16,10 +16,13 @@ import java.util.List;
  * @param routes mappings for topics matching an MQTT topic filter, first match wins; each has topicFilter and parser
  * @param pipeline batching, flow control, writers, retries and shutdown of the pipeline
  * @param metrics the runner's metrics endpoint (Prometheus text at /metrics, /health); ignored by the starter
+ * @param deadLetters where messages that cannot be written are kept: a TDengine table (the default with a TDengine
+ *     sink), an MQTT topic, files; each also logged unless turned off
  * @since 0.1.0
  */
 public record Mqtt2TdengineSettings(String name, String logLevel, MqttSettings mqtt, TdengineSettings tdengine,
-        ParserSettings parser, List<RouteSettings> routes, PipelineSettings pipeline, MetricsSettings metrics) {
+        ParserSettings parser, List<RouteSettings> routes, PipelineSettings pipeline, MetricsSettings metrics,
+        DeadLettersSettings deadLetters) {
     /**
      * Creates the settings, copying the list of routes.
      *
@@ -31,6 +34,7 @@ public record Mqtt2TdengineSettings(String name, String logLevel, MqttSettings m
      * @param routes see the record's description
      * @param pipeline see the record's description
      * @param metrics see the record's description
+     * @param deadLetters see the record's description
      */
     public Mqtt2TdengineSettings {
         routes = Copies.list(routes);

@@ -103,6 +103,48 @@ public final class TDengineSink implements Sink {
         return database;
     }
 
+    /**
+     * Opens connections of this sink's kind (same URL or DataSource, same credentials, same database) for another
+     * user of the same database, such as {@link TDengineDeadLetters}; the credentials stay inside.
+     *
+     * @param owner names the user in messages (a pipeline's name, or what the connections are for)
+     * @return new connections, owned (and closed) by the caller
+     * @throws IllegalStateException for a dry-run sink, which has no database to connect to
+     */
+    Connections connections(String owner) {
+        if (dryRunOut != null) {
+            throw new IllegalStateException("the sink is a dry run: it has no database to connect to");
+        }
+        return new Connections(url, dataSource, user, password, database, owner);
+    }
+
+    /**
+     * Tells whether this sink is a dry run (nothing connects).
+     *
+     * @return true when built with {@link Builder#dryRun}
+     */
+    boolean dryRun() {
+        return dryRunOut != null;
+    }
+
+    /**
+     * Returns the largest statement this sink sends.
+     *
+     * @return bytes
+     */
+    int maxSqlBytes() {
+        return maxSqlBytes;
+    }
+
+    /**
+     * Returns the URL without its query string, or "DataSource".
+     *
+     * @return what may be logged
+     */
+    String safeUrlForLogs() {
+        return safeUrl();
+    }
+
     @Override
     public void open(SinkContext context) {
         String pipelineName = context.pipelineName();

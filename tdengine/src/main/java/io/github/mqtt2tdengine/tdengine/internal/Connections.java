@@ -254,7 +254,14 @@ public final class Connections implements AutoCloseable {
         }
     }
 
-    private boolean isRest(Connection c) {
+    /**
+     * Tells whether a connection is the REST driver's ({@code jdbc:TAOS-RS://}), whose answers differ (a VARBINARY value
+     * comes as the JSON text of its hex digits, {@code "6162"}).
+     *
+     * @param c a connection of these connections
+     * @return true for REST
+     */
+    public boolean isRest(Connection c) {
         if (url != null) {
             return url.startsWith("jdbc:TAOS-RS:");
         }

@@ -61,6 +61,7 @@ public final class TDengineRestServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong rowsInserted = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong tagUpdates = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicInteger failNext = new AtomicInteger();
+    private final AtomicInteger passBeforeFailing = new AtomicInteger();
     private volatile int failNextCode;
     private volatile String failNextDesc;
     private volatile Predicate<String> failValue = v -> false;
@@ -169,8 +170,14 @@ public final class TDengineRestServer implements AutoCloseable {
 
     /** The next n INSERT statements fail with this TDengine error. */
     public void failNextInserts(int n, int code, String desc) {
+        failNextInsertsAfter(0, n, code, desc);
+    }
+
+    /** After the next {@code pass} INSERT statements, n fail with this TDengine error. */
+    public void failNextInsertsAfter(int pass, int n, int code, String desc) {
         failNextCode = code;
         failNextDesc = desc;
+        passBeforeFailing.set(pass);
         failNext.set(n);
     }
 
@@ -421,6 +428,21 @@ public final class TDengineRestServer implements AutoCloseable {
             }
         }
         if (t.accept("DROP")) {
+            if (t.accept("STABLE")) {
+                // a super table goes with all its sub-tables; a missing one is 0x0362 (IF EXISTS: nothing)
+                boolean ifExists = t.accept("IF");
+                if (ifExists) {
+                    t.expect("EXISTS");
+                }
+                String[] q = t.qualifiedName(defaultDb);
+                Db db = requireDb(q[0]);
+                STable st = db.stables.remove(q[1]);
+                if (st == null && !ifExists) {
+                    throw new SqlError(0x0362, "STable not exist");
+                }
+                db.tables.values().removeIf(table -> table.stable == st);
+                return affected(0);
+            }
             if (t.accept("TABLE")) {
                 boolean ifExists = t.accept("IF");
                 if (ifExists) {
@@ -495,6 +517,10 @@ public final class TDengineRestServer implements AutoCloseable {
         if (t.accept("INSERT")) {
             t.expect("INTO");
             return insert(t, defaultDb);
+        }
+        if (t.accept("DELETE")) {
+            t.expect("FROM");
+            return delete(t, defaultDb);
         }
         throw new SqlError(0x2600, "syntax error near '" + t.peek().text() + "'");
     }
@@ -696,6 +722,15 @@ public final class TDengineRestServer implements AutoCloseable {
             }
             return result(List.of(new Col("precision", "VARCHAR", 2)), rows, "ms");
         }
+        if (t.accept("TAGS")) {
+            return selectTags(t, defaultDb);
+        }
+        if (lower.endsWith("partition by tbname")) {
+            return selectLastByTable(t, defaultDb);
+        }
+        if (!t.peek().is("*") && !t.peek().is("COUNT")) {
+            return selectColumns(t, defaultDb);
+        }
         boolean count = t.accept("COUNT");
         if (count) {
             t.expect("(");
@@ -748,12 +783,246 @@ public final class TDengineRestServer implements AutoCloseable {
         return result(meta, rows, db.precision);
     }
 
+    /** One condition of a WHERE clause: a column or tag, an operator, a value. */
+    private record Condition(String name, String op, SqlTokens.Token value) {
+    }
+
+    /**
+     * {@code WHERE a op v AND b op v ...}: the conditions, joined by AND only (the forms this server knows; anything
+     * else is a syntax error, as an unknown form should be).
+     */
+    private static List<Condition> where(SqlTokens t) {
+        List<Condition> out = new ArrayList<>();
+        if (!t.accept("WHERE")) {
+            return out;
+        }
+        do {
+            String name = t.name();
+            SqlTokens.Token op = t.next();
+            String text = op.text();
+            if ((text.equals(">") || text.equals("<")) && t.peek().is("=")) {
+                t.next();
+                text += "=";
+            }
+            if (!List.of("=", ">", "<", ">=", "<=").contains(text)) {
+                if (op.is("IN") || op.is("OR")) {
+                    throw new SqlError(0x2655, "The DELETE statement must only have a definite time window range");
+                }
+                throw new SqlError(0x2600, "syntax error near '" + text + "'");
+            }
+            out.add(new Condition(name, text, t.next()));
+            if (t.peek().is("OR")) {
+                throw new SqlError(0x2655, "The DELETE statement must only have a definite time window range");
+            }
+        } while (t.accept("AND"));
+        return out;
+    }
+
+    private static boolean matches(Object value, Condition c) {
+        if (value == null) {
+            return false;
+        }
+        int cmp;
+        if (value instanceof Long v) {
+            cmp = Long.compare(v, Long.parseLong(c.value().text()));
+        } else {
+            cmp = value.toString().compareTo(c.value().text());
+        }
+        return switch (c.op()) {
+            case "=" -> cmp == 0;
+            case ">" -> cmp > 0;
+            case "<" -> cmp < 0;
+            case ">=" -> cmp >= 0;
+            default -> cmp <= 0;
+        };
+    }
+
+    /**
+     * {@code DELETE FROM sub WHERE ts >= a [AND ts <= b]}: TDengine 3.3.7.5 deletes a definite time range of a
+     * (sub-)table only; {@code OR} between two ranges and {@code IN} are refused (0x2655). Answers the rows deleted.
+     */
+    private JsonNode delete(SqlTokens t, String defaultDb) {
+        String[] q = t.qualifiedName(defaultDb);
+        Table table = requireTable(requireDb(q[0]), q[1]);
+        String pk = table.stable.columns.get(0).name();
+        List<Condition> conditions = where(t);
+        for (Condition c : conditions) {
+            if (!c.name().equals(pk) || c.value().type() != SqlTokens.Type.NUMBER) {
+                throw new SqlError(0x2655, "The DELETE statement must only have a definite time window range");
+            }
+        }
+        int n = 0;
+        for (java.util.Iterator<Long> it = table.rows.keySet().iterator(); it.hasNext();) {
+            Long ts = it.next();
+            if (conditions.stream().allMatch(c -> matches(ts, c))) {
+                it.remove();
+                n++;
+            }
+        }
+        return affected(n);
+    }
+
+    /**
+     * {@code SELECT tbname, CAST(LAST(ts) AS BIGINT) FROM st [WHERE ...] PARTITION BY tbname}: each sub-table that has
+     * rows matching the conditions (on the primary key or tags), with its last matching row's timestamp. Sub-tables
+     * without such rows are not listed (a real 3.3.7.5 leaves out sub-tables whose rows were all deleted too).
+     */
+    private JsonNode selectLastByTable(SqlTokens t, String defaultDb) {
+        t.expect("tbname");
+        t.expect(",");
+        t.expect("CAST");
+        t.expect("(");
+        t.expect("LAST");
+        t.expect("(");
+        SqlTokens.Token token = t.peek();
+        String column = t.name();
+        t.expect(")");
+        t.expect("AS");
+        t.expect("BIGINT");
+        t.expect(")");
+        t.expect("FROM");
+        String[] q = t.qualifiedName(defaultDb);
+        Db db = requireDb(q[0]);
+        STable st = requireStable(db, q[1]);
+        if (!column.equals(st.columns.get(0).name())) {
+            throw new SqlError(0x2600, "syntax error near 'last' (only the primary key here)");
+        }
+        List<Condition> conditions = where(t);
+        t.expect("PARTITION");
+        t.expect("BY");
+        t.expect("tbname");
+        List<List<Object>> rows = new ArrayList<>();
+        for (Table table : db.tables.values()) {
+            if (table.stable != st) {
+                continue;
+            }
+            Long last = null;
+            for (Map.Entry<Long, Map<String, Object>> e : table.rows.entrySet()) {
+                boolean ok = true;
+                for (Condition c : conditions) {
+                    Object v = table.tags.containsKey(c.name()) ? table.tags.get(c.name()) : e.getValue().get(c.name());
+                    ok &= matches(v, c);
+                }
+                if (ok) {
+                    last = e.getKey();
+                }
+            }
+            if (last != null) {
+                rows.add(List.of(table.name, last));
+            }
+        }
+        String label = "cast(last(" + (token.type() == SqlTokens.Type.NAME ? "`" + column + "`" : column)
+                + ") as bigint)";
+        return result(List.of(new Col("tbname", "VARCHAR", 270), new Col(label, "BIGINT", 8)), rows, db.precision);
+    }
+
+    /**
+     * {@code SELECT TAGS tbname[, tag ...] FROM st [WHERE tag = 'v' AND ...]}: one row per sub-table, with or without
+     * rows (as TDengine 3.3.7.5 answers it; {@code tbname} is VARCHAR(270)).
+     */
+    private JsonNode selectTags(SqlTokens t, String defaultDb) {
+        List<String> names = new ArrayList<>();
+        do {
+            names.add(t.name());
+        } while (t.accept(","));
+        t.expect("FROM");
+        String[] q = t.qualifiedName(defaultDb);
+        Db db = requireDb(q[0]);
+        STable st = requireStable(db, q[1]);
+        List<Condition> conditions = where(t);
+        List<Col> meta = new ArrayList<>();
+        for (String name : names) {
+            meta.add(name.equals("tbname") ? new Col("tbname", "VARCHAR", 270) : st.tags.stream()
+                    .filter(c -> c.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new SqlError(0x2602, "Invalid column name: " + name)));
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        for (Table table : db.tables.values()) {
+            if (table.stable != st || !conditions.stream().allMatch(c -> matches(table.tags.get(c.name()), c))) {
+                continue;
+            }
+            List<Object> row = new ArrayList<>();
+            for (String name : names) {
+                row.add(name.equals("tbname") ? table.name : table.tags.get(name));
+            }
+            rows.add(row);
+        }
+        return result(meta, rows, db.precision);
+    }
+
+    /**
+     * {@code SELECT item, ... FROM sub [WHERE ts op n AND ...] [ORDER BY ts] [LIMIT n]} on one sub-table, the items
+     * columns or {@code CAST(col AS BIGINT)} (labelled as TDengine labels it: the text lower-cased, backquotes kept).
+     */
+    private JsonNode selectColumns(SqlTokens t, String defaultDb) {
+        List<String> names = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        do {
+            if (t.accept("CAST")) {
+                t.expect("(");
+                SqlTokens.Token token = t.peek();
+                String name = t.name();
+                t.expect("AS");
+                String type = t.next().text().toLowerCase(Locale.ROOT);
+                t.expect(")");
+                if (!type.equals("bigint")) {
+                    throw new SqlError(0x2600, "syntax error near 'cast' (only CAST(... AS BIGINT) here)");
+                }
+                names.add("cast:" + name);
+                labels.add("cast(" + (token.type() == SqlTokens.Type.NAME ? "`" + name + "`" : name) + " as bigint)");
+            } else {
+                String name = t.name();
+                names.add(name);
+                labels.add(name);
+            }
+        } while (t.accept(","));
+        t.expect("FROM");
+        String[] q = t.qualifiedName(defaultDb);
+        Db db = requireDb(q[0]);
+        Table table = requireTable(db, q[1]);
+        List<Condition> conditions = where(t);
+        if (t.accept("ORDER")) {
+            t.expect("BY");
+            if (!t.name().equals(table.stable.columns.get(0).name())) {
+                throw new SqlError(0x2600, "syntax error near 'order by' (only the primary key here)");
+            }
+        }
+        long limit = Long.MAX_VALUE;
+        if (t.accept("LIMIT")) {
+            limit = Long.parseLong(t.next().text());
+        }
+        List<Col> meta = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            String column = name.startsWith("cast:") ? name.substring(5) : name;
+            Col c = table.stable.columns.stream().filter(k -> k.name().equals(column)).findFirst()
+                    .orElseThrow(() -> new SqlError(0x2602, "Invalid column name: " + column));
+            meta.add(name.startsWith("cast:") ? new Col(labels.get(i), "BIGINT", 8) : c);
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        for (Map<String, Object> row : table.rows.values()) {
+            if (rows.size() >= limit) {
+                break;
+            }
+            if (!conditions.stream().allMatch(c -> matches(row.get(c.name()), c))) {
+                continue;
+            }
+            List<Object> out = new ArrayList<>();
+            for (String name : names) {
+                out.add(row.get(name.startsWith("cast:") ? name.substring(5) : name));
+            }
+            rows.add(out);
+        }
+        return result(meta, rows, db.precision);
+    }
+
     private record Clause(Db db, String table, STable stable, Map<String, Object> tags,
             List<Map<String, Object>> rows) {
     }
 
     private JsonNode insert(SqlTokens t, String defaultDb) {
-        if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        if (failNext.get() > 0 && passBeforeFailing.getAndUpdate(n -> Math.max(0, n - 1)) == 0
+                && failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new SqlError(failNextCode, failNextDesc);
         }
         List<Clause> clauses = new ArrayList<>();
@@ -872,13 +1141,21 @@ public final class TDengineRestServer implements AutoCloseable {
                 throw new SqlError(0x0216, nearRest(t.sql(), token.start(), "Primary timestamp column should not be "
                         + "null"));
             }
-            out.add(value(t, token, cols.get(i), db));
+            out.add(value(t, token, cols.get(i), db, cols.get(i).name().equals(pk)));
         }
         t.expect(")");
         return out;
     }
 
     private Object value(SqlTokens t, SqlTokens.Token token, Col c, Db db) {
+        return value(t, token, c, db, false);
+    }
+
+    /**
+     * One value of a column or tag; {@code primaryKey} for the primary-key timestamp, the only column the database's
+     * KEEP applies to (a real 3.3.7.5 takes {@code 1000} in any other TIMESTAMP column of a millisecond database).
+     */
+    private Object value(SqlTokens t, SqlTokens.Token token, Col c, Db db, boolean primaryKey) {
         if (token.is("NULL")) {
             return null;
         }
@@ -905,7 +1182,7 @@ public final class TDengineRestServer implements AutoCloseable {
                 }
                 // KEEP (3650 days by default): older rows are refused; there is no upper bound
                 long oldest = (System.currentTimeMillis() / 1000 - KEEP_DAYS * 86_400L) * unitsPerSecond;
-                if (ts < oldest) {
+                if (primaryKey && ts < oldest) {
                     throw new SqlError(0x060B, "Timestamp data out of range");
                 }
                 return ts;

@@ -2,6 +2,7 @@ package io.github.mqtt2tdengine.mqtt;
 
 import io.github.mqtt2tdengine.Secret;
 import io.github.mqtt2tdengine.errors.TransportException;
+import io.github.mqtt2tdengine.mqtt.internal.DeadLetterTopics;
 import io.github.mqtt2tdengine.mqtt.internal.HiveMqSession;
 import io.github.mqtt2tdengine.mqtt.internal.MqttSession;
 import io.github.mqtt2tdengine.mqtt.internal.MqttSettings;
@@ -12,8 +13,10 @@ import io.github.mqtt2tdengine.spi.Transport;
 import io.github.mqtt2tdengine.spi.TransportContext;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -105,7 +108,10 @@ public final class MqttTransport implements Transport {
     }
 
     /**
-     * Returns the subscribed topic filters, for the pipeline builder's checks.
+     * Returns the filters of the topics the pipeline sees, for the pipeline builder's checks: the subscribed filters,
+     * where a subscription under the {@linkplain Builder#deadLetterReplay(String) replay prefix} stands for the
+     * original topics it replays ({@code mqtt2td/dead-letters/#} for {@code #}, {@code
+     * mqtt2td/dead-letters/plant/+/meters} for {@code plant/+/meters}).
      *
      * @return the filters, in the order given
      */
@@ -113,9 +119,14 @@ public final class MqttTransport implements Transport {
     public List<String> topicFilters() {
         List<String> filters = new ArrayList<>();
         for (MqttSettings.Subscription s : settings.subscriptions()) {
-            filters.add(s.filter());
+            filters.add(DeadLetterTopics.original(s.filter(), settings.replayPrefix()));
         }
         return List.copyOf(filters);
+    }
+
+    /** The validated settings, for the dead-letter destination that connects to the same broker. */
+    MqttSettings settings() {
+        return settings;
     }
 
     @Override
@@ -198,6 +209,7 @@ public final class MqttTransport implements Transport {
         private Duration reconnectMax = DEFAULT_RECONNECT_MAX;
         private int receiveMaximum = DEFAULT_RECEIVE_MAXIMUM;
         private Scheme scheme;
+        private final Set<String> replayPrefixes = new LinkedHashSet<>();
 
         private Builder() {
         }
@@ -439,6 +451,55 @@ public final class MqttTransport implements Transport {
         }
 
         /**
+         * Replays the dead letters that {@link MqttDeadLetters} kept under a prefix: subscribes to {@code <prefix>/#}
+         * at QoS 1 and hands each message there to the pipeline as the message it first received, with its original
+         * topic, payload, QoS and receive time (MQTT 5: from the user properties, the payload as it is; MQTT 3.1.1
+         * and 3.1: decoded from the envelope; an MQTT 5 dead letter read over MQTT 3, which drops user properties:
+         * the topic without the prefix). Routes, topic-level fields and sub-table templates then see the original
+         * topic, so the pipeline's normal mapping applies unchanged; {@link #topicFilters()} reports {@code #} for
+         * the subscription. A message under the prefix that cannot be read (a damaged envelope) is delivered as it
+         * is, on its dead-letter topic, so the pipeline dead-letters it again: nothing is dropped.
+         *
+         * <p>To receive what the broker kept, connect with the keeper's client id and a persistent session: {@code
+         * .clientId(MqttDeadLetters.defaultKeeperClientId("plant-a")).cleanSession(false)}. Do not give such a
+         * pipeline an {@link MqttDeadLetters} with the same prefix: its dead letters would come back to it (that
+         * destination's {@code build()} refuses it).
+         *
+         * @param prefix the prefix the dead letters were published under, for example {@value
+         *     MqttDeadLetters#DEFAULT_PREFIX}
+         * @return this builder
+         * @throws IllegalArgumentException when the prefix is not a topic without wildcards
+         * @since 0.1.0
+         */
+        public Builder deadLetterReplay(String prefix) {
+            return deadLetterReplay(prefix, "#");
+        }
+
+        /**
+         * Replays the part of the dead letters under a prefix whose original topics match a filter: subscribes to
+         * {@code <prefix>/<originalFilter>} (see {@link #deadLetterReplay(String)}). {@link #topicFilters()} reports
+         * {@code originalFilter}, so the pipeline builder checks topic-level fields against it.
+         *
+         * @param prefix the prefix the dead letters were published under
+         * @param originalFilter a filter of original topics, for example {@code plant/+/meters}
+         * @return this builder
+         * @throws IllegalArgumentException when the prefix or the filter is not valid
+         * @since 0.1.0
+         */
+        public Builder deadLetterReplay(String prefix, String originalFilter) {
+            DeadLetterTopics.checkPrefix(prefix, "deadLetterReplay prefix");
+            Objects.requireNonNull(originalFilter, "originalFilter must not be null");
+            if (originalFilter.startsWith("$share/")) {
+                throw new IllegalArgumentException("originalFilter '" + originalFilter + "' must be a filter of "
+                        + "original topics, without $share/");
+            }
+            TopicSubscription s = TopicSubscription.of(prefix + "/" + originalFilter, 1);
+            replayPrefixes.add(prefix);
+            subscriptions.add(s);
+            return this;
+        }
+
+        /**
          * Sets username and password; without them the connection is anonymous. The password is never logged.
          *
          * @param username the username
@@ -554,12 +615,18 @@ public final class MqttTransport implements Transport {
          * Builds the transport; nothing connects until the pipeline starts.
          *
          * @return the transport
-         * @throws IllegalStateException when no topic is subscribed or options contradict
+         * @throws IllegalStateException when no topic is subscribed or options contradict (a persistent session
+         *     without a client id, two replay prefixes)
          */
         public MqttTransport build() {
             if (subscriptions.isEmpty()) {
                 throw new IllegalStateException("at least one topic must be subscribed (subscribe(...) or topics(...))");
             }
+            if (replayPrefixes.size() > 1) {
+                throw new IllegalStateException("deadLetterReplay is set with the prefixes " + replayPrefixes
+                        + "; one transport replays one prefix");
+            }
+            String replayPrefix = replayPrefixes.isEmpty() ? null : replayPrefixes.iterator().next();
             if (!cleanSession && clientId == null) {
                 throw new IllegalStateException("cleanSession(false) needs a fixed clientId(..): a generated id is new "
                         + "at every start, so the broker would keep the old session, queueing messages for nobody "
@@ -594,12 +661,13 @@ public final class MqttTransport implements Transport {
             MqttSettings settings = new MqttSettings(host, p, version, id, generated, keepAlive, cleanSession,
                     sessionExpiry, List.copyOf(subs), username, password, tls == null ? null : tls.factories(),
                     tls == null || tls.hostnameVerification(), webSocketPath, connectTimeout, reconnectInitial,
-                    reconnectMax, receiveMaximum);
+                    reconnectMax, receiveMaximum, replayPrefix);
             String description = "MqttTransport{" + (webSocketPath != null ? (tls != null ? "wss://" : "ws://") : "")
                     + settings.endpoint() + (webSocketPath != null ? webSocketPath : "") + ", MQTT " + version.text()
                     + ", clientId=" + id + ", cleanSession=" + cleanSession + ", topics=" + subscriptions
                     + ", credentials=" + (username == null ? "anonymous" : username + "/" + (password == null ? ""
-                    : password)) + ", tls=" + tls + '}';
+                    : password)) + ", tls=" + tls + (replayPrefix == null ? "" : ", deadLetterReplay=" + replayPrefix)
+                    + '}';
             return new MqttTransport(settings, description);
         }
     }

@@ -18,7 +18,6 @@ import io.github.mqtt2tdengine.errors.TransportException;
 import io.github.mqtt2tdengine.spi.ConnectionState;
 import io.github.mqtt2tdengine.spi.TransportContext;
 import io.netty.channel.MultithreadEventLoopGroup;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -92,6 +91,16 @@ public final class HiveMqSession extends SessionBase {
     }
 
     private MqttClientTransportConfig transportConfig() {
+        return transportConfig(settings);
+    }
+
+    /**
+     * The HiveMQ client's transport configuration for the settings: address, timeouts, TLS, WebSocket.
+     *
+     * @param settings the settings
+     * @return the configuration
+     */
+    static MqttClientTransportConfig transportConfig(MqttSettings settings) {
         MqttClientTransportConfigBuilder b = MqttClientTransportConfig.builder()
                 .serverHost(settings.host())
                 .serverPort(settings.port())
@@ -249,12 +258,12 @@ public final class HiveMqSession extends SessionBase {
         }
     }
 
-    private void deliver(String topic, int qos, byte[] payload, Runnable ack) {
+    private void deliver(String topic, int qos, byte[] payload, UserProperties properties, Runnable ack) {
         if (droppedWhilePaused(topic, qos)) {
             ack.run();
             return;
         }
-        context.onMessage(new Delivered(topic, payload, qos, Instant.now(), ack, acks));
+        context.onMessage(message(topic, payload, qos, properties, ack, acks));
     }
 
     /**

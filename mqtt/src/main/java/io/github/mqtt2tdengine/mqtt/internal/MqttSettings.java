@@ -26,11 +26,13 @@ import java.util.List;
  * @param reconnectInitial first reconnect delay
  * @param reconnectMax reconnect delay cap
  * @param receiveMaximum MQTT 5 receive maximum, 0 for the pipeline's in-flight bound
+ * @param replayPrefix the dead-letter prefix whose messages are replayed as the originals, or null
  */
 public record MqttSettings(String host, int port, MqttProtocolVersion version, String clientId, boolean clientIdGenerated,
         Duration keepAlive, boolean cleanSession, Duration sessionExpiry, List<Subscription> subscriptions,
         String username, Secret password, TlsFactories tls, boolean hostnameVerification, String webSocketPath,
-        Duration connectTimeout, Duration reconnectInitial, Duration reconnectMax, int receiveMaximum) {
+        Duration connectTimeout, Duration reconnectInitial, Duration reconnectMax, int receiveMaximum,
+        String replayPrefix) {
 
     /**
      * One subscription.
@@ -39,6 +41,23 @@ public record MqttSettings(String host, int port, MqttProtocolVersion version, S
      * @param qos the maximum QoS
      */
     public record Subscription(String filter, int qos) {
+    }
+
+    /**
+     * Returns the same broker, credentials, TLS and timeouts for another client: a connection of the dead-letter
+     * destination or its keeper session. Nothing of the source's replay is kept.
+     *
+     * @param id the client id
+     * @param clean clean session / clean start
+     * @param expiry MQTT 5 session expiry when not clean
+     * @param subs the subscriptions
+     * @param receiveMax the MQTT 5 receive maximum (at least 1)
+     * @return the settings
+     */
+    public MqttSettings forClient(String id, boolean clean, Duration expiry, List<Subscription> subs, int receiveMax) {
+        return new MqttSettings(host, port, version, id, false, keepAlive, clean, expiry, List.copyOf(subs), username,
+                password, tls, hostnameVerification, webSocketPath, connectTimeout, reconnectInitial, reconnectMax,
+                receiveMax, null);
     }
 
     /**

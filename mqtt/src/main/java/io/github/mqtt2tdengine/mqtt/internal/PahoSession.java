@@ -3,7 +3,6 @@ package io.github.mqtt2tdengine.mqtt.internal;
 import io.github.mqtt2tdengine.errors.TransportException;
 import io.github.mqtt2tdengine.spi.ConnectionState;
 import io.github.mqtt2tdengine.spi.TransportContext;
-import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,24 +49,39 @@ public final class PahoSession extends SessionBase {
      */
     public PahoSession(MqttSettings settings) {
         super(settings);
+        this.uri = uri(settings);
+    }
+
+    /**
+     * The broker's URI as Paho takes it.
+     *
+     * @param settings the settings
+     * @return {@code tcp://}, {@code ssl://}, {@code ws://} or {@code wss://} with host, port and path
+     */
+    static String uri(MqttSettings settings) {
         String host = settings.host().indexOf(':') >= 0 ? "[" + settings.host() + "]" : settings.host();
         boolean tls = settings.tls() != null;
         String scheme = settings.webSocketPath() != null ? (tls ? "wss" : "ws") : (tls ? "ssl" : "tcp");
-        this.uri = scheme + "://" + host + ":" + settings.port()
+        return scheme + "://" + host + ":" + settings.port()
                 + (settings.webSocketPath() != null ? settings.webSocketPath() : "");
     }
 
-    @Override
-    public void start(TransportContext h) {
-        this.context = h;
-        settings.logClientId(LOG);
-        options = new MqttConnectOptions();
+    /**
+     * Paho's connect options for the settings: MQTT 3.1, session, keep alive, timeout, credentials, TLS; no automatic
+     * reconnect.
+     *
+     * @param settings the settings
+     * @param maxInflight how many QoS 1/2 messages may be in flight at once
+     * @return the options
+     */
+    static MqttConnectOptions options(MqttSettings settings, int maxInflight) {
+        MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1);
         options.setCleanSession(settings.cleanSession());
         options.setKeepAliveInterval((int) settings.keepAlive().getSeconds());
         options.setConnectionTimeout((int) Math.max(1, settings.connectTimeout().getSeconds()));
         options.setAutomaticReconnect(false);
-        options.setMaxInflight(Math.max(10, Math.min(h.maxInFlight(), 65_535)));
+        options.setMaxInflight(maxInflight);
         if (settings.username() != null) {
             options.setUserName(settings.username());
             if (settings.password() != null) {
@@ -78,6 +92,14 @@ public final class PahoSession extends SessionBase {
             options.setSocketFactory(settings.tls().sslContext().getSocketFactory());
             options.setHttpsHostnameVerificationEnabled(settings.hostnameVerification());
         }
+        return options;
+    }
+
+    @Override
+    public void start(TransportContext h) {
+        this.context = h;
+        settings.logClientId(LOG);
+        options = options(settings, Math.max(10, Math.min(h.maxInFlight(), 65_535)));
         // before connecting: a connection lost right after the connect schedules its reconnect here
         reconnector = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mqtt2td-paho-reconnect-" + settings.clientId());
@@ -230,7 +252,7 @@ public final class PahoSession extends SessionBase {
         if (message.isDuplicate()) {
             h.onRedelivered(topic, qos);
         }
-        h.onMessage(new Delivered(topic, message.getPayload(), qos, Instant.now(), ack));
+        h.onMessage(message(topic, message.getPayload(), qos, UserProperties.NONE, ack, null));
     }
 
     private void connectionLost(MqttAsyncClient lost, Throwable cause) {

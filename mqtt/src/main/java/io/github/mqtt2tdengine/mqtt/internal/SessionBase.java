@@ -1,7 +1,10 @@
 package io.github.mqtt2tdengine.mqtt.internal;
 
 import io.github.mqtt2tdengine.spi.ConnectionState;
+import io.github.mqtt2tdengine.spi.InboundMessage;
 import io.github.mqtt2tdengine.spi.TransportContext;
+import java.time.Instant;
+import java.util.concurrent.Executor;
 
 /**
  * What both client sessions share: the pipeline's context, the connection state, and the pause that stops reading
@@ -30,8 +33,31 @@ abstract class SessionBase implements MqttSession {
      */
     private volatile boolean dropQos0;
 
+    /** Reads dead letters back as their originals; null without {@code deadLetterReplay}. */
+    private final Replay replay;
+
     SessionBase(MqttSettings settings) {
         this.settings = settings;
+        this.replay = settings.replayPrefix() == null ? null : new Replay(settings.replayPrefix());
+    }
+
+    /**
+     * The message handed to the pipeline: as received, or, for a dead letter under the replay prefix, the original.
+     *
+     * @param topic the topic it arrived on
+     * @param payload its payload
+     * @param qos its QoS
+     * @param properties its MQTT 5 user properties
+     * @param ack acknowledges it to the broker
+     * @param acks runs the acknowledgement, or null for the acknowledging thread
+     * @return the message
+     */
+    final InboundMessage message(String topic, byte[] payload, int qos, UserProperties properties, Runnable ack,
+            Executor acks) {
+        Instant now = Instant.now();
+        Replay.Original o = replay == null ? null : replay.unwrap(topic, payload, qos, properties, now);
+        return o == null ? new Delivered(topic, payload, qos, now, ack, acks)
+                : new Delivered(o.topic(), o.payload(), o.qos(), o.receivedAt(), ack, acks);
     }
 
     /**

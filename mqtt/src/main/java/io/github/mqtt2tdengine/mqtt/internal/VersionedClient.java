@@ -7,13 +7,20 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
 import com.hivemq.client.mqtt.mqtt3.message.auth.Mqtt3SimpleAuth;
+import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
+import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserPropertiesBuilder;
+import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuth;
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
@@ -24,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 
 /**
@@ -36,7 +44,7 @@ interface VersionedClient {
     /** Receives each PUBLISH on the network thread. */
     @FunctionalInterface
     interface Deliver {
-        void accept(String topic, int qos, byte[] payload, Runnable acknowledge);
+        void accept(String topic, int qos, byte[] payload, UserProperties properties, Runnable acknowledge);
     }
 
     /**
@@ -62,6 +70,17 @@ interface VersionedClient {
 
     /** Sends DISCONNECT. */
     CompletableFuture<Void> disconnect();
+
+    /**
+     * Publishes at QoS 1 without retain.
+     *
+     * @param topic the topic
+     * @param payload the payload
+     * @param properties MQTT 5 user properties as name, value pairs (ignored by MQTT 3.1.1)
+     * @return completes with the PUBACK's reason code (always 0 with MQTT 3.1.1, which has none), or exceptionally
+     *     when the publish was not acknowledged (connection lost, client closed)
+     */
+    CompletableFuture<Integer> publish(String topic, byte[] payload, List<String[]> properties);
 
     /** The current connection's config, empty while not connected. */
     Optional<MqttClientConnectionConfig> connectionConfig();
@@ -97,8 +116,40 @@ interface VersionedClient {
                         : auth.password(settings.password().reveal().getBytes(StandardCharsets.UTF_8)).build());
             }
             this.client = b.buildAsync();
+            boolean replay = settings.replayPrefix() != null;
             client.publishes(MqttGlobalPublishFilter.ALL, p -> deliver.accept(p.getTopic().toString(),
-                    p.getQos().getCode(), p.getPayloadAsBytes(), p::acknowledge), Runnable::run, true);
+                    p.getQos().getCode(), p.getPayloadAsBytes(), replay ? name -> property(p, name)
+                            : UserProperties.NONE, p::acknowledge), Runnable::run, true);
+        }
+
+        private static String property(Mqtt5Publish publish, String name) {
+            for (Mqtt5UserProperty p : publish.getUserProperties().asList()) {
+                if (p.getName().toString().equals(name)) {
+                    return p.getValue().toString();
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public CompletableFuture<Integer> publish(String topic, byte[] payload, List<String[]> properties) {
+            Mqtt5UserPropertiesBuilder props = Mqtt5UserProperties.builder();
+            for (String[] p : properties) {
+                props.add(p[0], p[1]);
+            }
+            Mqtt5Publish publish = Mqtt5Publish.builder().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload)
+                    .retain(false).userProperties(props.build()).build();
+            return client.publish(publish).handle((result, error) -> {
+                Throwable e = error != null ? Errors.unwrap(error) : result.getError().orElse(null);
+                if (e instanceof Mqtt5PubAckException refused) {
+                    return refused.getMqttMessage().getReasonCode().getCode();
+                }
+                if (e != null) {
+                    throw e instanceof CompletionException c ? c : new CompletionException(e);
+                }
+                return result instanceof Mqtt5PublishResult.Mqtt5Qos1Result q1
+                        ? q1.getPubAck().getReasonCode().getCode() : 0;
+            });
         }
 
         @Override
@@ -154,7 +205,14 @@ interface VersionedClient {
             }
             this.client = b.buildAsync();
             client.publishes(MqttGlobalPublishFilter.ALL, p -> deliver.accept(p.getTopic().toString(),
-                    p.getQos().getCode(), p.getPayloadAsBytes(), p::acknowledge), Runnable::run, true);
+                    p.getQos().getCode(), p.getPayloadAsBytes(), UserProperties.NONE, p::acknowledge), Runnable::run,
+                    true);
+        }
+
+        @Override
+        public CompletableFuture<Integer> publish(String topic, byte[] payload, List<String[]> properties) {
+            return client.publish(Mqtt3Publish.builder().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload)
+                    .retain(false).build()).thenApply(published -> 0);
         }
 
         @Override

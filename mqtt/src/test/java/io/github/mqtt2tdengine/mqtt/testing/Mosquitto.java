@@ -52,6 +52,7 @@ public final class Mosquitto implements AutoCloseable {
         private boolean persistence = true;
         private int maxInflight = 1000;
         private boolean saveEveryChange;
+        private String acl;
 
         Builder(Path dir) {
             this.dir = dir;
@@ -70,6 +71,12 @@ public final class Mosquitto implements AutoCloseable {
 
         public Builder websockets() {
             this.websockets = true;
+            return this;
+        }
+
+        /** Checks topics against this ACL file text (mosquitto's {@code acl_file}); {@link #acl(String)} rewrites it. */
+        public Builder acl(String text) {
+            this.acl = text;
             return this;
         }
 
@@ -104,6 +111,10 @@ public final class Mosquitto implements AutoCloseable {
                 write(pw, "");
                 Processes.run(dir, Processes.find("mosquitto_passwd").toString(), "-b", pw.toString(), user, password);
                 c.add("password_file " + pw);
+            }
+            if (acl != null) {
+                write(dir.resolve("acl"), acl);
+                c.add("acl_file " + dir.resolve("acl"));
             }
             // at-least-once needs the broker to keep everything for slow or offline persistent sessions
             c.add("max_queued_messages 1000000");
@@ -220,6 +231,23 @@ public final class Mosquitto implements AutoCloseable {
         Processes.run(dir, "kill", "-USR1", Long.toString(process.pid()));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(db)
                 && Files.getLastModifiedTime(db).toInstant().isAfter(asked));
+    }
+
+    /**
+     * Rewrites the ACL file and makes the running broker read it again (SIGHUP, see mosquitto(8)); it applies to
+     * connected clients too, from their next packet on.
+     */
+    public void acl(String text) {
+        write(dir.resolve("acl"), text);
+        Processes.run(dir, "kill", "-HUP", Long.toString(process.pid()));
+    }
+
+    /** Starts the broker again after {@link #stop()}, on the same ports with the same persistence. */
+    public void start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("mosquitto is running");
+        }
+        startProcess();
     }
 
     /** Kills the broker (SIGKILL). */

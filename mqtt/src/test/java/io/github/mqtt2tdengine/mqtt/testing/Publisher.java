@@ -91,6 +91,15 @@ public final class Publisher implements AutoCloseable {
                 .send();
     }
 
+    /** Publishes raw bytes. */
+    public void publish(String topic, byte[] payload, int qos) {
+        if (client3 != null) {
+            client3.publishWith().topic(topic).qos(MqttQos.fromCode(qos)).payload(payload).send();
+            return;
+        }
+        client.publishWith().topic(topic).qos(MqttQos.fromCode(qos)).payload(payload).send();
+    }
+
     /** Publishes seq from..to-1 on topic, retrying each one until the broker takes it (across broker restarts). */
     public void publishRange(String topic, int from, int to, int qos, int devices) {
         for (int seq = from; seq < to; seq++) {

@@ -202,7 +202,8 @@ public final class Runner {
                     .database(DRY_RUN_DATABASE));
             sink = o.dryRun() ? sinkBuilder.dryRun(out::println).build()
                     : o.discard() || tdengine.isEmpty() ? sinkBuilder.dryRun(sql -> { }).build() : sinkBuilder.build();
-            pipeline = config.pipeline().source(transport).sink(sink).build();
+            // dead letters: a TDengine table beside the data by default (a dry run and --sink discard only log them)
+            pipeline = config.deadLetters(config.pipeline().source(transport).sink(sink), sink, transport).build();
         } catch (ConfigException e) {
             err.println("error: " + e.getMessage());
             return 2;

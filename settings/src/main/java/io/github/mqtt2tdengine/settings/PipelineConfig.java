@@ -1,9 +1,11 @@
 package io.github.mqtt2tdengine.settings;
 
+import io.github.mqtt2tdengine.DeadLetterHandler;
 import io.github.mqtt2tdengine.SyncPipeline;
 import io.github.mqtt2tdengine.mqtt.MqttTransport;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.settings.internal.SettingsMapper;
+import io.github.mqtt2tdengine.spi.Sink;
 import io.github.mqtt2tdengine.settings.internal.SettingsReader;
 import io.github.mqtt2tdengine.tdengine.TDengineSink;
 import java.io.IOException;
@@ -19,7 +21,7 @@ import java.util.function.BiFunction;
 /**
  * A pipeline described by settings, turned into the library's builders: the JSON config file the runner takes with
  * {@code --config} (sections {@code mqtt}, {@code tdengine}, {@code parser} or {@code routes}, {@code pipeline},
- * {@code metrics}; see the configuration reference), the {@code mqtt2tdengine.*} properties of the Spring Boot
+ * {@code deadLetters}, {@code metrics}; see the configuration reference), the {@code mqtt2tdengine.*} properties of the Spring Boot
  * starter, or {@link Mqtt2TdengineSettings} a host builds in code.
  *
  * <p>A host application loads the file and still adds its own sink, listener and dead-letter handler, or overrides
@@ -259,18 +261,60 @@ public final class PipelineConfig {
     /**
      * Returns a new pipeline builder with everything the config describes: {@link #pipeline()}, the source built
      * from {@link #mqtt()} and, when the config has a {@code tdengine} section, the sink built from
-     * {@link #tdengine()}. Without that section the sink is left unset, and {@code build()} throws
-     * {@code IllegalStateException("sink must be set")} until the caller sets one. Anything may be overridden before
-     * {@code build()}: {@code sink(...)}, {@code source(...)}, {@code listener(...)}, {@code deadLetterHandler(...)},
-     * any option. Nothing connects until the pipeline is started.
+     * {@link #tdengine()} with the dead-letter destinations of {@link #deadLetterHandlers} for it (by default a
+     * TDengine table beside the data, and the log). Without that section the sink is left unset (and the dead letters
+     * are only logged), and {@code build()} throws {@code IllegalStateException("sink must be set")} until the caller
+     * sets one. Anything may be overridden before {@code build()}: {@code sink(...)} (then set the dead letters too,
+     * for example with {@link #deadLetters}), {@code source(...)}, {@code listener(...)},
+     * {@code deadLetterHandler(...)}, any option. Nothing connects until the pipeline is started.
      *
-     * @return a new builder with the source and, when configured, the sink set
+     * @return a new builder with the source and, when configured, the sink and its dead-letter destinations set
      * @since 0.1.0
      */
     public SyncPipeline.Builder toPipelineBuilder() {
-        SyncPipeline.Builder b = pipeline().source(mqtt().build());
-        tdengine().ifPresent(td -> b.sink(td.build()));
+        MqttTransport source = mqtt().build();
+        SyncPipeline.Builder b = pipeline().source(source);
+        tdengine().ifPresent(td -> {
+            TDengineSink sink = td.build();
+            b.sink(sink);
+            deadLetters(b, sink, source);
+        });
         return b;
+    }
+
+    /**
+     * Returns the dead-letter destinations the {@code deadLetters} section describes for a pipeline with this sink
+     * and source. Without the section: a TDengine table in the sink's database ({@code mqtt2td_dead_letters}) when the
+     * sink is a {@link TDengineSink} that writes (not a dry run), and the log. {@code deadLetters.log: false} leaves
+     * the log out unless nothing else keeps them; {@code deadLetters.mqtt} and {@code deadLetters.file} add an MQTT
+     * topic on the source's broker and JSON Lines files. Each call returns new destinations.
+     *
+     * @param sink the pipeline's sink (a host's own sink gets no TDengine table)
+     * @param source the pipeline's source, whose broker the MQTT destination connects to
+     * @return the destinations, never empty
+     * @throws ConfigException naming the key when the section asks for something this sink cannot do
+     * @since 0.1.0
+     */
+    public List<DeadLetterHandler> deadLetterHandlers(Sink sink, MqttTransport source) {
+        Objects.requireNonNull(sink, "sink must not be null");
+        Objects.requireNonNull(source, "source must not be null");
+        return mapper.deadLetters(sink, source);
+    }
+
+    /**
+     * Sets the dead-letter destinations of {@link #deadLetterHandlers} on a builder, replacing those set before.
+     *
+     * @param builder the pipeline builder
+     * @param sink the pipeline's sink
+     * @param source the pipeline's source
+     * @return the builder
+     * @since 0.1.0
+     */
+    public SyncPipeline.Builder deadLetters(SyncPipeline.Builder builder, Sink sink, MqttTransport source) {
+        List<DeadLetterHandler> handlers = deadLetterHandlers(sink, source);
+        builder.deadLetterHandler(handlers.get(0));
+        handlers.subList(1, handlers.size()).forEach(builder::addDeadLetterHandler);
+        return builder;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.github.mqtt2tdengine.DeadLetterHandler;
 import io.github.mqtt2tdengine.PipelineListener;
 import io.github.mqtt2tdengine.SyncPipeline;
 import io.github.mqtt2tdengine.micrometer.PipelineMetricsBinder;
+import io.github.mqtt2tdengine.mqtt.MqttTransport;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.settings.ConfigException;
 import io.github.mqtt2tdengine.settings.PipelineConfig;
@@ -85,7 +86,7 @@ public class Mqtt2TdengineAutoConfiguration {
      * @param specCustomizers changes to each mapping's spec
      * @param customizers changes to the builder
      * @param listeners lifecycle listeners
-     * @param deadLetterHandlers a dead-letter handler
+     * @param deadLetterHandlers the application's dead-letter handlers, added beside the configured destinations
      * @return the pipeline
      */
     @Bean
@@ -101,13 +102,15 @@ public class Mqtt2TdengineAutoConfiguration {
             }
             return s;
         });
-        b.source(config.mqtt().build());
-        b.sink(sink(config, beans, sinks, dataSources));
+        MqttTransport source = config.mqtt().build();
+        Sink sink = sink(config, beans, sinks, dataSources);
+        b.source(source);
+        b.sink(sink);
         listeners.orderedStream().forEach(b::listener);
-        DeadLetterHandler deadLetters = deadLetterHandlers.getIfUnique();
-        if (deadLetters != null) {
-            b.deadLetterHandler(deadLetters);
-        }
+        // the configured destinations (by default a TDengine table beside the data, and the log), and the
+        // application's own handlers beside them
+        config.deadLetters(b, sink, source);
+        deadLetterHandlers.orderedStream().forEach(b::addDeadLetterHandler);
         customizers.orderedStream().forEach(c -> c.customize(b));
         return b.build();
     }

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mqtt2tdengine.SyncPipeline;
+import io.github.mqtt2tdengine.deadletters.FileDeadLetters;
+import io.github.mqtt2tdengine.mqtt.MqttDeadLetters;
 import io.github.mqtt2tdengine.mqtt.MqttTransport;
 import io.github.mqtt2tdengine.mqtt.TlsConfig;
 import io.github.mqtt2tdengine.payload.Field;
 import io.github.mqtt2tdengine.payload.PayloadPolicies;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
+import io.github.mqtt2tdengine.tdengine.TDengineDeadLetters;
 import io.github.mqtt2tdengine.tdengine.TDengineSink;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -127,14 +130,32 @@ class ConfigurationReferenceTest {
             Map.entry("PayloadPolicies.Nested.nameReplacement", List.of("parser.policies.nameReplacement")),
             Map.entry("PayloadPolicies.Nested.stringOverflow", List.of("parser.policies.stringOverflow")),
             Map.entry("PayloadPolicies.Nested.nonFiniteNumber", List.of("parser.policies.nonFiniteNumber")),
-            Map.entry("PayloadPolicies.Nested.tagChange", List.of("parser.policies.tagChange")));
+            Map.entry("PayloadPolicies.Nested.tagChange", List.of("parser.policies.tagChange")),
+            Map.entry("TDengineDeadLetters.Builder.superTable", List.of("deadLetters.tdengine",
+                    "deadLetters.tdengine.enabled", "deadLetters.tdengine.superTable")),
+            Map.entry("TDengineDeadLetters.Builder.maxPayloadBytes", List.of("deadLetters.tdengine.maxPayloadBytes")),
+            Map.entry("MqttDeadLetters.Builder.prefix", List.of("deadLetters.mqtt", "deadLetters.mqtt.enabled",
+                    "deadLetters.mqtt.prefix")),
+            Map.entry("MqttDeadLetters.Builder.clientId", List.of("deadLetters.mqtt.clientId")),
+            Map.entry("MqttDeadLetters.Builder.keeper", List.of("deadLetters.mqtt.keeperClientId")),
+            Map.entry("MqttDeadLetters.Builder.noKeeper", List.of("deadLetters.mqtt.keeper")),
+            Map.entry("MqttDeadLetters.Builder.publishTimeout", List.of("deadLetters.mqtt.publishTimeoutMillis")),
+            Map.entry("FileDeadLetters.Builder.directory", List.of("deadLetters.file", "deadLetters.file.enabled",
+                    "deadLetters.file.directory")),
+            Map.entry("FileDeadLetters.Builder.prefix", List.of("deadLetters.file.prefix")),
+            Map.entry("FileDeadLetters.Builder.maxFileBytes", List.of("deadLetters.file.maxFileBytes")),
+            Map.entry("FileDeadLetters.Builder.maxFiles", List.of("deadLetters.file.maxFiles")));
 
     /** Options a file cannot hold (instances, Java hooks) or that another option already covers; each says why. */
     private static final Map<String, String> JAVA_ONLY = Map.ofEntries(
             Map.entry("SyncPipeline.Builder.source", "an instance: the file's mqtt section builds one"),
             Map.entry("SyncPipeline.Builder.sink", "an instance: the file's tdengine section builds one"),
             Map.entry("SyncPipeline.Builder.listener", "Java callbacks"),
-            Map.entry("SyncPipeline.Builder.deadLetterHandler", "Java callbacks"),
+            Map.entry("SyncPipeline.Builder.deadLetterHandler", "an instance: the deadLetters section builds them"),
+            Map.entry("SyncPipeline.Builder.addDeadLetterHandler", "an instance: the deadLetters section builds them"),
+            Map.entry("TDengineDeadLetters.Builder.sink", "an instance: the pipeline's TDengine sink"),
+            Map.entry("MqttDeadLetters.Builder.connection", "an instance: the pipeline's MQTT source"),
+            Map.entry("MqttTransport.Builder.deadLetterReplay", "a replay pipeline's source: see docs/dead-letters.md"),
             Map.entry("SyncPipeline.Builder.superTable", "set per mapping: parser.superTable"),
             Map.entry("SyncPipeline.Builder.subTableTemplate", "set per mapping: parser.subTable"),
             Map.entry("MqttTransport.Builder.serverHost", "covered by mqtt.endpoint"),
@@ -148,7 +169,7 @@ class ConfigurationReferenceTest {
 
     /** Keys that set no builder: read by the runner or the mapper itself. */
     private static final Set<String> NOT_BUILDER = Set.of("logLevel", "metrics", "metrics.port", "metrics.host",
-            "parser.fields[]", "pipeline", "mqtt");
+            "parser.fields[]", "pipeline", "mqtt", "deadLetters", "deadLetters.log");
 
     @Test
     void everyBuilderOption_hasAConfigKey_orIsJavaOnly() throws Exception {
@@ -180,7 +201,8 @@ class ConfigurationReferenceTest {
         Set<String> out = new LinkedHashSet<>();
         for (Class<?> builder : List.of(SyncPipeline.Builder.class, MqttTransport.Builder.class,
                 TlsConfig.Builder.class, TDengineSink.Builder.class, PayloadSpec.Builder.class, Field.Builder.class,
-                PayloadPolicies.Nested.class)) {
+                PayloadPolicies.Nested.class, TDengineDeadLetters.Builder.class, MqttDeadLetters.Builder.class,
+                FileDeadLetters.Builder.class)) {
             String owner = builder.getName().substring(builder.getPackageName().length() + 1).replace('$', '.');
             for (Method m : builder.getMethods()) {
                 if (!Modifier.isStatic(m.getModifiers()) && !m.isSynthetic() && !m.isBridge()

@@ -4,12 +4,19 @@ import static io.github.mqtt2tdengine.settings.internal.KeyedCalls.apply;
 import static io.github.mqtt2tdengine.settings.internal.KeyedCalls.required;
 import static io.github.mqtt2tdengine.settings.internal.KeyedCalls.set;
 
+import io.github.mqtt2tdengine.DeadLetterHandler;
 import io.github.mqtt2tdengine.SyncPipeline;
+import io.github.mqtt2tdengine.deadletters.FileDeadLetters;
+import io.github.mqtt2tdengine.mqtt.MqttDeadLetters;
 import io.github.mqtt2tdengine.mqtt.MqttTransport;
 import io.github.mqtt2tdengine.mqtt.TlsConfig;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
 import io.github.mqtt2tdengine.payload.TimePrecision;
 import io.github.mqtt2tdengine.settings.ConfigException;
+import io.github.mqtt2tdengine.settings.DeadLetterFileSettings;
+import io.github.mqtt2tdengine.settings.DeadLetterMqttSettings;
+import io.github.mqtt2tdengine.settings.DeadLetterTdengineSettings;
+import io.github.mqtt2tdengine.settings.DeadLettersSettings;
 import io.github.mqtt2tdengine.settings.MetricsSettings;
 import io.github.mqtt2tdengine.settings.Mqtt2TdengineSettings;
 import io.github.mqtt2tdengine.settings.MqttSettings;
@@ -17,7 +24,9 @@ import io.github.mqtt2tdengine.settings.PipelineSettings;
 import io.github.mqtt2tdengine.settings.RouteSettings;
 import io.github.mqtt2tdengine.settings.TdengineSettings;
 import io.github.mqtt2tdengine.settings.TlsSettings;
+import io.github.mqtt2tdengine.spi.Sink;
 import io.github.mqtt2tdengine.tdengine.SchemaPolicy;
+import io.github.mqtt2tdengine.tdengine.TDengineDeadLetters;
 import io.github.mqtt2tdengine.tdengine.TDengineSink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -106,6 +115,7 @@ public final class SettingsMapper {
             list.add(new Mapping(filter, spec, false));
         }
         this.mappings = List.copyOf(list);
+        checkDeadLetters(settings.deadLetters());
         MetricsSettings metrics = settings.metrics();
         if (metrics != null && metrics.port() != null && (metrics.port() < 0 || metrics.port() > 65_535)) {
             throw new ConfigException("metrics.port must be 0 (any free port) to 65535, but was " + metrics.port());
@@ -297,4 +307,101 @@ public final class SettingsMapper {
         return b;
     }
 
+    /** What the deadLetters section's builders can check alone, at load time. */
+    private void checkDeadLetters(DeadLettersSettings d) {
+        if (d == null) {
+            return;
+        }
+        DeadLetterTdengineSettings td = d.tdengine();
+        if (td != null) {
+            TDengineDeadLetters.Builder b = TDengineDeadLetters.builder();
+            set("deadLetters.tdengine.superTable", td.superTable(), b::superTable);
+            set("deadLetters.tdengine.maxPayloadBytes", td.maxPayloadBytes(), b::maxPayloadBytes);
+        }
+        DeadLetterMqttSettings mq = d.mqtt();
+        if (mq != null && !Boolean.FALSE.equals(mq.enabled())) {
+            apply("deadLetters.mqtt", () -> mqttDeadLetters(mq, mqtt().build()).build());
+        }
+        DeadLetterFileSettings f = d.file();
+        if (f != null && !Boolean.FALSE.equals(f.enabled())) {
+            apply("deadLetters.file", () -> fileDeadLetters(f).build());
+        }
+    }
+
+    /**
+     * Returns the dead-letter destinations the {@code deadLetters} section describes for a pipeline with this sink
+     * and source: the TDengine table (on unless {@code deadLetters.tdengine.enabled} is false, when the sink is a
+     * {@link TDengineSink} that writes), the MQTT topic and the files when their sections are present, and the log
+     * unless {@code deadLetters.log} is false (always, when nothing else keeps them).
+     *
+     * @param sink the pipeline's sink
+     * @param source the pipeline's source, whose broker the MQTT destination connects to
+     * @return the destinations, never empty
+     */
+    public List<DeadLetterHandler> deadLetters(Sink sink, MqttTransport source) {
+        DeadLettersSettings d = settings.deadLetters();
+        List<DeadLetterHandler> list = new ArrayList<>();
+        DeadLetterTdengineSettings td = d == null ? null : d.tdengine();
+        boolean wanted = td == null || !Boolean.FALSE.equals(td.enabled());
+        TDengineDeadLetters table = wanted && sink instanceof TDengineSink t ? tdengineDeadLetters(td, t) : null;
+        if (table != null) {
+            list.add(table);
+        } else if (td != null && Boolean.TRUE.equals(td.enabled())) {
+            throw new ConfigException("deadLetters.tdengine.enabled is true, but the sink is " + (sink instanceof
+                    TDengineSink ? "a dry run" : "not TDengine") + ": there is no database to keep dead letters in; "
+                    + "leave it unset, or set it false");
+        }
+        if (d != null && d.mqtt() != null && !Boolean.FALSE.equals(d.mqtt().enabled())) {
+            list.add(apply("deadLetters.mqtt", () -> mqttDeadLetters(d.mqtt(), source).build()));
+        }
+        if (d != null && d.file() != null && !Boolean.FALSE.equals(d.file().enabled())) {
+            list.add(apply("deadLetters.file", () -> fileDeadLetters(d.file()).build()));
+        }
+        if (list.isEmpty() || d == null || !Boolean.FALSE.equals(d.log())) {
+            list.add(DeadLetterHandler.logging());
+        }
+        return list;
+    }
+
+    /** The TDengine table for this sink, or null when the sink is a dry run (it has no database to write to). */
+    private static TDengineDeadLetters tdengineDeadLetters(DeadLetterTdengineSettings td, TDengineSink sink) {
+        TDengineDeadLetters.Builder b = TDengineDeadLetters.builder().sink(sink);
+        if (td != null) {
+            set("deadLetters.tdengine.superTable", td.superTable(), b::superTable);
+            set("deadLetters.tdengine.maxPayloadBytes", td.maxPayloadBytes(), b::maxPayloadBytes);
+        }
+        try {
+            return b.build();
+        } catch (IllegalStateException e) {
+            return null; // a dry run: TDengineDeadLetters refuses it
+        }
+    }
+
+    private static MqttDeadLetters.Builder mqttDeadLetters(DeadLetterMqttSettings m, MqttTransport source) {
+        MqttDeadLetters.Builder b = MqttDeadLetters.builder().connection(source);
+        set("deadLetters.mqtt.prefix", m.prefix(), b::prefix);
+        set("deadLetters.mqtt.clientId", m.clientId(), b::clientId);
+        if (Boolean.FALSE.equals(m.keeper())) {
+            if (m.keeperClientId() != null) {
+                throw new ConfigException("deadLetters.mqtt.keeperClientId is set but deadLetters.mqtt.keeper is false: "
+                        + "remove one of them");
+            }
+            b.noKeeper();
+        } else {
+            set("deadLetters.mqtt.keeperClientId", m.keeperClientId(), b::keeper);
+        }
+        set("deadLetters.mqtt.publishTimeoutMillis", m.publishTimeoutMillis(),
+                v -> b.publishTimeout(Duration.ofMillis(v)));
+        return b;
+    }
+
+    private static FileDeadLetters.Builder fileDeadLetters(DeadLetterFileSettings f) {
+        FileDeadLetters.Builder b = FileDeadLetters.builder();
+        String dir = required("deadLetters.file.directory", f.directory());
+        apply("deadLetters.file.directory", () -> b.directory(Path.of(dir)));
+        set("deadLetters.file.prefix", f.prefix(), b::prefix);
+        set("deadLetters.file.maxFileBytes", f.maxFileBytes(), b::maxFileBytes);
+        set("deadLetters.file.maxFiles", f.maxFiles(), b::maxFiles);
+        return b;
+    }
 }

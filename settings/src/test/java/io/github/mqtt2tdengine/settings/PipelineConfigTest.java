@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.github.mqtt2tdengine.DeadLetterHandler;
 import io.github.mqtt2tdengine.PipelineListener;
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.Preview;
 import io.github.mqtt2tdengine.SyncPipeline;
+import io.github.mqtt2tdengine.deadletters.FileDeadLetters;
+import io.github.mqtt2tdengine.mqtt.MqttDeadLetters;
+import io.github.mqtt2tdengine.mqtt.MqttTransport;
 import io.github.mqtt2tdengine.spi.FakeSink;
 import io.github.mqtt2tdengine.spi.FakeTransport;
 import io.github.mqtt2tdengine.spi.Row;
+import io.github.mqtt2tdengine.tdengine.TDengineDeadLetters;
+import io.github.mqtt2tdengine.tdengine.TDengineSink;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,6 +129,77 @@ class PipelineConfigTest {
         assertThat(row.column("current")).isEqualTo(1.5f);
         assertThat(states).containsExactly(PipelineState.STARTING, PipelineState.RUNNING, PipelineState.CLOSING,
                 PipelineState.CLOSED);
+    }
+
+    @Test
+    void deadLetters_byDefault_aTdengineTableBesideTheDataAndTheLog_aHostSinkOrDryRunOnlyLogs() {
+        PipelineConfig c = PipelineConfig.parse(EXAMPLE);
+        TDengineSink sink = c.tdengine().orElseThrow().build();
+        MqttTransport source = c.mqtt().build();
+        assertThat(c.deadLetterHandlers(sink, source)).extracting(DeadLetterHandler::destination)
+                .containsExactly("tdengine", "logging");
+        assertThat(c.deadLetterHandlers(sink, source).get(0)).isInstanceOf(TDengineDeadLetters.class).asString()
+                .contains("database=power, superTable=mqtt2td_dead_letters, maxPayloadBytes=4194304")
+                .doesNotContain("taosdata");
+        assertThat(c.deadLetterHandlers(new FakeSink(), source)).containsExactly(DeadLetterHandler.logging());
+        TDengineSink dryRun = c.tdengine().orElseThrow().dryRun(sql -> { }).build();
+        assertThat(c.deadLetterHandlers(dryRun, source)).containsExactly(DeadLetterHandler.logging());
+    }
+
+    @Test
+    void deadLetters_everyDestinationFromKeys(@TempDir Path dir) {
+        String dl = """
+                "deadLetters": {
+                  "log": false,
+                  "tdengine": { "superTable": "bad_msgs", "maxPayloadBytes": 65536 },
+                  "mqtt": { "prefix": "dl/plant-a", "clientId": "dl-pub", "keeperClientId": "dl-keep",
+                            "publishTimeoutMillis": 2500 },
+                  "file": { "directory": "%s", "prefix": "bad", "maxFileBytes": 1048576, "maxFiles": 4 }
+                },
+                """.formatted(dir.toString().replace("\\", "\\\\"));
+        PipelineConfig c = PipelineConfig.parse(EXAMPLE.replace("\"logLevel\": \"info\"", dl + "\"logLevel\": \"info\""));
+        TDengineSink sink = c.tdengine().orElseThrow().build();
+        List<DeadLetterHandler> handlers = c.deadLetterHandlers(sink, c.mqtt().build());
+        assertThat(handlers).extracting(DeadLetterHandler::destination).containsExactly("tdengine", "mqtt", "file");
+        assertThat(((TDengineDeadLetters) handlers.get(0)).superTable()).isEqualTo("bad_msgs");
+        MqttDeadLetters mqtt = (MqttDeadLetters) handlers.get(1);
+        assertThat(mqtt.topic("plant/m1/meters")).isEqualTo("dl/plant-a/plant/m1/meters");
+        assertThat(mqtt.keeperClientId("meters-sync")).contains("dl-keep");
+        assertThat(mqtt.toString()).contains("dl-pub").contains("publishTimeout=PT2.5S").doesNotContain("secret-pw");
+        assertThat(((FileDeadLetters) handlers.get(2)).currentFile()).isEqualTo(dir.resolve("bad.jsonl"));
+        SyncPipeline p = c.toPipelineBuilder().build();
+        assertThat(p.metrics().deadLetterDestinations().keySet()).containsExactly("tdengine", "mqtt", "file");
+
+        PipelineConfig off = PipelineConfig.parse(EXAMPLE.replace("\"logLevel\": \"info\"",
+                "\"deadLetters\": { \"tdengine\": { \"enabled\": false }, \"mqtt\": { \"keeper\": false, "
+                        + "\"enabled\": false } }, \"logLevel\": \"info\""));
+        assertThat(off.deadLetterHandlers(sink, off.mqtt().build())).containsExactly(DeadLetterHandler.logging());
+    }
+
+    @Test
+    void deadLetters_mistakesFailAtLoad_namingTheKeyAndHowToFix() {
+        assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("\"logLevel\": \"info\"",
+                "\"deadLetters\": { \"file\": { \"maxFiles\": 3 } }, \"logLevel\": \"info\"")))
+                .isInstanceOf(ConfigException.class).hasMessage("deadLetters.file.directory is required");
+        assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("\"logLevel\": \"info\"",
+                "\"deadLetters\": { \"file\": { \"directory\": \"/tmp\", \"maxFiles\": 0 } }, \"logLevel\": \"info\"")))
+                .hasMessage("deadLetters.file.maxFiles: maxFiles must be at least 1, but was 0");
+        assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("\"logLevel\": \"info\"",
+                "\"deadLetters\": { \"tdengine\": { \"superTable\": \"a.b\" } }, \"logLevel\": \"info\"")))
+                .hasMessageStartingWith("deadLetters.tdengine.superTable: superTable: ");
+        assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("\"logLevel\": \"info\"",
+                "\"deadLetters\": { \"mqtt\": { \"prefix\": \"dl/#\" } }, \"logLevel\": \"info\"")))
+                .hasMessageStartingWith("deadLetters.mqtt.prefix: ");
+        assertThatThrownBy(() -> PipelineConfig.parse(EXAMPLE.replace("\"logLevel\": \"info\"",
+                "\"deadLetters\": { \"mqtt\": { \"keeper\": false, \"keeperClientId\": \"k\" } }, "
+                        + "\"logLevel\": \"info\"")))
+                .hasMessage("deadLetters.mqtt.keeperClientId is set but deadLetters.mqtt.keeper is false: remove one "
+                        + "of them");
+        PipelineConfig forced = PipelineConfig.parse(EXAMPLE.replace("\"logLevel\": \"info\"",
+                "\"deadLetters\": { \"tdengine\": { \"enabled\": true } }, \"logLevel\": \"info\""));
+        assertThatThrownBy(() -> forced.deadLetterHandlers(new FakeSink(), forced.mqtt().build()))
+                .isInstanceOf(ConfigException.class).hasMessage("deadLetters.tdengine.enabled is true, but the sink is "
+                        + "not TDengine: there is no database to keep dead letters in; leave it unset, or set it false");
     }
 
     @Test

@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.github.mqtt2tdengine.PipelineListener;
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.SyncPipeline;
+import io.github.mqtt2tdengine.deadletters.DeadLetterEnvelope;
 import io.github.mqtt2tdengine.mqtt.testing.Mosquitto;
 import io.github.mqtt2tdengine.mqtt.testing.Publisher;
 import io.github.mqtt2tdengine.spi.FakeSink;
 import io.github.mqtt2tdengine.spi.Row;
+import io.github.mqtt2tdengine.tdengine.testing.TDengineRestServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -134,6 +136,71 @@ class SpringBootStarterIT {
                         "CLOSING->CLOSED");
             } finally {
                 sink.unblock();
+                ctx.close();
+            }
+        }
+    }
+
+    /** An application without a sink of its own: the starter's TDengine sink, and its dead letters. */
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class TdengineApp {
+    }
+
+    @Test
+    void deadLetters_byDefaultInATdengineTable_plusFilesFromProperties_acknowledgedOnceStored() throws Exception {
+        List<PropertySource<?>> yaml = readmeYaml();
+        Path files = dir.resolve("dead-letters");
+        try (Mosquitto broker = Mosquitto.builder(Files.createDirectories(dir.resolve("broker"))).start();
+                TDengineRestServer server = new TDengineRestServer()) {
+            server.createDatabase("power", "ms");
+            ConfigurableApplicationContext ctx = new SpringApplicationBuilder(TdengineApp.class)
+                    .initializers(c -> {
+                        yaml.forEach(c.getEnvironment().getPropertySources()::addLast);
+                        c.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test", Map.of(
+                                "mqtt2tdengine.mqtt.endpoint", "127.0.0.1:" + broker.port(),
+                                "mqtt2tdengine.mqtt.client-id", "mqtt2td-dl-it",
+                                "mqtt2tdengine.tdengine.url", server.url("power"),
+                                "TDENGINE_PASSWORD", "taosdata",
+                                "mqtt2tdengine.dead-letters.file.directory", files.toString(),
+                                "mqtt2tdengine.dead-letters.file.max-files", "4")));
+                    })
+                    .properties("spring.main.banner-mode=off")
+                    .run();
+            SyncPipeline pipeline = ctx.getBean(SyncPipeline.class);
+            try {
+                assertThat(pipeline.metrics().deadLetterDestinations().keySet())
+                        .containsExactly("tdengine", "file", "logging");
+                long ts = System.currentTimeMillis();
+                List<byte[]> bad = List.of("not json".getBytes(StandardCharsets.UTF_8),
+                        "{\"id\":\"x\",\"current\":1,\"ts\":1}".getBytes(StandardCharsets.UTF_8),
+                        new byte[] {'{', 0, (byte) 0xFF, '\'', '`', '}'});
+                try (Publisher pub = new Publisher(broker.port())) {
+                    for (int i = 0; i < 20; i++) {
+                        pub.publish("plant/m" + (i % 4) + "/meters", "{\"id\":" + (i % 4) + ",\"current\":" + i
+                                + ".5,\"ts\":" + (ts + i) + "}", 1);
+                    }
+                    for (byte[] b : bad) {
+                        pub.publish("plant/x/meters", b, 1);
+                    }
+                }
+                await().atMost(WAIT).until(() -> pipeline.metrics().acked() == 23);
+                assertThat(server.rowCount("power", "meters")).isEqualTo(20);
+                assertThat(server.rowCount("power", "mqtt2td_dead_letters")).isEqualTo(3);
+                List<byte[]> inFiles = new java.util.ArrayList<>();
+                for (String line : Files.readAllLines(files.resolve("dead-letters.jsonl"))) {
+                    inFiles.add(DeadLetterEnvelope.decode(line.getBytes(StandardCharsets.UTF_8)).payload());
+                }
+                assertThat(inFiles).containsExactlyElementsOf(bad);
+                HealthIndicator health = ctx.getBean("mqtt2tdengineHealthIndicator", HealthIndicator.class);
+                assertThat(health.health().getDetails().get("deadLetterDestinations")).isEqualTo(Map.of(
+                        "tdengine", Map.of("stored", 3L, "pending", 0L, "failing", false),
+                        "file", Map.of("stored", 3L, "pending", 0L, "failing", false),
+                        "logging", Map.of("stored", 3L, "pending", 0L, "failing", false)));
+                MeterRegistry registry = ctx.getBean(MeterRegistry.class);
+                assertThat(registry.get("mqtt2td.dead.letters.stored").tag("destination", "tdengine").functionCounter()
+                        .count()).isEqualTo(3.0);
+            } finally {
                 ctx.close();
             }
         }

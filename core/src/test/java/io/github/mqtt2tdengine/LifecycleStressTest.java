@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -87,6 +89,11 @@ class LifecycleStressTest {
         private final FakeTransport transport = new FakeTransport();
         private final FakeSink sink = new FakeSink();
         private final Set<Long> committed = ConcurrentHashMap.newKeySet();
+        /** Payloads (by identity) the dead-letter destination stored. */
+        private final Set<byte[]> deadLettersStored = Collections.synchronizedSet(
+                Collections.newSetFromMap(new IdentityHashMap<>()));
+        /** Whether the dead-letter destination fails now (the chaos thread turns it on and off). */
+        private volatile boolean deadLetterDown;
         private final List<String> violations = new CopyOnWriteArrayList<>();
         private final List<String> states = new CopyOnWriteArrayList<>();
         private final AtomicInteger onFailed = new AtomicInteger();
@@ -134,6 +141,9 @@ class LifecycleStressTest {
                 if (seq != null && !committed.contains(seq)) {
                     violations.add("acknowledged before its row was committed: message " + seq);
                 }
+                if (seq == null && !deadLettersStored.contains(m.payload())) {
+                    violations.add("acknowledged before its dead letter was stored: " + m);
+                }
             });
             if (random.nextBoolean()) {
                 transport.duringClose(() -> maybeCloseFromCallback(callbackRandom));
@@ -158,7 +168,13 @@ class LifecycleStressTest {
                     .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(10))
                     .stallWarning(Duration.ofMillis(20 + random.nextInt(60)))
                     .shutdownTimeout(shutdownTimeout)
-                    .deadLetterHandler(d -> maybeCloseFromCallback(callbackRandom))
+                    .deadLetterHandler(d -> {
+                        maybeCloseFromCallback(callbackRandom);
+                        if (deadLetterDown) {
+                            throw new IllegalStateException("chaos: dead-letter destination down");
+                        }
+                        deadLettersStored.add(d.payload());
+                    })
                     .listener(listener(callbackRandom))
                     .build();
             List<Thread> drivers = new ArrayList<>();
@@ -280,6 +296,7 @@ class LifecycleStressTest {
                             pipeline.close();
                         }
                     }
+                    case 8 -> deadLetterDown = !deadLetterDown; // bad messages wait in flight while it is down
                     default -> {
                         // nothing this time
                     }

@@ -245,8 +245,7 @@ public final class DeadLetterReplayer {
                     : e.toString()), e);
             done.completeExceptionally(failure);
             if (!closed) {
-                LOG.error("{}: gave up: {}", label, failure.getMessage());
-                context.onTransportFailed(failure);
+                context.onTransportFailed(failure); // the pipeline fails and logs it
             }
         } finally {
             connections.discardCurrent();
@@ -328,19 +327,18 @@ public final class DeadLetterReplayer {
     }
 
     private void deliver(Assembly a) throws Closed, SQLException {
-        found.incrementAndGet();
         DeadLetterTable.Stored first = a.first;
+        byte[] payload = first.truncated() ? null : a.payload();
+        if (!first.truncated() && payload == null) {
+            incomplete(a.subTable, a);
+            return;
+        }
+        found.incrementAndGet();
         if (first.truncated()) {
             truncated.incrementAndGet();
             LOG.warn("{}: dead letter at {} in sub-table {} (topic '{}', payload {} bytes) was stored truncated and "
                     + "cannot be replayed; left in place", label, first.ts(), a.subTable,
                     DeadLetterTable.clean(first.topic() == null ? "" : first.topic(), 256), first.payloadLength());
-            return;
-        }
-        byte[] payload = a.payload();
-        if (payload == null) {
-            incomplete(a.subTable, a);
-            found.decrementAndGet();
             return;
         }
         Key key = new Key(a.subTable, first.ts(), a.lastTs());

@@ -82,9 +82,7 @@ public final class DeadLetterStore implements AutoCloseable {
             try (Statement st = session.connection().createStatement()) {
                 TimePrecision p = prepare(c, st, deadLetters.get(0).pipelineName());
                 List<DeadLetterTable.Part> parts = parts(deadLetters, p);
-                for (String sql : table.inserts(parts, session.qualified(), maxSqlBytes)) {
-                    st.executeUpdate(sql);
-                }
+                table.inserts(parts, session.qualified(), maxSqlBytes, st::executeUpdate);
             }
         } catch (SQLException e) {
             precision = null;

@@ -38,8 +38,10 @@ import java.util.function.Predicate;
  * "syntax error near" text included), timestamps older than the database's KEEP (3650 days) are out of range in the
  * database's precision, rows of one (sub-table, timestamp) in a statement merge and a later statement replaces the
  * listed columns, tags of an existing sub-table are not changed, {@code CREATE STABLE IF NOT EXISTS} never alters,
- * DDL is held to TDengine's length limits. It records every statement and injects faults: refused connections,
- * HTTP 5xx, error codes on chosen values, slow answers.
+ * DDL is held to TDengine's length limits, KEEP applies to the primary key only, {@code DELETE} takes one time range
+ * (0x2655 otherwise), and the dead-letter queries ({@code SELECT TAGS}, {@code CAST(LAST(ts) AS BIGINT) ... PARTITION
+ * BY tbname}, pages {@code ORDER BY ts LIMIT n}) answer as 3.3.7.5 does. It records every statement and injects
+ * faults: refused connections, HTTP 5xx, error codes on chosen values, slow answers.
  */
 public final class TDengineRestServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -3,8 +3,10 @@ package io.github.mqtt2tdengine.runner;
 import io.github.mqtt2tdengine.PipelineMetrics;
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.SyncPipeline;
+import io.github.mqtt2tdengine.errors.DeadLetterReason;
 import io.github.mqtt2tdengine.mqtt.MqttTransport;
 import io.github.mqtt2tdengine.runner.internal.CpuMeter;
+import io.github.mqtt2tdengine.runner.internal.DeadLetterReplayCommand;
 import io.github.mqtt2tdengine.runner.internal.MetricsServer;
 import io.github.mqtt2tdengine.runner.internal.ProcessExit;
 import io.github.mqtt2tdengine.settings.ConfigException;
@@ -14,6 +16,7 @@ import io.github.mqtt2tdengine.spi.TransportContext;
 import io.github.mqtt2tdengine.tdengine.TDengineSink;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +45,9 @@ public final class Runner {
             "usage: java -jar mqtt2tdengine-runner.jar --config FILE [--dry-run | --check | --sink discard]",
             "       [--max-messages N] [--duration SECONDS] [--log-level error|warn|info|debug|trace]",
             "       [--metrics-port N]   (Prometheus text at /metrics, health at /health; 0 = any free port)",
+            "   or: java -jar mqtt2tdengine-runner.jar --config FILE --replay-dead-letters [--since T] [--reason R]",
+            "       (the pipeline's dead letters kept in TDengine, through the current mapping into the same sink;",
+            "       T an ISO-8601 instant or date, R a dead-letter reason such as TYPE_MISMATCH)",
             "The config's tdengine section may be left out with --sink discard and --dry-run (statements then name",
             "database '" + DRY_RUN_DATABASE + "'), and with --check (which then checks MQTT only).");
     private static final long PROGRESS_EVERY_MS = 5_000;
@@ -53,7 +59,7 @@ public final class Runner {
 
     /** The parsed command line. */
     record Options(Path config, boolean dryRun, boolean check, long maxMessages, long durationSeconds,
-            String logLevel, boolean discard, Integer metricsPort) {
+            String logLevel, boolean discard, Integer metricsPort, DeadLetterReplayCommand.Selection replay) {
     }
 
     /**
@@ -62,8 +68,10 @@ public final class Runner {
      * of {@code --dry-run} (print the statements instead of sending them), {@code --check} (validate, connect, compare
      * the schema, exit) and {@code --sink discard} (map, batch and build statements, write nowhere); then
      * {@code --max-messages N}, {@code --duration SECONDS}, {@code --log-level error|warn|info|debug|trace} and
-     * {@code --metrics-port N} (the metrics endpoint; overrides the config's {@code metrics.port}). Blocks until the
-     * pipeline stops.
+     * {@code --metrics-port N} (the metrics endpoint; overrides the config's {@code metrics.port}). With
+     * {@code --replay-dead-letters [--since T] [--reason R]} it replays the pipeline's dead letters kept in TDengine
+     * instead, through the current mapping into the same sink, and exits once all were written again or dead-lettered
+     * again. Blocks until the pipeline stops.
      *
      * @param args the command line
      * @since 0.1.0
@@ -101,6 +109,9 @@ public final class Runner {
         String level = null;
         boolean discard = false;
         Integer metricsPort = null;
+        boolean replay = false;
+        Instant since = null;
+        DeadLetterReason reason = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -125,6 +136,9 @@ public final class Runner {
                     }
                 }
                 case "--metrics-port" -> metricsPort = port(value(args, ++i, a), a);
+                case "--replay-dead-letters" -> replay = true;
+                case "--since" -> since = DeadLetterReplayCommand.since(value(args, ++i, a));
+                case "--reason" -> reason = DeadLetterReplayCommand.reason(value(args, ++i, a));
                 case "--help", "-h" -> throw new ConfigException("help");
                 default -> throw new ConfigException("unknown argument '" + a + "'");
             }
@@ -138,7 +152,14 @@ public final class Runner {
         if ((dryRun ? 1 : 0) + (check ? 1 : 0) + (discard ? 1 : 0) > 1) {
             throw new ConfigException("--dry-run, --check and --sink discard exclude each other");
         }
-        return new Options(config, dryRun, check, maxMessages, duration, level, discard, metricsPort);
+        if (!replay && (since != null || reason != null)) {
+            throw new ConfigException((since != null ? "--since" : "--reason") + " needs --replay-dead-letters");
+        }
+        if (replay && (dryRun || check || discard)) {
+            throw new ConfigException("--replay-dead-letters excludes --dry-run, --check and --sink discard");
+        }
+        return new Options(config, dryRun, check, maxMessages, duration, level, discard, metricsPort,
+                replay ? new DeadLetterReplayCommand.Selection(since, reason) : null);
     }
 
     private static String value(String[] args, int i, String flag) {
@@ -190,6 +211,9 @@ public final class Runner {
             // the level must be set before the first logger exists, so before any library class is loaded
             configureLogging(o.logLevel() != null ? o.logLevel() : PipelineConfig.peekLogLevel(o.config()));
             config = PipelineConfig.load(o.config());
+            if (o.replay() != null) {
+                return DeadLetterReplayCommand.run(config, o.replay(), PROCESS, out, err);
+            }
             Optional<TDengineSink.Builder> tdengine = config.tdengine();
             hasTdengine = tdengine.isPresent();
             if (!hasTdengine && !o.dryRun() && !o.discard() && !o.check()) {

@@ -38,7 +38,7 @@ import java.util.concurrent.CompletableFuture;
  * the deletes. {@link #close()} ends it. A read or delete that keeps failing (8 attempts with back-off) fails the
  * pipeline ({@code TransportContext.onTransportFailed}) and {@link #completion()}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 public final class TDengineDeadLetterReplay implements Transport {
     private final TDengineSink sink;
@@ -57,7 +57,7 @@ public final class TDengineDeadLetterReplay implements Transport {
      * @param deleted acknowledged by the pipeline (written again, or dead-lettered again) and deleted
      * @param skippedTruncated stored truncated, so not replayed; left in place
      * @param skippedIncomplete parts missing, so not replayed; left in place
-     * @since 0.2.0
+     * @since 0.1.0
      */
     public record Result(long found, long delivered, long deleted, long skippedTruncated, long skippedIncomplete) {
     }

@@ -55,7 +55,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * keeps its timestamps, so the rows of a half-done attempt are overwritten, not duplicated. Thread-safe: each writer
  * thread has its own connection. {@link #toString()} hides the credentials.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 public final class TDengineDeadLetters implements DeadLetterHandler {
     /** The super table when not set: {@value}. */

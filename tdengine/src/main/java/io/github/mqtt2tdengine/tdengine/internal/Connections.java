@@ -193,6 +193,16 @@ public final class Connections implements AutoCloseable {
     }
 
     /**
+     * Masks the password and the URL's secrets in a text (a driver's message), as {@link #failure} does.
+     *
+     * @param text the text
+     * @return the text, safe to log
+     */
+    public String redact(String text) {
+        return redaction.text(text);
+    }
+
+    /**
      * Returns the URL without its query string (which may hold a password), or "DataSource".
      *
      * @return what to log

@@ -141,7 +141,8 @@ public final class DeadLetterReplayer {
             throw new TransportException(label + ": " + connections.failure("cannot read", e).getMessage(), e);
         } catch (RuntimeException e) {
             connections.close();
-            throw e instanceof TransportException t ? t : new TransportException(label + ": " + e.getMessage(), e);
+            throw e instanceof TransportException t ? t : new TransportException(label + ": "
+                    + connections.redact(String.valueOf(e.getMessage())), e);
         }
         LOG.info("{}: {} sub-table(s) selected (reason {}, pipeline {}, stored from {} until now)", label,
                 subTables.size(), reason == null ? "any" : reason, pipeline == null ? "any" : "'" + pipeline + "'",
@@ -242,11 +243,10 @@ public final class DeadLetterReplayer {
         } catch (RuntimeException | SQLException e) {
             TransportException failure = e instanceof TransportException t ? t : new TransportException(label
                     + ": " + (e instanceof SQLException s ? connections.failure("failed", s).getMessage()
-                    : e.toString()), e);
+                    : connections.redact(e.toString())), e);
             done.completeExceptionally(failure);
             if (!closed) {
-                LOG.error("{}: gave up: {}", label, failure.getMessage());
-                context.onTransportFailed(failure);
+                context.onTransportFailed(failure); // the pipeline fails and logs it
             }
         } finally {
             connections.discardCurrent();
@@ -328,19 +328,18 @@ public final class DeadLetterReplayer {
     }
 
     private void deliver(Assembly a) throws Closed, SQLException {
-        found.incrementAndGet();
         DeadLetterTable.Stored first = a.first;
+        byte[] payload = first.truncated() ? null : a.payload();
+        if (!first.truncated() && payload == null) {
+            incomplete(a.subTable, a);
+            return;
+        }
+        found.incrementAndGet();
         if (first.truncated()) {
             truncated.incrementAndGet();
             LOG.warn("{}: dead letter at {} in sub-table {} (topic '{}', payload {} bytes) was stored truncated and "
                     + "cannot be replayed; left in place", label, first.ts(), a.subTable,
                     DeadLetterTable.clean(first.topic() == null ? "" : first.topic(), 256), first.payloadLength());
-            return;
-        }
-        byte[] payload = a.payload();
-        if (payload == null) {
-            incomplete(a.subTable, a);
-            found.decrementAndGet();
             return;
         }
         Key key = new Key(a.subTable, first.ts(), a.lastTs());
@@ -442,7 +441,8 @@ public final class DeadLetterReplayer {
                 deleted.incrementAndGet();
             } catch (SQLException | RuntimeException e) {
                 LOG.warn("{}: closing: dead letter at {} in sub-table {} was replayed but could not be deleted ({}); "
-                        + "a later replay delivers it again", label, key.firstTs(), key.subTable(), e.toString());
+                        + "a later replay delivers it again", label, key.firstTs(), key.subTable(),
+                        connections.redact(e.toString()));
             }
         }
     }
@@ -467,7 +467,8 @@ public final class DeadLetterReplayer {
                     throw e;
                 }
                 LOG.warn("{}: cannot {} ({}); attempt {} of {}, again in {} ms", label, what,
-                        e instanceof SQLException s ? ErrorCodes.describe(s) : e.getMessage(), attempt, MAX_ATTEMPTS,
+                        connections.redact(e instanceof SQLException s ? ErrorCodes.describe(s) : String.valueOf(
+                                e.getMessage())), attempt, MAX_ATTEMPTS,
                         backoff);
             }
             lock.lock();

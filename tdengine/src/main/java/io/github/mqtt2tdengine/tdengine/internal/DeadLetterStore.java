@@ -80,11 +80,9 @@ public final class DeadLetterStore implements AutoCloseable {
         try {
             Connections.Session session = c.current();
             try (Statement st = session.connection().createStatement()) {
-                TimePrecision p = prepare(st, deadLetters.get(0).pipelineName());
+                TimePrecision p = prepare(c, st, deadLetters.get(0).pipelineName());
                 List<DeadLetterTable.Part> parts = parts(deadLetters, p);
-                for (String sql : table.inserts(parts, session.qualified(), maxSqlBytes)) {
-                    st.executeUpdate(sql);
-                }
+                table.inserts(parts, session.qualified(), maxSqlBytes, st::executeUpdate);
             }
         } catch (SQLException e) {
             precision = null;
@@ -116,7 +114,7 @@ public final class DeadLetterStore implements AutoCloseable {
     }
 
     /** Checks (once, and again after a failure) that the database exists and the table fits; returns the precision. */
-    private TimePrecision prepare(Statement st, String pipelineName) throws SQLException {
+    private TimePrecision prepare(Connections c, Statement st, String pipelineName) throws SQLException {
         TimePrecision p = precision;
         if (p != null) {
             return p;
@@ -139,6 +137,9 @@ public final class DeadLetterStore implements AutoCloseable {
             LOG.info("Pipeline '{}': dead letters are kept in TDengine super table {} (precision {}), instance {}",
                     pipelineName, table.qualifiedName(), p.sqlName(), instance);
         }
+        // INSERTs name their tables without the database from now on where the connection allows (USE db): the native
+        // client logs a line for every database-qualified table clause
+        c.databaseReady();
         precision = p;
         return p;
     }

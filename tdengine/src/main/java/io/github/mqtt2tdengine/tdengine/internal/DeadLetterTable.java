@@ -214,6 +214,18 @@ public final class DeadLetterTable {
             int parts, boolean truncated) {
     }
 
+    /** Takes one statement as soon as it is built (so a large payload's statements are not all held at once). */
+    @FunctionalInterface
+    public interface Statements {
+        /**
+         * Takes a statement.
+         *
+         * @param sql the statement
+         * @throws SQLException when running it fails
+         */
+        void accept(String sql) throws SQLException;
+    }
+
     /**
      * Builds the INSERT statements for rows: one statement while it stays within {@code maxSqlBytes}, each sub-table's
      * rows in one clause ({@code INSERT INTO `sub` USING `st` (tags) TAGS (...) (columns) VALUES (...)(...)}).
@@ -221,10 +233,10 @@ public final class DeadLetterTable {
      * @param parts the rows, grouped by sub-table by the caller or not
      * @param qualified whether table names carry the database
      * @param maxSqlBytes the longest statement; a single row longer than this still gets a statement of its own
-     * @return the statements
+     * @param out takes each statement, in order
+     * @throws SQLException as {@code out} throws it
      */
-    public List<String> inserts(List<Part> parts, boolean qualified, int maxSqlBytes) {
-        List<String> out = new ArrayList<>();
+    public void inserts(List<Part> parts, boolean qualified, int maxSqlBytes, Statements out) throws SQLException {
         StringBuilder sql = new StringBuilder();
         int bytes = 0;
         String clauseOf = null;
@@ -236,7 +248,7 @@ public final class DeadLetterTable {
             String header = p.subTable().equals(clauseOf) ? null : clauseHeader(p, qualified);
             int headerBytes = header == null ? 0 : Sql.utf8Length(header, 0);
             if (sql.length() > 0 && bytes + headerBytes + rowBytes > maxSqlBytes) {
-                out.add(sql.toString());
+                out.accept(sql.toString());
                 sql.setLength(0);
                 bytes = 0;
                 if (header == null) {
@@ -257,9 +269,8 @@ public final class DeadLetterTable {
             bytes += rowBytes;
         }
         if (sql.length() > 0) {
-            out.add(sql.toString());
+            out.accept(sql.toString());
         }
-        return out;
     }
 
     private String clauseHeader(Part p, boolean qualified) {

@@ -95,8 +95,8 @@ class RunnerTest {
                     new PrintStream(err, true, StandardCharsets.UTF_8));
             assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("replaying: dead letters of pipeline "
-                    + "'meters-sync', reason NO_ROUTE, from table mqtt2td_dead_letters of the tdengine section's "
-                    + "database").endsWith("replayed=3 writtenAgain=2 deadLetteredAgain=1 skippedTruncated=0 "
+                    + "'meters-sync', reason NO_ROUTE, from table mqtt2td_dead_letters of database power")
+                    .endsWith("replayed=3 writtenAgain=2 deadLetteredAgain=1 skippedTruncated=0 "
                     + "skippedIncomplete=0 notDeleted=0" + System.lineSeparator());
             assertThat(server.rowCount("power", "meters")).isEqualTo(2);
             // the receive time is the original one, in the mapping's receive-time column

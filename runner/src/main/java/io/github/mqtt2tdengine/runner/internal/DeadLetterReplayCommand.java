@@ -17,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -24,11 +25,11 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * The runner's {@code --replay-dead-letters}: runs the configured pipeline (its mapping, its TDengine sink) with the
- * dead letters kept in the sink's database ({@link TDengineDeadLetters}, table
- * {@value TDengineDeadLetters#DEFAULT_SUPER_TABLE}) as its source instead of MQTT, and the same table as its
- * dead-letter destination, until every selected dead letter was written again or dead-lettered again, and deleted;
- * then prints a summary. Only the config's pipeline's dead letters are selected, of a reason and from a time on when
- * those are given. Not API; may change in any release.
+ * dead letters kept in the sink's database ({@link TDengineDeadLetters}, table {@code deadLetters.tdengine.superTable},
+ * {@value TDengineDeadLetters#DEFAULT_SUPER_TABLE} by default) as its source instead of MQTT, and the config's
+ * dead-letter destinations (that table among them) as before, until every selected dead letter was written again or
+ * dead-lettered again, and deleted; then prints a summary. Only the config's pipeline's dead letters are selected, of
+ * a reason and from a time on when those are given. Not API; may change in any release.
  */
 public final class DeadLetterReplayCommand {
     /** The error without a tdengine section. */
@@ -111,14 +112,25 @@ public final class DeadLetterReplayCommand {
         }
         TDengineDeadLetterReplay replay;
         SyncPipeline pipeline;
+        TDengineDeadLetters table;
         try {
             TDengineSink sink = tdengine.get().build();
-            TDengineDeadLetters deadLetters = TDengineDeadLetters.builder().sink(sink).build();
-            replay = deadLetters.replay().since(selection.since()).reason(selection.reason())
+            // the config's own destinations: the dead letters of this run go back where the pipeline keeps them
+            List<DeadLetterHandler> destinations = config.deadLetterHandlers(sink, config.mqtt().build());
+            table = destinations.stream().filter(TDengineDeadLetters.class::isInstance)
+                    .map(TDengineDeadLetters.class::cast).findFirst().orElse(null);
+            if (table == null) {
+                err.println("error: deadLetters.tdengine.enabled is false: this config keeps no dead letters in "
+                        + "TDengine, so there are none to replay (remove the key, or replay from its MQTT topic)");
+                return 2;
+            }
+            replay = table.replay().since(selection.since()).reason(selection.reason())
                     .pipelineName(config.name()).build();
-            // the dead letters of this run go back to the same table (and, as ever, to the log)
-            pipeline = config.pipeline().source(replay).sink(sink).deadLetterHandler(DeadLetterHandler.logging())
-                    .addDeadLetterHandler(deadLetters).build();
+            pipeline = config.deadLetters(config.pipeline().source(replay).sink(sink), sink, config.mqtt().build())
+                    .build();
+        } catch (ConfigException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
         } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("error: config: " + e.getMessage());
             return 2;
@@ -132,8 +144,7 @@ public final class DeadLetterReplayCommand {
         }
         out.println("replaying: dead letters of pipeline '" + config.name() + "'" + (selection.reason() == null ? ""
                 : ", reason " + selection.reason()) + (selection.since() == null ? "" : ", stored since "
-                + selection.since()) + ", from table " + TDengineDeadLetters.DEFAULT_SUPER_TABLE + " of the tdengine section's "
-                + "database");
+                + selection.since()) + ", from table " + table.superTable() + " of database " + table.database());
         String stopped = await(replay.completion(), pipeline, process);
         pipeline.close();
         PipelineMetrics m = pipeline.metrics();

@@ -486,6 +486,44 @@ class MqttDeadLettersIT {
     }
 
     @Test
+    void mqtt31_throughPaho_deadLettersAreEnvelopes_andTheReplayReadsThem() throws Exception {
+        Mosquitto broker = broker("v31");
+        MqttTransport source = MqttTransport.builder().endpoint("127.0.0.1:" + broker.port()).protocolVersion("3.1")
+                .clientId("it-v31").cleanSession(false).subscribe("v31/+/m").build();
+        FakeSink sink = new FakeSink();
+        SyncPipeline p = pipeline(SyncPipeline.builder().name("v31").source(source).sink(sink)
+                .payload(meters(ColumnType.INT)).superTable("meters").subTableTemplate("d{id}")
+                .batching(50, Duration.ofMillis(20)).deadLetterHandler(MqttDeadLetters.builder().connection(source)
+                        .keeper("v31-keeper").build()));
+        p.start();
+        try (Publisher pub = new Publisher(broker.port())) {
+            for (int seq = 0; seq < 100; seq++) {
+                long id = seq % 10 == 0 ? 3_000_000_000L + seq : seq % 10;
+                pub.publish("v31/site" + (seq % 3) + "/m", "{\"id\":" + id + ",\"seq\":" + seq + ",\"ts\":"
+                        + (Publisher.BASE_TS + seq) + "}", 1);
+            }
+        }
+        await().atMost(WAIT).until(() -> p.metrics().acked() == 100);
+        assertThat(sink.rows()).hasSize(90);
+        assertThat(mqtt(p).stored()).isEqualTo(10);
+        p.close();
+        FakeSink replayed = new FakeSink();
+        SyncPipeline r = pipeline(SyncPipeline.builder().name("v31-replay")
+                .source(MqttTransport.builder().endpoint("127.0.0.1:" + broker.port()).protocolVersion("3.1")
+                        .clientId("v31-keeper").cleanSession(false).deadLetterReplay(PREFIX).build())
+                .payload(meters(ColumnType.BIGINT)).superTable("meters").subTableTemplate("d{id}").sink(replayed)
+                .batching(50, Duration.ofMillis(20)));
+        r.start();
+        await().atMost(WAIT).until(() -> r.metrics().acked() == 10);
+        assertThat(seqs(replayed)).containsExactly(0L, 10L, 20L, 30L, 40L, 50L, 60L, 70L, 80L, 90L);
+        for (Row row : replayed.rows()) {
+            long seq = (Long) row.column("seq");
+            assertThat(row.column("topic")).isEqualTo("v31/site" + (seq % 3) + "/m");
+            assertThat(row.tag("site")).isEqualTo("site" + (seq % 3));
+        }
+    }
+
+    @Test
     void handlerOnItsOwn_storesAndThrowsAsTheContractSays() throws Exception {
         Mosquitto broker = broker("direct");
         MqttTransport source = MqttTransport.builder().endpoint("127.0.0.1:" + broker.port()).clientId("it-direct")

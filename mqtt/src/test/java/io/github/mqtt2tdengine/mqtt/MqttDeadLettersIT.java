@@ -524,6 +524,35 @@ class MqttDeadLettersIT {
     }
 
     @Test
+    void keeperQueueFull_mosquittoAcknowledgesAndDropsTheNewest_asDocumented() throws Exception {
+        // mosquitto's max_queued_messages (1000 by default) bounds the keeper's queue; beyond it the broker still
+        // answers PUBACK 0x00 and drops the message, so the destination cannot tell
+        Mosquitto broker = Mosquitto.builder(Files.createDirectories(dir.resolve("queue-full"))).maxQueued(5).start();
+        closeLast.add(broker);
+        MqttTransport source = MqttTransport.builder().endpoint("127.0.0.1:" + broker.port()).clientId("it-full")
+                .subscribe("full/#").build();
+        SyncPipeline p = pipeline(SyncPipeline.builder().name("full").source(source).sink(new FakeSink())
+                .payload(Publisher.spec()).superTable("meters").subTableTemplate("d{id}")
+                .deadLetterHandler(MqttDeadLetters.builder().connection(source).build()));
+        p.start();
+        try (Publisher pub = new Publisher(broker.port())) {
+            for (int i = 0; i < 12; i++) {
+                pub.publish("full/m", "bad " + i, 1);
+            }
+        }
+        await().atMost(WAIT).until(() -> p.metrics().acked() == 12);
+        assertThat(mqtt(p).stored()).isEqualTo(12);
+        assertThat(mqtt(p).failures()).isZero();
+        try (DeadLetterReader reader = DeadLetterReader.open(broker.port(), "5.0",
+                MqttDeadLetters.defaultKeeperClientId("full"), PREFIX + "/#")) {
+            await().atMost(WAIT).until(() -> reader.received().size() >= 5);
+            await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> reader.received().size() == 5);
+        }
+        assertThat(broker.log()).contains("Outgoing messages are being dropped for client "
+                + MqttDeadLetters.defaultKeeperClientId("full"));
+    }
+
+    @Test
     void handlerOnItsOwn_storesAndThrowsAsTheContractSays() throws Exception {
         Mosquitto broker = broker("direct");
         MqttTransport source = MqttTransport.builder().endpoint("127.0.0.1:" + broker.port()).clientId("it-direct")

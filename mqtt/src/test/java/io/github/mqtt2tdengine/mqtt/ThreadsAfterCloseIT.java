@@ -85,6 +85,32 @@ class ThreadsAfterCloseIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"3.1", "3.1.1", "5.0"})
+    void close_withTheMqttDeadLetterDestination_leavesNoNonDaemonThread(String version) {
+        Set<Thread> before = threads();
+        String v = version.replace('.', '-');
+        MqttTransport source = MqttTransport.builder().endpoint("127.0.0.1:" + broker.port()).protocolVersion(version)
+                .clientId("thr-dl-" + v).subscribe("thr-dl/" + v + "/+").build();
+        SyncPipeline p = SyncPipeline.builder().name("threads-dl").source(source)
+                .payload(PayloadSpec.json().timestamp("$.ts", TimestampUnit.MILLISECONDS)
+                        .tag("id", "$.id", ColumnType.INT).build())
+                .superTable("meters").subTableTemplate("d{id}").sink(new FakeSink())
+                .deadLetterHandler(MqttDeadLetters.builder().connection(source).keeper("thr-keeper-" + v).build())
+                .build();
+        p.start();
+        try (Publisher pub = new Publisher(broker.port())) {
+            for (int i = 0; i < 5; i++) {
+                pub.publish("thr-dl/" + v + "/m", "not json " + i, 1);
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> p.metrics().acked() == 5);
+        assertThat(p.metrics().deadLetterDestinations().get("mqtt").stored()).isEqualTo(5);
+        p.close();
+        await().pollInSameThread().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(newNonDaemon(before))
+                .as("non-daemon threads left after close()").isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.1", "3.1.1", "5.0"})
     void close_afterFailedStart_isQuietAndLeavesNoThread(String version) throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -141,7 +141,7 @@ public final class DeadLetterPublisher {
 
     /** Connects if needed and sets up the keeper of each pipeline among the letters, once per connection. */
     private void ready(String pipeline, List<DeadLetter> letters) {
-        long wait = 3 * (connection.connectTimeout().toMillis() + 2_000);
+        long wait = readyMillis();
         try {
             if (!lock.tryLock(wait, TimeUnit.MILLISECONDS)) {
                 throw new RetriableSinkException("Pipeline '" + pipeline + "': the MQTT dead-letter connection to "
@@ -186,6 +186,11 @@ public final class DeadLetterPublisher {
         }
     }
 
+    /** The longest a connect and a keeper take (with a margin): how long a writer waits for another's. */
+    private long readyMillis() {
+        return 3 * (connection.connectTimeout().toMillis() + 2_000);
+    }
+
     /** The keeper's settings: the same broker, a persistent session that never expires, {@code <prefix>/#}. */
     private MqttSettings keeper(String id) {
         return connection.forClient(id, false, Duration.ofSeconds(NEVER_EXPIRES),
@@ -194,13 +199,20 @@ public final class DeadLetterPublisher {
 
     /** After NO_MATCHING_SUBSCRIBERS: the keeper session is gone (expired, or the broker lost it); set it up again. */
     private String forgetKeeper(List<DeadLetter> letters) {
-        lock.lock();
+        boolean locked = false;
         try {
-            for (DeadLetter d : letters) {
-                kept.remove(keeperId.apply(d.pipelineName()));
+            locked = lock.tryLock(readyMillis(), TimeUnit.MILLISECONDS);
+            if (locked) {
+                for (DeadLetter d : letters) {
+                    kept.remove(keeperId.apply(d.pipelineName()));
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
-            lock.unlock();
+            if (locked) {
+                lock.unlock();
+            }
         }
         return "; nobody subscribes, so the broker discarded them: the keeper session is set up again before the retry";
     }
@@ -266,7 +278,7 @@ public final class DeadLetterPublisher {
         closed = true;
         boolean locked = false;
         try {
-            locked = lock.tryLock(3 * (connection.connectTimeout().toMillis() + 2_000), TimeUnit.MILLISECONDS);
+            locked = lock.tryLock(readyMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

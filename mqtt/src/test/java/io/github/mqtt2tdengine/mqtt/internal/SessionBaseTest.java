@@ -3,14 +3,19 @@ package io.github.mqtt2tdengine.mqtt.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.mqtt2tdengine.mqtt.MqttProtocolVersion;
 import io.github.mqtt2tdengine.spi.InboundMessage;
 import io.github.mqtt2tdengine.spi.TransportContext;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class SessionBaseTest {
+    private static final MqttSettings SETTINGS = new MqttSettings("127.0.0.1", 1883, MqttProtocolVersion.V5, "s",
+            false, Duration.ofSeconds(60), true, Duration.ofDays(1), List.of(), null, null, null, true, null,
+            Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(30), 65_535, null);
 
     /** A session whose reads can (or cannot) be held; counts what it was told to drop. */
     private static final class Session extends SessionBase {
@@ -20,7 +25,7 @@ class SessionBaseTest {
         volatile Runnable duringFirstHold;
 
         Session(boolean canHold) {
-            super(null); // the pause and the drop decision do not read the settings
+            super(SETTINGS); // the pause and the drop decision do not read the settings
             this.canHold = canHold;
             this.context = new TransportContext() {
                 @Override

@@ -53,6 +53,7 @@ public final class Mosquitto implements AutoCloseable {
         private int maxInflight = 1000;
         private boolean saveEveryChange;
         private String acl;
+        private int maxQueued = 1_000_000;
 
         Builder(Path dir) {
             this.dir = dir;
@@ -77,6 +78,12 @@ public final class Mosquitto implements AutoCloseable {
         /** Checks topics against this ACL file text (mosquitto's {@code acl_file}); {@link #acl(String)} rewrites it. */
         public Builder acl(String text) {
             this.acl = text;
+            return this;
+        }
+
+        /** mosquitto's {@code max_queued_messages} per client (the tests' default: 1,000,000; mosquitto's: 1000). */
+        public Builder maxQueued(int n) {
+            this.maxQueued = n;
             return this;
         }
 
@@ -117,7 +124,7 @@ public final class Mosquitto implements AutoCloseable {
                 c.add("acl_file " + dir.resolve("acl"));
             }
             // at-least-once needs the broker to keep everything for slow or offline persistent sessions
-            c.add("max_queued_messages 1000000");
+            c.add("max_queued_messages " + maxQueued);
             c.add("max_queued_bytes 0");
             if (maxInflight >= 0) {
                 c.add("max_inflight_messages " + maxInflight);

@@ -11,6 +11,7 @@ import io.github.mqtt2tdengine.mqtt.testing.Publisher;
 import io.github.mqtt2tdengine.mqtt.testing.TestCerts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.mqtt2tdengine.deadletters.DeadLetterEnvelope;
 import io.github.mqtt2tdengine.tdengine.testing.TDengineRestServer;
 import java.io.File;
 import java.net.URI;
@@ -173,6 +174,60 @@ class RunnerIT {
             Matcher m = SUMMARY.matcher(run.stdout());
             assertThat(m.find()).as(run.stdout()).isTrue();
             assertThat(m.group()).isEqualTo("received=300 rows=300 written=300 deadLettered=0 acked=300");
+        }
+    }
+
+    @Test
+    void deadLetters_keptInTdengineByDefaultAndInFilesFromTheConfig_thenReplayedAfterTheFix() throws Exception {
+        try (TDengineRestServer server = new TDengineRestServer()) {
+            server.createDatabase("power", "ms");
+            Path files = dir.resolve("dl-files");
+            String strict = config(server.url("power"), "it-dl", true)
+                    .replace("\"type\": \"BIGINT\" }", "\"type\": \"BIGINT\", \"required\": true }")
+                    .replace("\"logLevel\": \"warn\"", "\"deadLetters\": { \"file\": { \"directory\": \""
+                            + files.toString().replace("\\", "\\\\") + "\" } },\n  \"logLevel\": \"info\"");
+            assertThat(strict).contains("\"required\": true").contains("\"deadLetters\"");
+            Run run = start("dl", "--config", write("dl.json", strict).toString());
+            await().atMost(Duration.ofSeconds(30)).until(() -> run.stdout().contains("started: pipeline 'it'"));
+            List<byte[]> bad = new ArrayList<>();
+            try (Publisher pub = new Publisher(broker.port())) {
+                for (int i = 0; i < 60; i++) {
+                    long ts = 1_765_100_000_000L + i;
+                    byte[] p = i % 6 == 5 ? (i % 12 == 5 ? ("not json " + i) : ("{\"ts\":" + ts + ",\"id\":1}"))
+                            .getBytes(StandardCharsets.UTF_8)
+                            : ("{\"ts\":" + ts + ",\"id\":" + (i % 3) + ",\"seq\":" + i + "}").getBytes(
+                                    StandardCharsets.UTF_8);
+                    if (i % 6 == 5) {
+                        bad.add(p);
+                    }
+                    pub.publish("plant/m" + (i % 3) + "/meters", p, 1);
+                }
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> server.rowCount("power", "meters") == 50
+                    && server.rowCount("power", "mqtt2td_dead_letters") == 10);
+            run.process().destroy(); // SIGTERM
+            assertThat(exit(run, 60)).as(run.stderr()).isZero();
+            Matcher m = SUMMARY.matcher(run.stdout());
+            assertThat(m.find()).as(run.stdout()).isTrue();
+            assertThat(m.group()).isEqualTo("received=60 rows=50 written=50 deadLettered=10 acked=60");
+            assertThat(run.stderr()).contains("dead letters are kept by [tdengine=TDengineDeadLetters{")
+                    .contains("file=FileDeadLetters{file=" + files.resolve("dead-letters.jsonl"));
+            List<byte[]> inFile = new ArrayList<>();
+            for (String line : Files.readAllLines(files.resolve("dead-letters.jsonl"))) {
+                inFile.add(DeadLetterEnvelope.decode(line.getBytes(StandardCharsets.UTF_8)).payload());
+            }
+            assertThat(inFile).containsExactlyElementsOf(bad);
+
+            // the mapping fixed (seq no longer required): the missing-field ones are written, the others come back
+            Path fixed = write("dl-fixed.json", strict.replace("\"type\": \"BIGINT\", \"required\": true }",
+                    "\"type\": \"BIGINT\" }"));
+            Run replay = start("dl-replay", "--config", fixed.toString(), "--replay-dead-letters");
+            assertThat(exit(replay, 60)).as(replay.stderr()).isZero();
+            assertThat(replay.stdout()).contains("replayed=10 writtenAgain=5 deadLetteredAgain=5 skippedTruncated=0 "
+                    + "skippedIncomplete=0 notDeleted=0");
+            assertThat(server.rowCount("power", "meters")).isEqualTo(55);
+            assertThat(server.rowCount("power", "mqtt2td_dead_letters")).isEqualTo(5); // not JSON: still bad
+            assertThat(Files.readAllLines(files.resolve("dead-letters.jsonl"))).hasSize(15); // kept again there too
         }
     }
 

@@ -6,7 +6,10 @@ package io.github.mqtt2tdengine;
  * @since 0.1.0
  */
 public enum BadMessagePolicy {
-    /** Hand it to the {@link DeadLetterHandler}, count it, acknowledge it, go on (the default). */
+    /**
+     * Count it, hand it to every dead-letter destination ({@link DeadLetterHandler}), acknowledge it once they stored
+     * it, go on (the default).
+     */
     DEAD_LETTER,
     /** Fail the pipeline; the message is not acknowledged, so the broker keeps it. */
     FAIL

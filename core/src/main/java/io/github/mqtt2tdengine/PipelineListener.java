@@ -47,7 +47,8 @@ public interface PipelineListener {
     }
 
     /**
-     * Called on a writer thread after a message was dead-lettered (after the {@link DeadLetterHandler} ran).
+     * Called on a writer thread once every dead-letter destination ({@link DeadLetterHandler}) stored a message's dead
+     * letter, just before the message is acknowledged.
      *
      * @param deadLetter the dead letter
      */

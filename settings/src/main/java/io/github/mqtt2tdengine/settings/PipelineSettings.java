@@ -18,8 +18,8 @@ import io.github.mqtt2tdengine.BadMessagePolicy;
  * @param maxRetries retries of one batch before the pipeline fails; -1 retries for ever (the default)
  * @param shutdownTimeoutSeconds how long close waits for in-flight messages, in seconds; default 30
  * @param stallWarningMillis a sink write running longer is logged at WARN, in ms; default 5000
- * @param badMessagePolicy a message that cannot be mapped: dead_letter (logged, counted, acknowledged) or fail (stops
- *     the pipeline); default dead_letter
+ * @param badMessagePolicy a message that cannot be mapped: dead_letter (counted, kept by the deadLetters
+ *     destinations, acknowledged once stored) or fail (stops the pipeline); default dead_letter
  * @since 0.1.0
  */
 public record PipelineSettings(Integer batchMaxRows, Integer batchMaxAgeMillis, Integer batchIdleMillis,

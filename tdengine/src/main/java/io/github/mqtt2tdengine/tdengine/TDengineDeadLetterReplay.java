@@ -6,7 +6,6 @@ import io.github.mqtt2tdengine.spi.Transport;
 import io.github.mqtt2tdengine.spi.TransportContext;
 import io.github.mqtt2tdengine.tdengine.internal.DeadLetterReplayer;
 import io.github.mqtt2tdengine.tdengine.internal.DeadLetterTable;
-import io.github.mqtt2tdengine.tdengine.internal.Sql;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -173,13 +172,7 @@ public final class TDengineDeadLetterReplay implements Transport {
          * @return this builder
          */
         public Builder superTable(String name) {
-            Objects.requireNonNull(name, "superTable must not be null");
-            try {
-                Sql.checkIdentifier(name);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("superTable: " + e.getMessage(), e);
-            }
-            this.superTable = name;
+            this.superTable = TDengineDeadLetters.checkSuperTable(name);
             return this;
         }
 

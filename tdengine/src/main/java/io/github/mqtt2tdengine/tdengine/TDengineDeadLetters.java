@@ -172,6 +172,17 @@ public final class TDengineDeadLetters implements DeadLetterHandler {
                 + superTable + ", maxPayloadBytes=" + maxPayloadBytes + ", instance=" + instance + '}';
     }
 
+    /** A super table name both builders take: checked as TDengine takes it. */
+    static String checkSuperTable(String name) {
+        Objects.requireNonNull(name, "superTable must not be null");
+        try {
+            Sql.checkIdentifier(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("superTable: " + e.getMessage(), e);
+        }
+        return name;
+    }
+
     /** Builds a {@link TDengineDeadLetters}; mutable, not thread-safe, reusable. */
     public static final class Builder {
         private TDengineSink sink;
@@ -200,13 +211,7 @@ public final class TDengineDeadLetters implements DeadLetterHandler {
          * @return this builder
          */
         public Builder superTable(String name) {
-            Objects.requireNonNull(name, "superTable must not be null");
-            try {
-                Sql.checkIdentifier(name);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("superTable: " + e.getMessage(), e);
-            }
-            this.superTable = name;
+            this.superTable = checkSuperTable(name);
             return this;
         }
 

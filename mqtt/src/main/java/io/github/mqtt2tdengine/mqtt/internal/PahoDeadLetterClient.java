@@ -149,23 +149,7 @@ final class PahoDeadLetterClient implements DeadLetterClient {
     }
 
     private void closeQuietly(MqttAsyncClient c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            if (c.isConnected()) {
-                c.disconnect(2_000).waitForCompletion(3_000);
-            } else {
-                c.disconnectForcibly(0, 100, false);
-            }
-        } catch (MqttException e) {
-            LOG.debug("MQTT: disconnect from {}: {}", uri, e.toString());
-        }
-        try {
-            c.close(true);
-        } catch (MqttException e) {
-            LOG.debug("MQTT: close of client for {}: {}", uri, e.toString());
-        }
+        PahoSession.closeQuietly(c, uri);
     }
 
     @Override

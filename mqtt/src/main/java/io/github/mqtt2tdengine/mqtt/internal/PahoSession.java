@@ -457,6 +457,11 @@ public final class PahoSession extends SessionBase {
     }
 
     private void closeQuietly(MqttAsyncClient c) {
+        closeQuietly(c, uri);
+    }
+
+    /** Disconnects (or drops) a Paho client and closes it, logging at DEBUG what fails; also for the dead letters'. */
+    static void closeQuietly(MqttAsyncClient c, String uri) {
         if (c == null) {
             return;
         }

@@ -129,6 +129,45 @@ class FileDeadLettersTest {
         f.close();
     }
 
+    /**
+     * A full disk, as the kernel reports it: the file is a link to /dev/full, whose writes fail with ENOSPC. The bad
+     * messages hold their places, the transport pauses at maxInFlight, nothing unstored is acknowledged; once the
+     * disk has room (the link removed) everything completes.
+     */
+    @Test
+    void diskFull_badMessagesHeldAndTransportPaused_thenAllCompleteOnceThereIsRoom() throws IOException {
+        Path full = Path.of("/dev/full");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(full), "/dev/full is not here (not Linux)");
+        Files.createSymbolicLink(dir.resolve("dead-letters.jsonl"), full);
+        FakeTransport transport = new FakeTransport();
+        FakeSink sink = new FakeSink();
+        FileDeadLetters file = FileDeadLetters.builder().directory(dir).build();
+        SyncPipeline pipeline = SyncPipeline.builder().name("disk-full").source(transport).sink(sink)
+                .payload(PayloadSpec.json().tag("id", "$.id", ColumnType.INT).build())
+                .superTable("m").subTableTemplate("d{id}").batching(10, Duration.ofMillis(5)).maxInFlight(20)
+                .retryBackoff(Duration.ofMillis(5), Duration.ofMillis(50)).deadLetterHandler(file).build();
+        pipeline.start();
+        try {
+            List<FakeMessage> bad = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                bad.add(transport.publish("plant/" + i, ("not json " + i).getBytes(StandardCharsets.UTF_8), 1,
+                        Instant.now()));
+            }
+            await().atMost(WAIT).until(() -> transport.paused()
+                    && pipeline.metrics().deadLetterDestinations().get("file").failures() >= 3);
+            assertThat(bad).noneMatch(FakeMessage::acked);
+            assertThat(pipeline.metrics().deadLetterDestinations().get("file").lastError())
+                    .contains("No space left on device");
+
+            Files.delete(dir.resolve("dead-letters.jsonl"));
+            await().atMost(WAIT).until(() -> bad.stream().allMatch(FakeMessage::acked));
+            assertThat(bad).allMatch(m -> m.ackCount() == 1);
+            assertThat(read(file)).hasSize(20);
+        } finally {
+            pipeline.close();
+        }
+    }
+
     @Test
     void builder_rejectsBadSettings_withHowToFix() {
         assertThatThrownBy(() -> FileDeadLetters.builder().build()).isInstanceOf(IllegalStateException.class)

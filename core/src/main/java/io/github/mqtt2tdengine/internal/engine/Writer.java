@@ -409,16 +409,11 @@ final class Writer implements Runnable {
             }
             RuntimeException failure = null;
             for (var it = left.iterator(); it.hasNext(); ) {
-                DeadLetterDestinations.Destination d = it.next();
-                RuntimeException e = d.store(dead);
+                RuntimeException e = it.next().store(dead);
                 if (e == null) {
                     it.remove();
-                } else {
-                    if (failure == null) {
-                        failure = e;
-                    }
-                    LOG.warn("Pipeline '{}': dead-letter destination '{}' failed to store {} dead letter(s): {}", name,
-                            d.name, dead.size(), e.getMessage(), LOG.isDebugEnabled() ? e : null);
+                } else if (failure == null) {
+                    failure = e;
                 }
             }
             if (left.isEmpty()) {
@@ -431,8 +426,11 @@ final class Writer implements Runnable {
                 return false;
             }
             long delay = backoffMillis(attempt++);
-            LOG.warn("Pipeline '{}': {} dead letter(s) not stored, their messages stay unacknowledged; retry {} in {} ms",
-                    name, dead.size(), attempt, delay);
+            // one line per attempt (the stack only at DEBUG): each failing destination's own message is in metrics()
+            LOG.warn("Pipeline '{}': {} dead letter(s) not stored at {} ({}); their messages stay unacknowledged, retry {} "
+                    + "in {} ms", name, dead.size(), left.stream().map(d -> d.name).toList(), failure.getMessage(),
+                    attempt, delay);
+            LOG.debug("Pipeline '{}': dead-letter store failure", name, failure);
             if (!sleepBackoff(delay)) {
                 return false;
             }

@@ -117,6 +117,7 @@ public final class DeadLetterReplayCommand {
             TDengineSink sink = tdengine.get().build();
             // the config's own destinations: the dead letters of this run go back where the pipeline keeps them
             List<DeadLetterHandler> destinations = config.deadLetterHandlers(sink, config.mqtt().build());
+            // the table read from is the one stored into: one destination instance for the run
             table = destinations.stream().filter(TDengineDeadLetters.class::isInstance)
                     .map(TDengineDeadLetters.class::cast).findFirst().orElse(null);
             if (table == null) {
@@ -126,8 +127,10 @@ public final class DeadLetterReplayCommand {
             }
             replay = table.replay().since(selection.since()).reason(selection.reason())
                     .pipelineName(config.name()).build();
-            pipeline = config.deadLetters(config.pipeline().source(replay).sink(sink), sink, config.mqtt().build())
-                    .build();
+            SyncPipeline.Builder b = config.pipeline().source(replay).sink(sink)
+                    .deadLetterHandler(destinations.get(0));
+            destinations.subList(1, destinations.size()).forEach(b::addDeadLetterHandler);
+            pipeline = b.build();
         } catch (ConfigException e) {
             err.println("error: " + e.getMessage());
             return 2;

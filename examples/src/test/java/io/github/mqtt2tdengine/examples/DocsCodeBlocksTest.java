@@ -245,11 +245,12 @@ class DocsCodeBlocksTest {
         int tables = PipelineConfig.fromTree(resolved).toPipelineBuilder().build().tables().size();
         assertThat(tables).isPositive();
         String it = Files.readString(ROOT.resolve(
-                "spring-boot-starter/src/test/java/io/github/mqtt2tdengine/spring/SpringBootStarterIT.java"));
-        assertThat(it).as("SpringBootStarterIT runs this block").contains("\"spring-boot.md\"")
+                "spring-boot-common/src/test/java/io/github/mqtt2tdengine/spring/StarterContract.java"));
+        assertThat(it).as("StarterContract runs this block").contains("\"spring-boot.md\"")
                 .contains("```yaml\\nmqtt2tdengine:\\n");
         return "YAML parsed, bound by PipelineConfig.fromTree (" + tables + " super table), its " + camel.size()
-                + " mqtt2tdengine.* keys each in docs/configuration.md; run end to end by SpringBootStarterIT";
+                + " mqtt2tdengine.* keys each in docs/configuration.md; run end to end by SpringBootStarterIT (Boot 3.5) "
+                + "and SpringBoot4StarterIT";
     }
 
     /** {@code session-expiry-seconds} → {@code sessionExpirySeconds}, per path segment. */

@@ -23,8 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.actuate.health.HealthIndicator;
-import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.env.YamlPropertySourceLoader;
@@ -37,13 +35,31 @@ import org.springframework.core.io.ByteArrayResource;
 /**
  * A Spring Boot application with the starter, configured by the README's {@code application.yml} word for word (the
  * broker's port and the password placeholder given beside it), against a real mosquitto, rows into a recording sink:
- * started with the context, meters in the application's registry, health, and the drain when the context closes.
+ * started with the context, meters in the application's registry, health, and the drain when the context closes. The
+ * contract both starters pass, each on its own Boot line: a subclass ({@code SpringBootStarterIT},
+ * {@code SpringBoot4StarterIT}) reads its Boot line's health API.
  */
-class SpringBootStarterIT {
+public abstract class StarterContract {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
+
+    /**
+     * The status of the {@code mqtt2tdengine} health indicator now.
+     *
+     * @param ctx the application
+     * @return {@code UP}, {@code DOWN}, ...
+     */
+    protected abstract String healthStatus(ConfigurableApplicationContext ctx);
+
+    /**
+     * The details of the {@code mqtt2tdengine} health indicator now.
+     *
+     * @param ctx the application
+     * @return the details
+     */
+    protected abstract Map<String, Object> healthDetails(ConfigurableApplicationContext ctx);
 
     /** The application: the starter's auto-configuration, a sink bean and a listener bean. */
     @SpringBootConfiguration
@@ -97,8 +113,7 @@ class SpringBootStarterIT {
             try {
                 assertThat(pipeline.name()).isEqualTo("meters-sync");
                 assertThat(pipeline.state()).isEqualTo(PipelineState.RUNNING);
-                HealthIndicator health = ctx.getBean("mqtt2tdengineHealthIndicator", HealthIndicator.class);
-                await().atMost(WAIT).until(() -> health.health().getStatus().equals(Status.UP));
+                await().atMost(WAIT).until(() -> healthStatus(ctx).equals("UP"));
                 long ts = System.currentTimeMillis();
                 try (Publisher pub = new Publisher(broker.port())) {
                     for (int i = 0; i < 20; i++) {
@@ -192,8 +207,7 @@ class SpringBootStarterIT {
                     inFiles.add(DeadLetterEnvelope.decode(line.getBytes(StandardCharsets.UTF_8)).payload());
                 }
                 assertThat(inFiles).containsExactlyElementsOf(bad);
-                HealthIndicator health = ctx.getBean("mqtt2tdengineHealthIndicator", HealthIndicator.class);
-                assertThat(health.health().getDetails().get("deadLetterDestinations")).isEqualTo(Map.of(
+                assertThat(healthDetails(ctx).get("deadLetterDestinations")).isEqualTo(Map.of(
                         "tdengine", Map.of("stored", 3L, "pending", 0L, "failing", false),
                         "file", Map.of("stored", 3L, "pending", 0L, "failing", false),
                         "logging", Map.of("stored", 3L, "pending", 0L, "failing", false)));

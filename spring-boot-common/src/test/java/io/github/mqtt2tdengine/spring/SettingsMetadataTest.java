@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.mqtt2tdengine.spring.internal.StarterAssembly;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ class SettingsMetadataTest {
             if (k.inList()) {
                 continue; // described by its list's entry: Spring's metadata has no names for list elements
             }
-            String name = Mqtt2TdengineAutoConfiguration.PREFIX + "." + SettingsModel.kebab(k.path());
+            String name = StarterAssembly.PREFIX + "." + SettingsModel.kebab(k.path());
             assertThat(k.description()).as("Javadoc @param of %s", k.path()).isNotBlank();
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("name", name);

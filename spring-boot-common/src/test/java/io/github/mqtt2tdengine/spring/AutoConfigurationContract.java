@@ -3,6 +3,8 @@ package io.github.mqtt2tdengine.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mqtt2tdengine.PipelineState;
 import io.github.mqtt2tdengine.SyncPipeline;
 import io.github.mqtt2tdengine.settings.PipelineConfig;
@@ -10,18 +12,23 @@ import io.github.mqtt2tdengine.spi.FakeSink;
 import io.github.mqtt2tdengine.spi.Sink;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.actuate.health.HealthIndicator;
-import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
-/** The auto-configuration's conditions and the beans it picks up, without a broker (the pipeline is not started). */
-class Mqtt2TdengineAutoConfigurationTest {
+/**
+ * The auto-configuration's conditions and the beans it picks up, without a broker (the pipeline is not started): the
+ * contract both starters pass, each on its own Boot line (a subclass in each starter names its auto-configuration and
+ * reads its Boot line's health API). Compiled here against Boot 3.5; run by the Boot 4 starter against Boot 4.
+ */
+public abstract class AutoConfigurationContract {
     private static final String[] CONFIG = {
         "mqtt2tdengine.name=plant-a",
         "mqtt2tdengine.mqtt.endpoint=127.0.0.1:1",
@@ -40,7 +47,37 @@ class Mqtt2TdengineAutoConfigurationTest {
     private static final String TDENGINE = "mqtt2tdengine.tdengine.url=jdbc:TAOS-WS://127.0.0.1:1/power";
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(Mqtt2TdengineAutoConfiguration.class));
+            .withConfiguration(AutoConfigurations.of(autoConfiguration()));
+
+    /**
+     * The starter's auto-configuration.
+     *
+     * @return its class
+     */
+    protected abstract Class<?> autoConfiguration();
+
+    /**
+     * Boot's {@code HealthIndicator} type on this line (it moved package in Boot 4).
+     *
+     * @return the type
+     */
+    protected abstract Class<?> healthIndicatorType();
+
+    /**
+     * The indicator's status now.
+     *
+     * @param indicator the health indicator bean
+     * @return {@code UP}, {@code DOWN}, ...
+     */
+    protected abstract String status(Object indicator);
+
+    /**
+     * The indicator's details now.
+     *
+     * @param indicator the health indicator bean
+     * @return the details
+     */
+    protected abstract Map<String, Object> details(Object indicator);
 
     @Test
     void properties_giveAPipeline_itsLifecycle_healthIndicator_andMeterBinder() {
@@ -52,9 +89,11 @@ class Mqtt2TdengineAutoConfigurationTest {
             assertThat(p.name()).isEqualTo("plant-a");
             assertThat(p.state()).isEqualTo(PipelineState.NEW); // auto-startup false
             assertThat(p.tables().toString()).contains("current FLOAT").contains("id INT");
-            HealthIndicator health = ctx.getBean("mqtt2tdengineHealthIndicator", HealthIndicator.class);
-            assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
-            assertThat(health.health().getDetails()).containsEntry("reason", "pipeline 'plant-a' is not started");
+            Object health = ctx.getBean("mqtt2tdengineHealthIndicator", healthIndicatorType());
+            assertThat(status(health)).isEqualTo("DOWN");
+            assertThat(details(health)).containsEntry("reason", "pipeline 'plant-a' is not started")
+                    .containsKeys("state", "connection", "inFlight", "oldestUnackedMillis", "dataLagP99Millis",
+                            "deadLetters", "reconnects", "sessionsLost", "deadLetterDestinations");
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             ctx.getBean(MeterBinder.class).bindTo(registry);
             assertThat(registry.get("mqtt2td.messages.received").tag("pipeline", "plant-a").functionCounter().count())
@@ -71,7 +110,7 @@ class Mqtt2TdengineAutoConfigurationTest {
 
     @Test
     void withoutActuator_noHealthIndicator_butThePipeline() {
-        runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class)).withPropertyValues(CONFIG)
+        runner.withClassLoader(new FilteredClassLoader(healthIndicatorType())).withPropertyValues(CONFIG)
                 .withPropertyValues(TDENGINE)
                 .run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(SyncPipeline.class)
                         .doesNotHaveBean("mqtt2tdengineHealthIndicator"));
@@ -182,6 +221,34 @@ class Mqtt2TdengineAutoConfigurationTest {
                 .run(ctx -> assertThat(ctx).hasFailed().getFailure()
                         .hasStackTraceContaining("unknown key mqtt.pasword")
                         .satisfies(e -> assertThat(messages(e)).doesNotContain("top-secret")));
+    }
+
+    @Test
+    void configurationMetadata_onTheStartersClassPath_describesEveryKey_once() throws Exception {
+        List<String> names = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        var resources = getClass().getClassLoader().getResources("META-INF/spring-configuration-metadata.json");
+        while (resources.hasMoreElements()) {
+            try (InputStream in = resources.nextElement().openStream()) {
+                JsonNode metadata = json.readTree(in);
+                for (String section : List.of("groups", "properties")) {
+                    metadata.path(section).forEach(e -> {
+                        if (e.get("name").asText().startsWith("mqtt2tdengine")) {
+                            names.add(e.get("name").asText());
+                        }
+                    });
+                }
+            }
+        }
+        List<String> expected = new ArrayList<>(List.of("mqtt2tdengine.enabled", "mqtt2tdengine.lifecycle.auto-startup",
+                "mqtt2tdengine.lifecycle.phase"));
+        for (String section : List.of("groups", "properties")) {
+            for (Object e : (List<?>) SettingsMetadataTest.generate().get(section)) {
+                expected.add((String) ((Map<?, ?>) e).get("name"));
+            }
+        }
+        assertThat(names).as("what an IDE reads from the class path a host gets with this starter")
+                .containsAll(expected).doesNotHaveDuplicates();
     }
 
     private static String messages(Throwable e) {

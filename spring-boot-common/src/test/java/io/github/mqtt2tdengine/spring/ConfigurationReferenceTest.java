@@ -12,6 +12,7 @@ import io.github.mqtt2tdengine.mqtt.TlsConfig;
 import io.github.mqtt2tdengine.payload.Field;
 import io.github.mqtt2tdengine.payload.PayloadPolicies;
 import io.github.mqtt2tdengine.payload.PayloadSpec;
+import io.github.mqtt2tdengine.spring.internal.StarterAssembly;
 import io.github.mqtt2tdengine.tdengine.TDengineDeadLetters;
 import io.github.mqtt2tdengine.tdengine.TDengineSink;
 import java.lang.reflect.Method;
@@ -237,7 +238,7 @@ class ConfigurationReferenceTest {
         for (SettingsModel.Key k : SettingsModel.keys()) {
             String path = k.path();
             String list = path.contains("[]") ? path.substring(0, path.indexOf("[]")) : null;
-            String name = Mqtt2TdengineAutoConfiguration.PREFIX + "." + SettingsModel.kebab(list != null ? list : path);
+            String name = StarterAssembly.PREFIX + "." + SettingsModel.kebab(list != null ? list : path);
             String description = described.getOrDefault(name, "");
             String leaf = SettingsModel.kebab(path.substring(path.lastIndexOf('.') + 1));
             if (description.isBlank() || (list != null && path.indexOf("[]") == path.lastIndexOf("[]")

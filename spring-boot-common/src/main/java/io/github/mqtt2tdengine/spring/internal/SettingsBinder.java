@@ -1,4 +1,4 @@
-package io.github.mqtt2tdengine.spring;
+package io.github.mqtt2tdengine.spring.internal;
 
 import io.github.mqtt2tdengine.settings.ConfigException;
 import io.github.mqtt2tdengine.settings.Mqtt2TdengineSettings;
@@ -35,9 +35,10 @@ import org.springframework.core.env.Environment;
  * highest-precedence value on its own, so an environment variable such as {@code MQTT2TDENGINE_PARSER_FIELDS_1_TYPE}
  * overrides one element of a list written in {@code application.yml} (Spring alone would replace the whole list);
  * and mistakes fail with the config file's message naming the key ({@code unknown key mqtt.clean-sesion},
- * {@code mqtt.keepAliveSeconds must be a whole number, but was "soon"}), never with a secret. Not API.
+ * {@code mqtt.keepAliveSeconds must be a whole number, but was "soon"}), never with a secret. Not API: shared by the
+ * Spring Boot 3 and Spring Boot 4 starters, whose Boot versions keep this binder API alike.
  */
-final class SettingsBinder {
+public final class SettingsBinder {
     /** Keys right under the prefix that are the starter's switches ({@link StarterProperties}), not settings. */
     static final Set<String> OWN_KEYS = Set.of("enabled", "lifecycle");
     /** The hint every unknown-key error ends with, as the config file's. */
@@ -57,7 +58,7 @@ final class SettingsBinder {
      * @return the settings
      * @throws ConfigException naming the key when a property is unknown or of the wrong type, or none is set
      */
-    static Mqtt2TdengineSettings bind(Environment environment, String prefix) {
+    public static Mqtt2TdengineSettings bind(Environment environment, String prefix) {
         ConfigurationPropertyName root = ConfigurationPropertyName.of(prefix);
         Set<ConfigurationPropertyName> names = new TreeSet<>();
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {

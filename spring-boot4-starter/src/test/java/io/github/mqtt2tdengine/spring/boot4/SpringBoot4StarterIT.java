@@ -1,0 +1,24 @@
+package io.github.mqtt2tdengine.spring.boot4;
+
+import io.github.mqtt2tdengine.spring.StarterContract;
+import io.github.mqtt2tdengine.spring.internal.StarterAssembly;
+import java.util.Map;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The starter contract on Spring Boot 4 ({@link StarterContract}): real mosquitto, the README's application.yml. */
+class SpringBoot4StarterIT extends StarterContract {
+    @Override
+    protected String healthStatus(ConfigurableApplicationContext ctx) {
+        return indicator(ctx).health().getStatus().getCode();
+    }
+
+    @Override
+    protected Map<String, Object> healthDetails(ConfigurableApplicationContext ctx) {
+        return indicator(ctx).health().getDetails();
+    }
+
+    private static HealthIndicator indicator(ConfigurableApplicationContext ctx) {
+        return ctx.getBean(StarterAssembly.HEALTH_INDICATOR_BEAN, HealthIndicator.class);
+    }
+}

@@ -1,16 +1,27 @@
 package io.github.mqtt2tdengine.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.github.mqtt2tdengine.mqtt.testing.Mosquitto;
+import io.github.mqtt2tdengine.mqtt.testing.Publisher;
+import io.github.mqtt2tdengine.tdengine.testing.TDengineRestServer;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -204,40 +215,158 @@ class HostProjectIT {
         return new Classpath(jars);
     }
 
-    @Test
-    void springBootHost_theStarterConverges_andItsAddedJarsAreReported() throws Exception {
-        String boot = """
+    /** What a Boot host with Actuator and the web starter depends on, before mqtt2tdengine. */
+    private static final String BOOT_WEB = """
+                <dependency><groupId>org.springframework.boot</groupId>
+                  <artifactId>spring-boot-starter-actuator</artifactId></dependency>
+                <dependency><groupId>org.springframework.boot</groupId>
+                  <artifactId>spring-boot-starter-web</artifactId></dependency>
+            """;
+
+    private static String bootBom(String version) {
+        return """
                     <dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-dependencies</artifactId>
-                      <version>3.5.7</version><type>pom</type><scope>import</scope></dependency>
-                """;
-        String ours = """
+                      <version>%s</version><type>pom</type><scope>import</scope></dependency>
+                """.formatted(version);
+    }
+
+    private static String ourBom() {
+        return """
                     <dependency><groupId>io.github.mqtt2tdengine</groupId><artifactId>mqtt2tdengine-bom</artifactId>
                       <version>%s</version><type>pom</type><scope>import</scope></dependency>
                 """.formatted(VERSION);
-        String web = """
-                    <dependency><groupId>org.springframework.boot</groupId>
-                      <artifactId>spring-boot-starter-actuator</artifactId></dependency>
-                """;
-        Classpath plain = bootHost("boot-plain", boot, web);
-        // docs/spring-boot.md's order: the mqtt2tdengine BOM before Spring Boot's, so the library's versions win where they differ
-        Classpath with = bootHost("boot-starter", ours + boot, web + """
-                    <dependency><groupId>io.github.mqtt2tdengine</groupId>
-                      <artifactId>mqtt2tdengine-spring-boot-starter</artifactId></dependency>
-                """);
-        List<String> added = new ArrayList<>(with.names());
-        added.removeAll(plain.names());
-        System.out.printf(Locale.ROOT, "HostProjectIT: a Spring Boot 3.5.7 host with Actuator: %d jars, %.1f MB; with "
-                + "mqtt2tdengine-spring-boot-starter: %d jars, %.1f MB (%d jars added: %s)%n", plain.jars().size(),
-                plain.bytes() / 1_048_576.0, with.jars().size(), with.bytes() / 1_048_576.0, added.size(), added);
-        assertThat(added).anyMatch(n -> n.startsWith("mqtt2tdengine-spring-boot-starter"))
-                .noneMatch(n -> n.startsWith("logback")).noneMatch(n -> n.startsWith("slf4j-simple"));
     }
 
-    private Classpath bootHost(String name, String imports, String dependencies) throws Exception {
+    private static String starter(String artifact) {
+        return """
+                    <dependency><groupId>io.github.mqtt2tdengine</groupId>
+                      <artifactId>%s</artifactId></dependency>
+                """.formatted(artifact);
+    }
+
+    @Test
+    void springBoot35Host_theStarterConverges_andItsAddedJarsAreReported() throws Exception {
+        Classpath plain = bootHost("boot35-plain", null, bootBom("3.5.7"), BOOT_WEB);
+        // docs/spring-boot.md's order for Boot 3.5: the mqtt2tdengine BOM before Spring Boot's, so the library's
+        // versions win where they differ
+        Classpath with = bootHost("boot35-starter", null, ourBom() + bootBom("3.5.7"),
+                BOOT_WEB + starter("mqtt2tdengine-spring-boot-starter"));
+        report("a Spring Boot 3.5.7 host with Actuator and web", plain, with, "mqtt2tdengine-spring-boot-starter");
+    }
+
+    /**
+     * Boot 4.1 as docs/spring-boot.md writes it: Boot's parent, Boot's BOM imported before mqtt2tdengine's (a
+     * child's imports come before its parent's, so without it the mqtt2tdengine BOM would pin Netty 4.1 under Boot 4).
+     * The host gets Boot's Netty 4.2, Jackson 2.21 and JsonPath 2.10; {@code dependencyConvergence} passes. Then the
+     * same without the parent, the BOMs imported in that order.
+     */
+    @Test
+    void springBoot41Host_withTheParent_orTheBoms_converges_onBootsNettyAndJackson() throws Exception {
+        Classpath plain = bootHost("boot41-plain", "4.1.2", "", BOOT_WEB);
+        Classpath with = bootHost("boot41-starter", "4.1.2", bootBom("${project.parent.version}") + ourBom(),
+                BOOT_WEB + starter("mqtt2tdengine-spring-boot4-starter"));
+        report("a Spring Boot 4.1.2 host (spring-boot-starter-parent) with Actuator and web", plain, with,
+                "mqtt2tdengine-spring-boot4-starter");
+        assertThat(with.names()).as("Boot 4.1's Netty, Jackson 2 and JsonPath")
+                .anyMatch(n -> n.equals("netty-handler-4.2.19.Final.jar"))
+                .anyMatch(n -> n.equals("jackson-databind-2.21.7.jar"))
+                .anyMatch(n -> n.equals("json-path-2.10.0.jar"))
+                .noneMatch(n -> n.startsWith("netty-") && n.contains("4.1."));
+        Classpath boms = bootHost("boot41-boms", null, bootBom("4.1.2") + ourBom(),
+                BOOT_WEB + starter("mqtt2tdengine-spring-boot4-starter"));
+        assertThat(boms.names()).containsExactlyInAnyOrderElementsOf(with.names());
+    }
+
+    /**
+     * The Boot 4 starter on Boot 4.0 (parent 4.0.7): the sample service compiled in a host project of its own and run
+     * against mosquitto and the REST test server: healthy over HTTP, messages written.
+     */
+    @Test
+    void springBoot40Host_runsTheSample_againstMosquittoAndTdengine() throws Exception {
+        bootHost("boot40-sample", "4.0.7", bootBom("${project.parent.version}") + ourBom(), BOOT_WEB
+                + starter("mqtt2tdengine-spring-boot4-starter"), true);
+        Path project = dir.resolve("boot40-sample");
+        String cp = project.resolve("target/classes") + java.io.File.pathSeparator
+                + Files.readString(project.resolve("cp.txt")).strip();
+        assertThat(cp).contains("spring-boot-4.0.7.jar").contains("mqtt2tdengine-spring-boot4-starter");
+        try (Mosquitto broker = Mosquitto.builder(Files.createDirectories(dir.resolve("broker"))).start();
+                TDengineRestServer td = new TDengineRestServer("root", "taosdata")) {
+            Process app = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp,
+                    "io.github.mqtt2tdengine.sample.SampleApplication", "--server.port=0",
+                    "--server.address=127.0.0.1", "--MQTT_ENDPOINT=127.0.0.1:" + broker.port(),
+                    "--TDENGINE_URL=" + td.url("power"), "--TDENGINE_PASSWORD=taosdata")
+                    .redirectErrorStream(true).redirectOutput(project.resolve("app.log").toFile()).start();
+            try {
+                Pattern started = Pattern.compile("Tomcat started on port (\\d+)");
+                await().atMost(Duration.ofSeconds(90)).until(() -> !app.isAlive()
+                        || started.matcher(Files.readString(project.resolve("app.log"))).find());
+                String log = Files.readString(project.resolve("app.log"));
+                Matcher port = started.matcher(log);
+                assertThat(port.find()).as(log).isTrue();
+                HttpClient http = HttpClient.newHttpClient();
+                URI health = URI.create("http://127.0.0.1:" + port.group(1) + "/actuator/health/mqtt2tdengine");
+                await().atMost(Duration.ofSeconds(30)).until(() -> http.send(HttpRequest.newBuilder(health).GET()
+                        .build(), HttpResponse.BodyHandlers.ofString()).body().contains("\"status\":\"UP\""));
+                long ts = System.currentTimeMillis();
+                try (Publisher pub = new Publisher(broker.port())) {
+                    for (int i = 0; i < 10; i++) {
+                        pub.publish("plant/m1/meters", "{\"id\":" + (i % 2) + ",\"current\":" + i + ".5,\"ts\":"
+                                + (ts + i) + "}", 1);
+                    }
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> td.rowCount("power", "meters") == 10);
+                System.out.println("HostProjectIT: the sample on Spring Boot 4.0.7 with mqtt2tdengine-spring-boot4-starter:"
+                        + " healthy over HTTP, 10 messages written");
+            } finally {
+                app.destroy();
+                if (!app.waitFor(30, TimeUnit.SECONDS)) {
+                    app.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private void report(String host, Classpath plain, Classpath with, String artifact) {
+        List<String> added = new ArrayList<>(with.names());
+        added.removeAll(plain.names());
+        List<String> versions = with.names().stream().filter(n -> n.matches(
+                "(netty-handler|jackson-databind|json-path|micrometer-core)-[0-9].*")).sorted().toList();
+        System.out.printf(Locale.ROOT, "HostProjectIT: %s: %d jars, %.1f MB; with %s: %d jars, %.1f MB (%d jars, %.1f MB "
+                + "added: %s); versions the host gets: %s%n", host, plain.jars().size(), plain.bytes() / 1_048_576.0,
+                artifact, with.jars().size(), with.bytes() / 1_048_576.0, added.size(),
+                (with.bytes() - plain.bytes()) / 1_048_576.0, added, versions);
+        assertThat(added).anyMatch(n -> n.startsWith(artifact)).anyMatch(n -> n.startsWith(
+                "mqtt2tdengine-spring-boot-common")).noneMatch(n -> n.startsWith("logback"))
+                .noneMatch(n -> n.startsWith("slf4j-simple"));
+    }
+
+    private Classpath bootHost(String name, String parent, String imports, String dependencies) throws Exception {
+        return bootHost(name, parent, imports, dependencies, false);
+    }
+
+    /** A host project; with {@code sample}, the sample service's sources and application.yml copied in. */
+    private Classpath bootHost(String name, String parent, String imports, String dependencies, boolean sample)
+            throws Exception {
         Path p = Files.createDirectories(dir.resolve(name));
-        Files.writeString(p.resolve("pom.xml"), pom(name, "  <dependencyManagement><dependencies>\n" + imports
-                + "  </dependencies></dependencyManagement>\n  <dependencies>\n" + dependencies
-                + "  </dependencies>\n"));
+        String managed = imports.isEmpty() ? "" : "  <dependencyManagement><dependencies>\n" + imports
+                + "  </dependencies></dependencyManagement>\n";
+        String pom = pom(name, managed + "  <dependencies>\n" + dependencies + "  </dependencies>\n");
+        if (parent != null) {
+            pom = pom.replace("  <modelVersion>4.0.0</modelVersion>\n", """
+                      <modelVersion>4.0.0</modelVersion>
+                      <parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId>
+                        <version>%s</version><relativePath/></parent>
+                    """.formatted(parent));
+        }
+        Files.writeString(p.resolve("pom.xml"), pom);
+        if (sample) {
+            Path sampleDir = Path.of("..", "examples", "spring-boot-sample", "src", "main");
+            Path src = Files.createDirectories(p.resolve("src/main/java/io/github/mqtt2tdengine/sample"));
+            Files.copy(sampleDir.resolve("java/io/github/mqtt2tdengine/sample/SampleApplication.java"),
+                    src.resolve("SampleApplication.java"));
+            Files.copy(sampleDir.resolve("resources/application.yml"),
+                    Files.createDirectories(p.resolve("src/main/resources")).resolve("application.yml"));
+        }
         Build b = maven(p, "package", "org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath",
                 "-Dmdep.outputFile=cp.txt");
         assertThat(b.exit()).as("Spring Boot host %s: %s", name, b.output()).isZero();

@@ -350,8 +350,10 @@ class DocsCodeBlocksTest {
                 assertThat(version).as(at + ": the build's version").isEqualTo(VERSION);
             }
         } else if (group.equals("org.springframework.boot")) {
-            String boot = property(ROOT.resolve("spring-boot-starter/pom.xml"), "spring-boot.version");
-            assertThat(version).as(at + ": the starter's Spring Boot version").isIn(null, boot);
+            String boot3 = property(ROOT.resolve("spring-boot-starter/pom.xml"), "spring-boot.version");
+            String boot4 = property(ROOT.resolve("spring-boot4-starter/pom.xml"), "spring-boot.version");
+            assertThat(version).as(at + ": a starter's Spring Boot version, or the parent's")
+                    .isIn(null, boot3, boot4, "${project.parent.version}");
         } else {
             assertThat(Files.readString(ROOT.resolve("bom/pom.xml"))).as(at + ": pinned by the BOM")
                     .contains("<artifactId>" + artifact + "</artifactId>");
@@ -381,6 +383,13 @@ class DocsCodeBlocksTest {
                     + "HostProjectIT.java"));
             assertThat(it).as("HostProjectIT builds this block").contains("## Install and add the dependency");
             more = "; built as a host project by HostProjectIT (dependencyConvergence)";
+        }
+        if (b.file().endsWith("spring-boot.md")) {
+            String it = Files.readString(ROOT.resolve("host-test/src/test/java/io/github/mqtt2tdengine/host/"
+                    + "HostProjectIT.java"));
+            String heading = b.text().contains("mqtt2tdengine-spring-boot4-starter") ? "Spring Boot 4" : "Spring Boot 3.5";
+            assertThat(it).as("HostProjectIT builds this block").contains("springBootBlock(\"" + heading + "\")");
+            more = "; built word for word as a Spring Boot host by HostProjectIT (dependencyConvergence, the jars it adds)";
         }
         return "XML parsed, coordinates " + coordinates + " are modules of this build at " + VERSION
                 + " or pinned by the BOM / the starter's Spring Boot version" + more;

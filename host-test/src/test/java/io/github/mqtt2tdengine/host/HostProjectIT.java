@@ -237,6 +237,17 @@ class HostProjectIT {
                 """.formatted(VERSION);
     }
 
+    /** docs/spring-boot.md's Maven block under a heading, as a host pastes it, with Actuator and web added. */
+    static String springBootBlock(String heading) throws IOException {
+        String doc = Files.readString(Path.of("..", "docs", "spring-boot.md"));
+        int at = doc.indexOf("\n## " + heading + "\n");
+        assertThat(at).as("docs/spring-boot.md has a section " + heading).isNotNegative();
+        int start = doc.indexOf("```xml\n", at) + 7;
+        String block = doc.substring(start, doc.indexOf("```", start)).replace("0.1.0-SNAPSHOT", VERSION);
+        int end = block.lastIndexOf("</dependencies>");
+        return block.substring(0, end) + BOOT_WEB + block.substring(end);
+    }
+
     private static String starter(String artifact) {
         return """
                     <dependency><groupId>io.github.mqtt2tdengine</groupId>
@@ -247,10 +258,8 @@ class HostProjectIT {
     @Test
     void springBoot35Host_theStarterConverges_andItsAddedJarsAreReported() throws Exception {
         Classpath plain = bootHost("boot35-plain", null, bootBom("3.5.7"), BOOT_WEB);
-        // docs/spring-boot.md's order for Boot 3.5: the mqtt2tdengine BOM before Spring Boot's, so the library's
-        // versions win where they differ
-        Classpath with = bootHost("boot35-starter", null, ourBom() + bootBom("3.5.7"),
-                BOOT_WEB + starter("mqtt2tdengine-spring-boot-starter"));
+        // docs/spring-boot.md's block for Boot 3.5, word for word: the mqtt2tdengine BOM before Spring Boot's
+        Classpath with = bootHost("boot35-starter", springBootBlock("Spring Boot 3.5"), false);
         report("a Spring Boot 3.5.7 host with Actuator and web", plain, with, "mqtt2tdengine-spring-boot-starter");
     }
 
@@ -263,8 +272,7 @@ class HostProjectIT {
     @Test
     void springBoot41Host_withTheParent_orTheBoms_converges_onBootsNettyAndJackson() throws Exception {
         Classpath plain = bootHost("boot41-plain", "4.1.2", "", BOOT_WEB);
-        Classpath with = bootHost("boot41-starter", "4.1.2", bootBom("${project.parent.version}") + ourBom(),
-                BOOT_WEB + starter("mqtt2tdengine-spring-boot4-starter"));
+        Classpath with = bootHost("boot41-starter", springBootBlock("Spring Boot 4"), false);
         report("a Spring Boot 4.1.2 host (spring-boot-starter-parent) with Actuator and web", plain, with,
                 "mqtt2tdengine-spring-boot4-starter");
         assertThat(with.names()).as("Boot 4.1's Netty, Jackson 2 and JsonPath")
@@ -275,6 +283,11 @@ class HostProjectIT {
         Classpath boms = bootHost("boot41-boms", null, bootBom("4.1.2") + ourBom(),
                 BOOT_WEB + starter("mqtt2tdengine-spring-boot4-starter"));
         assertThat(boms.names()).containsExactlyInAnyOrderElementsOf(with.names());
+        // why the block imports Boot's BOM again: with mqtt2tdengine's alone, its imports go before the parent's
+        Classpath oursOnly = bootHost("boot41-ours-only", "4.1.2", ourBom(),
+                BOOT_WEB + starter("mqtt2tdengine-spring-boot4-starter"));
+        assertThat(oursOnly.names()).as("the mqtt2tdengine BOM alone under Boot 4.1's parent")
+                .contains("netty-handler-4.1.140.Final.jar", "jackson-databind-2.23.0.jar");
     }
 
     /**
@@ -283,8 +296,8 @@ class HostProjectIT {
      */
     @Test
     void springBoot40Host_runsTheSample_againstMosquittoAndTdengine() throws Exception {
-        bootHost("boot40-sample", "4.0.7", bootBom("${project.parent.version}") + ourBom(), BOOT_WEB
-                + starter("mqtt2tdengine-spring-boot4-starter"), true);
+        bootHost("boot40-sample", springBootBlock("Spring Boot 4").replace("<version>4.1.2</version>",
+                "<version>4.0.7</version>"), true);
         Path project = dir.resolve("boot40-sample");
         String cp = project.resolve("target/classes") + java.io.File.pathSeparator
                 + Files.readString(project.resolve("cp.txt")).strip();
@@ -341,23 +354,31 @@ class HostProjectIT {
     }
 
     private Classpath bootHost(String name, String parent, String imports, String dependencies) throws Exception {
-        return bootHost(name, parent, imports, dependencies, false);
-    }
-
-    /** A host project; with {@code sample}, the sample service's sources and application.yml copied in. */
-    private Classpath bootHost(String name, String parent, String imports, String dependencies, boolean sample)
-            throws Exception {
-        Path p = Files.createDirectories(dir.resolve(name));
         String managed = imports.isEmpty() ? "" : "  <dependencyManagement><dependencies>\n" + imports
                 + "  </dependencies></dependencyManagement>\n";
-        String pom = pom(name, managed + "  <dependencies>\n" + dependencies + "  </dependencies>\n");
-        if (parent != null) {
-            pom = pom.replace("  <modelVersion>4.0.0</modelVersion>\n", """
-                      <modelVersion>4.0.0</modelVersion>
-                      <parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId>
-                        <version>%s</version><relativePath/></parent>
-                    """.formatted(parent));
+        String parentElement = parent == null ? "" : """
+                <parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId>
+                  <version>%s</version><relativePath/></parent>
+                """.formatted(parent);
+        return bootHost(name, parentElement + managed + "  <dependencies>\n" + dependencies + "  </dependencies>\n",
+                false);
+    }
+
+    /**
+     * A host project with the given elements (a parent, dependency management, dependencies) in its pom, the parent
+     * moved to its place; with {@code sample}, the sample service's sources and application.yml copied in.
+     */
+    private Classpath bootHost(String name, String content, boolean sample) throws Exception {
+        Path p = Files.createDirectories(dir.resolve(name));
+        String parent = "";
+        int from = content.indexOf("<parent>");
+        if (from >= 0) {
+            int to = content.indexOf("</parent>") + "</parent>".length();
+            parent = content.substring(from, to) + "\n";
+            content = content.substring(0, from) + content.substring(to);
         }
+        String pom = pom(name, content).replace("  <modelVersion>4.0.0</modelVersion>\n",
+                "  <modelVersion>4.0.0</modelVersion>\n" + parent);
         Files.writeString(p.resolve("pom.xml"), pom);
         if (sample) {
             Path sampleDir = Path.of("..", "examples", "spring-boot-sample", "src", "main");

@@ -24,9 +24,10 @@ import org.springframework.core.env.Environment;
 
 /**
  * Everything the Spring Boot 3 and Spring Boot 4 starters do alike: the config from the environment, the pipeline from
- * the config and the application's beans, its lifecycle, and its health as status and details. Each starter's
- * auto-configuration declares the beans and its Boot line's health indicator, and calls this. Uses only API that
- * Spring Framework 6.2/7 and Spring Boot 3.5/4.x share (bean factory, object providers, environment, binder). Not API.
+ * the config and the application's beans, its lifecycle, and its health as status and details.
+ * {@link PipelineConfiguration} declares the beans with it; each starter's health indicator reads {@link #health}. Uses
+ * only API that Spring Framework 6.2/7 and Spring Boot 3.5/4.x share (bean factory, object providers, environment,
+ * binder). Not API.
  */
 public final class StarterAssembly {
     /** The properties' prefix. */

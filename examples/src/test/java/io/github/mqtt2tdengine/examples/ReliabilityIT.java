@@ -72,8 +72,8 @@ class ReliabilityIT {
 
     @Test
     void brokerKilledThreeTimes_duringQos1Stream_everyMessageCommitted() throws Exception {
-        int total = 20_000;
-        int chunk = 5_000;
+        int total = 8_000;
+        int chunk = 2_000;
         try (Mosquitto broker = Mosquitto.builder(Files.createDirectories(dir.resolve("b"))).saveEveryChange().start();
                 TDengineRestServer server = new TDengineRestServer()) {
             server.createDatabase("power", "ms");

@@ -38,12 +38,14 @@ import org.slf4j.LoggerFactory;
  * Skipped without the real server.
  */
 class ClientLogIT {
+    /** Rows written after the sub-tables exist (100,000 until issue #29 trimmed the CI run; the bound scales). */
+    private static final int ROWS = 40_000;
     /**
-     * What 100,000 rows in ~100 statements may add to the client log once the sub-tables exist: under a byte per
+     * What {@link #ROWS} rows in ~40 statements may add to the client log once the sub-tables exist: under a byte per
      * row, the client's own per-statement lines (measured: ~3 query-plan WARN lines and ~2 INFO lines of ~130 bytes
-     * per INSERT), never a line per row (which was 14.5 MB).
+     * per INSERT), never a line per row (which was 14.5 MB per 100,000 rows).
      */
-    private static final long MAX_GROWTH_BYTES = 100_000;
+    private static final long MAX_GROWTH_BYTES = ROWS;
     private static final String QUALIFIED_WARNING = "table name is specified in sql";
 
     private Path logDir = Path.of("/var/log/taos");
@@ -110,7 +112,7 @@ class ClientLogIT {
                         .column("v", "$.v", ColumnType.DOUBLE).tag("id", "$.id", ColumnType.INT).build())
                 .superTable("meters").subTableTemplate("d{id}").batching(1000, Duration.ofMillis(50))
                 .maxInFlight(20_000).build();
-        int rows = 100_000;
+        int rows = ROWS;
         long t0 = System.currentTimeMillis() - rows;
         try {
             p.start();
